@@ -1,0 +1,504 @@
+"""The RTM 1.x names the mapping tables may refer to, per flavour.
+
+The tables name RTM methods, callbacks, callback parameters and error-enum members as plain
+strings. This module is the closed list those strings are checked against when the tables load,
+so a typo in a TOML row (``onSendMesageResult``, ``event.errorcode``) fails at load time with the
+row named, instead of silently never matching at run time. The names follow the binding list the
+``rtm/`` core implements (helpers/rtm_names.md) and the enum values of the RTM reference (§3).
+
+Besides the real RTM interfaces there is one pseudo-interface, ``Shim``: signals raised by the
+adapter's own emulations (a synchronous error return, an exhausted ``login2`` retry budget, a
+facade-level legacy error, a log line). Routing them through event rows keeps every legacy
+callback the shim fires described by a row.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from types import MappingProxyType
+
+import attrs
+
+from mapping_tables.model import Flavour
+
+
+@attrs.frozen
+class CallbackSpec:
+    """An RTM callback: its parameter names and whether it answers a specific call.
+
+    ``solicited`` callbacks (results) carry the legacy request that caused them, so rows on them
+    may use the ``request`` root; unsolicited ones (pushes, listener events) may not.
+    """
+
+    params: tuple[str, ...]
+    solicited: bool
+
+
+def _cb(*params: str, solicited: bool = False) -> CallbackSpec:
+    return CallbackSpec(params=params, solicited=solicited)
+
+
+_RESULT = True
+
+#: Pseudo-interface for signals the adapter's emulations raise (see module docstring).
+SHIM_CALLBACKS: Mapping[str, CallbackSpec] = MappingProxyType(
+    {
+        # A C++-style RTM call returned a non-zero code synchronously. `method` is the qualified
+        # RTM method, `enum` the name of its error enum, `errorCode` the value.
+        "Shim.onSyncError": _cb("method", "enum", "errorCode", solicited=_RESULT),
+        # login2's retry_time_in_s / retry_count budget ran out before the login succeeded.
+        "Shim.onLoginRetryExhausted": _cb(solicited=_RESULT),
+        # The facade rejected a call with a legacy general error (1000-1005).
+        "Shim.onApiError": _cb("name", "ecode", "desc"),
+        # One log line of the shim, for legacy apps that registered onLog.
+        "Shim.onLog": _cb("txt"),
+    }
+)
+
+_CPP_SERVICE = "IRtmServiceEventHandler"
+_CPP_CHANNEL = "IChannelEventHandler"
+_CPP_CALL = "IRtmCallEventHandler"
+
+_CALL_EVENTS: Mapping[str, CallbackSpec] = {
+    "onLocalInvitationReceivedByPeer": _cb("localInvitation"),
+    "onLocalInvitationCanceled": _cb("localInvitation"),
+    "onLocalInvitationFailure": _cb("localInvitation", "errorCode"),
+    "onLocalInvitationAccepted": _cb("localInvitation", "response"),
+    "onLocalInvitationRefused": _cb("localInvitation", "response"),
+    "onRemoteInvitationRefused": _cb("remoteInvitation"),
+    "onRemoteInvitationAccepted": _cb("remoteInvitation"),
+    "onRemoteInvitationReceived": _cb("remoteInvitation"),
+    "onRemoteInvitationFailure": _cb("remoteInvitation", "errorCode"),
+    "onRemoteInvitationCanceled": _cb("remoteInvitation"),
+}
+
+CPP_CALLBACKS: Mapping[str, CallbackSpec] = MappingProxyType(
+    {
+        **{
+            f"{_CPP_SERVICE}.{name}": spec
+            for name, spec in {
+                "onLoginSuccess": _cb(solicited=_RESULT),
+                "onLoginFailure": _cb("errorCode", solicited=_RESULT),
+                "onRenewTokenResult": _cb("token", "errorCode", solicited=_RESULT),
+                "onTokenExpired": _cb(),
+                "onTokenPrivilegeWillExpire": _cb(),
+                "onLogout": _cb("errorCode", solicited=_RESULT),
+                "onConnectionStateChanged": _cb("state", "reason"),
+                "onSendMessageResult": _cb("messageId", "errorCode", solicited=_RESULT),
+                "onMessageReceivedFromPeer": _cb("peerId", "message"),
+                "onQueryPeersOnlineStatusResult": _cb(
+                    "requestId", "peersStatus", "peerCount", "errorCode", solicited=_RESULT
+                ),
+                "onSubscriptionRequestResult": _cb("requestId", "errorCode", solicited=_RESULT),
+                "onQueryPeersBySubscriptionOptionResult": _cb(
+                    "requestId", "peerIds", "peerCount", "errorCode", solicited=_RESULT
+                ),
+                "onPeersOnlineStatusChanged": _cb("peersStatus", "peerCount"),
+                "onSetLocalUserAttributesResult": _cb("requestId", "errorCode", solicited=_RESULT),
+                "onAddOrUpdateLocalUserAttributesResult": _cb(
+                    "requestId", "errorCode", solicited=_RESULT
+                ),
+                "onDeleteLocalUserAttributesResult": _cb(
+                    "requestId", "errorCode", solicited=_RESULT
+                ),
+                "onClearLocalUserAttributesResult": _cb(
+                    "requestId", "errorCode", solicited=_RESULT
+                ),
+                "onGetUserAttributesResult": _cb(
+                    "requestId",
+                    "userId",
+                    "attributes",
+                    "numberOfAttributes",
+                    "errorCode",
+                    solicited=_RESULT,
+                ),
+                "onSetChannelAttributesResult": _cb("requestId", "errorCode", solicited=_RESULT),
+                "onAddOrUpdateChannelAttributesResult": _cb(
+                    "requestId", "errorCode", solicited=_RESULT
+                ),
+                "onDeleteChannelAttributesResult": _cb("requestId", "errorCode", solicited=_RESULT),
+                "onClearChannelAttributesResult": _cb("requestId", "errorCode", solicited=_RESULT),
+                "onGetChannelAttributesResult": _cb(
+                    "requestId", "attributes", "numberOfAttributes", "errorCode", solicited=_RESULT
+                ),
+                "onGetChannelMemberCountResult": _cb(
+                    "requestId",
+                    "channelMemberCounts",
+                    "channelCount",
+                    "errorCode",
+                    solicited=_RESULT,
+                ),
+            }.items()
+        },
+        **{
+            f"{_CPP_CHANNEL}.{name}": spec
+            for name, spec in {
+                "onJoinSuccess": _cb(solicited=_RESULT),
+                "onJoinFailure": _cb("errorCode", solicited=_RESULT),
+                "onLeave": _cb("errorCode", solicited=_RESULT),
+                "onMessageReceived": _cb("userId", "message"),
+                "onSendMessageResult": _cb("messageId", "errorCode", solicited=_RESULT),
+                "onMemberJoined": _cb("member"),
+                "onMemberLeft": _cb("member"),
+                "onGetMembers": _cb("members", "userCount", "errorCode", solicited=_RESULT),
+                "onAttributesUpdated": _cb("attributes", "numberOfAttributes"),
+                "onMemberCountUpdated": _cb("memberCount"),
+            }.items()
+        },
+        **{f"{_CPP_CALL}.{name}": spec for name, spec in _CALL_EVENTS.items()},
+        **SHIM_CALLBACKS,
+    }
+)
+
+JAVA_CALLBACKS: Mapping[str, CallbackSpec] = MappingProxyType(
+    {
+        # A Java result callback answers the call named in the row's `trigger`.
+        "ResultCallback.onSuccess": _cb("responseInfo", solicited=_RESULT),
+        "ResultCallback.onFailure": _cb("errorInfo", solicited=_RESULT),
+        "RtmClientListener.onConnectionStateChanged": _cb("state", "reason"),
+        "RtmClientListener.onMessageReceived": _cb("message", "peerId"),
+        "RtmClientListener.onTokenExpired": _cb(),
+        "RtmClientListener.onTokenPrivilegeWillExpire": _cb(),
+        "RtmClientListener.onPeersOnlineStatusChanged": _cb("peersStatus"),
+        "RtmChannelListener.onMemberCountUpdated": _cb("memberCount"),
+        "RtmChannelListener.onAttributesUpdated": _cb("attributeList"),
+        "RtmChannelListener.onMessageReceived": _cb("message", "fromMember"),
+        "RtmChannelListener.onMemberJoined": _cb("member"),
+        "RtmChannelListener.onMemberLeft": _cb("member"),
+        **{f"RtmCallEventListener.{name}": spec for name, spec in _CALL_EVENTS.items()},
+        **{k: v for k, v in SHIM_CALLBACKS.items() if k != "Shim.onSyncError"},
+    }
+)
+
+CPP_METHODS: frozenset[str] = frozenset(
+    {
+        "createRtmService",
+        *(
+            f"IRtmService.{name}"
+            for name in (
+                "initialize",
+                "release",
+                "login",
+                "logout",
+                "renewToken",
+                "createMessage",
+                "sendMessageToPeer",
+                "createChannel",
+                "queryPeersOnlineStatus",
+                "subscribePeersOnlineStatus",
+                "unsubscribePeersOnlineStatus",
+                "queryPeersBySubscriptionOption",
+                "setLocalUserAttributes",
+                "addOrUpdateLocalUserAttributes",
+                "deleteLocalUserAttributesByKeys",
+                "clearLocalUserAttributes",
+                "getUserAttributes",
+                "getUserAttributesByKeys",
+                "setChannelAttributes",
+                "addOrUpdateChannelAttributes",
+                "deleteChannelAttributesByKeys",
+                "clearChannelAttributes",
+                "getChannelAttributes",
+                "getChannelAttributesByKeys",
+                "getChannelMemberCount",
+                "getRtmCallManager",
+            )
+        ),
+        *(
+            f"IChannel.{name}"
+            for name in ("join", "leave", "sendMessage", "getMembers", "getId", "release")
+        ),
+        *(
+            f"IRtmCallManager.{name}"
+            for name in (
+                "createLocalCallInvitation",
+                "sendLocalInvitation",
+                "cancelLocalInvitation",
+                "acceptRemoteInvitation",
+                "refuseRemoteInvitation",
+                "release",
+            )
+        ),
+    }
+)
+
+#: Java methods that take a ResultCallback (valid values of an event row's `trigger`).
+JAVA_RESULT_METHODS: frozenset[str] = frozenset(
+    {
+        *(
+            f"RtmClient.{name}"
+            for name in (
+                "login",
+                "logout",
+                "renewToken",
+                "sendMessageToPeer",
+                "queryPeersOnlineStatus",
+                "subscribePeersOnlineStatus",
+                "unsubscribePeersOnlineStatus",
+                "queryPeersBySubscriptionOption",
+                "setLocalUserAttributes",
+                "addOrUpdateLocalUserAttributes",
+                "deleteLocalUserAttributesByKeys",
+                "clearLocalUserAttributes",
+                "getUserAttributes",
+                "getUserAttributesByKeys",
+                "setChannelAttributes",
+                "addOrUpdateChannelAttributes",
+                "deleteChannelAttributesByKeys",
+                "clearChannelAttributes",
+                "getChannelAttributes",
+                "getChannelAttributesByKeys",
+                "getChannelMemberCount",
+            )
+        ),
+        *(f"RtmChannel.{name}" for name in ("join", "leave", "sendMessage", "getMembers")),
+        *(
+            f"RtmCallManager.{name}"
+            for name in (
+                "sendLocalInvitation",
+                "cancelLocalInvitation",
+                "acceptRemoteInvitation",
+                "refuseRemoteInvitation",
+            )
+        ),
+    }
+)
+
+JAVA_METHODS: frozenset[str] = frozenset(
+    {
+        *JAVA_RESULT_METHODS,
+        "RtmClient.createInstance",
+        "RtmClient.release",
+        "RtmClient.createMessage",
+        "RtmClient.createChannel",
+        "RtmClient.getRtmCallManager",
+        "RtmChannel.getId",
+        "RtmChannel.release",
+        "RtmCallManager.createLocalInvitation",
+        "RtmCallManager.setEventListener",
+    }
+)
+
+
+def _enum(prefix: str, members: Mapping[str, int]) -> Mapping[str, int]:
+    return MappingProxyType({f"{prefix}{name}": value for name, value in members.items()})
+
+
+_NOT_READY = {"NOT_INITIALIZED": 101, "USER_NOT_LOGGED_IN": 102}
+
+#: RTM enums (reference rtm-api §3): enum name -> member name -> value. Member names are the C++
+#: constants, so they are unique across enums.
+RTM_ENUMS: Mapping[str, Mapping[str, int]] = MappingProxyType(
+    {
+        "CONNECTION_STATE": _enum(
+            "CONNECTION_STATE_",
+            {"DISCONNECTED": 1, "CONNECTING": 2, "CONNECTED": 3, "RECONNECTING": 4, "ABORTED": 5},
+        ),
+        "CONNECTION_CHANGE_REASON": _enum(
+            "CONNECTION_CHANGE_REASON_",
+            {
+                "LOGIN": 1,
+                "LOGIN_SUCCESS": 2,
+                "LOGIN_FAILURE": 3,
+                "LOGIN_TIMEOUT": 4,
+                "INTERRUPTED": 5,
+                "LOGOUT": 6,
+                "BANNED_BY_SERVER": 7,
+                "REMOTE_LOGIN": 8,
+                "TOKEN_EXPIRED": 9,
+            },
+        ),
+        "LOGIN_ERR_CODE": _enum(
+            "LOGIN_ERR_",
+            {
+                "OK": 0,
+                "UNKNOWN": 1,
+                "REJECTED": 2,
+                "INVALID_ARGUMENT": 3,
+                "INVALID_APP_ID": 4,
+                "INVALID_TOKEN": 5,
+                "TOKEN_EXPIRED": 6,
+                "NOT_AUTHORIZED": 7,
+                "ALREADY_LOGIN": 8,
+                "TIMEOUT": 9,
+                "TOO_OFTEN": 10,
+                "NOT_INITIALIZED": 101,
+            },
+        ),
+        "LOGOUT_ERR_CODE": _enum("LOGOUT_ERR_", {"OK": 0, "REJECTED": 1, **_NOT_READY}),
+        "RENEW_TOKEN_ERR_CODE": _enum(
+            "RENEW_TOKEN_ERR_",
+            {
+                "OK": 0,
+                "FAILURE": 1,
+                "INVALID_ARGUMENT": 2,
+                "REJECTED": 3,
+                "TOO_OFTEN": 4,
+                "TOKEN_EXPIRED": 5,
+                "INVALID_TOKEN": 6,
+                **_NOT_READY,
+            },
+        ),
+        "PEER_MESSAGE_ERR_CODE": _enum(
+            "PEER_MESSAGE_ERR_",
+            {
+                "OK": 0,
+                "FAILURE": 1,
+                "SENT_TIMEOUT": 2,
+                "PEER_UNREACHABLE": 3,
+                "CACHED_BY_SERVER": 4,
+                "TOO_OFTEN": 5,
+                "INVALID_USERID": 6,
+                "INVALID_MESSAGE": 7,
+                "IMCOMPATIBLE_MESSAGE": 8,
+                **_NOT_READY,
+            },
+        ),
+        "CHANNEL_MESSAGE_ERR_CODE": _enum(
+            "CHANNEL_MESSAGE_ERR_",
+            {
+                "OK": 0,
+                "FAILURE": 1,
+                "SENT_TIMEOUT": 2,
+                "TOO_OFTEN": 3,
+                "INVALID_MESSAGE": 4,
+                **_NOT_READY,
+            },
+        ),
+        "JOIN_CHANNEL_ERR": MappingProxyType(
+            {
+                "JOIN_CHANNEL_ERR_OK": 0,
+                "JOIN_CHANNEL_ERR_FAILURE": 1,
+                "JOIN_CHANNEL_ERR_REJECTED": 2,
+                "JOIN_CHANNEL_ERR_INVALID_ARGUMENT": 3,
+                "JOIN_CHANNEL_TIMEOUT": 4,
+                "JOIN_CHANNEL_ERR_EXCEED_LIMIT": 5,
+                "JOIN_CHANNEL_ERR_ALREADY_JOINED": 6,
+                "JOIN_CHANNEL_ERR_TOO_OFTEN": 7,
+                "JOIN_CHANNEL_ERR_JOIN_SAME_CHANNEL_TOO_OFTEN": 8,
+                "JOIN_CHANNEL_ERR_NOT_INITIALIZED": 101,
+                "JOIN_CHANNEL_ERR_USER_NOT_LOGGED_IN": 102,
+            }
+        ),
+        "LEAVE_CHANNEL_ERR": _enum(
+            "LEAVE_CHANNEL_ERR_",
+            {"OK": 0, "FAILURE": 1, "REJECTED": 2, "NOT_IN_CHANNEL": 3, **_NOT_READY},
+        ),
+        "GET_MEMBERS_ERR": _enum(
+            "GET_MEMBERS_ERR_",
+            {
+                "OK": 0,
+                "FAILURE": 1,
+                "REJECTED": 2,
+                "TIMEOUT": 3,
+                "TOO_OFTEN": 4,
+                "NOT_IN_CHANNEL": 5,
+                **_NOT_READY,
+            },
+        ),
+        "QUERY_PEERS_ONLINE_STATUS_ERR": _enum(
+            "QUERY_PEERS_ONLINE_STATUS_ERR_",
+            {
+                "OK": 0,
+                "FAILURE": 1,
+                "INVALID_ARGUMENT": 2,
+                "REJECTED": 3,
+                "TIMEOUT": 4,
+                "TOO_OFTEN": 5,
+                **_NOT_READY,
+            },
+        ),
+        "PEER_SUBSCRIPTION_STATUS_ERR": _enum(
+            "PEER_SUBSCRIPTION_STATUS_ERR_",
+            {
+                "OK": 0,
+                "FAILURE": 1,
+                "INVALID_ARGUMENT": 2,
+                "REJECTED": 3,
+                "TIMEOUT": 4,
+                "TOO_OFTEN": 5,
+                "OVERFLOW": 6,
+                **_NOT_READY,
+            },
+        ),
+        "QUERY_PEERS_BY_SUBSCRIPTION_OPTION_ERR": _enum(
+            "QUERY_PEERS_BY_SUBSCRIPTION_OPTION_ERR_",
+            {"OK": 0, "FAILURE": 1, "TIMEOUT": 2, "TOO_OFTEN": 3, **_NOT_READY},
+        ),
+        "ATTRIBUTE_OPERATION_ERR": _enum(
+            "ATTRIBUTE_OPERATION_ERR_",
+            {
+                "OK": 0,
+                "NOT_READY": 1,
+                "FAILURE": 2,
+                "INVALID_ARGUMENT": 3,
+                "SIZE_OVERFLOW": 4,
+                "TOO_OFTEN": 5,
+                "USER_NOT_FOUND": 6,
+                "TIMEOUT": 7,
+                **_NOT_READY,
+            },
+        ),
+        "GET_CHANNEL_MEMBER_COUNT_ERR_CODE": _enum(
+            "GET_CHANNEL_MEMBER_COUNT_ERR_",
+            {
+                "OK": 0,
+                "FAILURE": 1,
+                "INVALID_ARGUMENT": 2,
+                "TOO_OFTEN": 3,
+                "TIMEOUT": 4,
+                "EXCEED_LIMIT": 5,
+                **_NOT_READY,
+            },
+        ),
+        "INVITATION_API_CALL_ERR_CODE": _enum(
+            "INVITATION_API_CALL_ERR_",
+            {
+                "OK": 0,
+                "INVALID_ARGUMENT": 1,
+                "NOT_STARTED": 2,
+                "ALREADY_END": 3,
+                "ALREADY_ACCEPT": 4,
+                "ALREADY_SENT": 5,
+            },
+        ),
+        "LOCAL_INVITATION_ERR_CODE": _enum(
+            "LOCAL_INVITATION_ERR_",
+            {
+                "OK": 0,
+                "PEER_OFFLINE": 1,
+                "PEER_NO_RESPONSE": 2,
+                "INVITATION_EXPIRE": 3,
+                "NOT_LOGGEDIN": 4,
+            },
+        ),
+        "REMOTE_INVITATION_ERR_CODE": _enum(
+            "REMOTE_INVITATION_ERR_",
+            {"OK": 0, "PEER_OFFLINE": 1, "ACCEPT_FAILURE": 2, "INVITATION_EXPIRE": 3},
+        ),
+    }
+)
+
+#: Every enum member name -> (enum name, value); member names are globally unique.
+RTM_CONSTANTS: Mapping[str, tuple[str, int]] = MappingProxyType(
+    {
+        member: (enum, value)
+        for enum, members in RTM_ENUMS.items()
+        for member, value in members.items()
+    }
+)
+
+
+def callbacks(flavour: Flavour) -> Mapping[str, CallbackSpec]:
+    """The qualified RTM callbacks (plus Shim signals) an event row of `flavour` may name."""
+    return CPP_CALLBACKS if flavour is Flavour.CPP else JAVA_CALLBACKS
+
+
+def methods(flavour: Flavour) -> frozenset[str]:
+    """The qualified RTM methods a method row of `flavour` may call."""
+    return CPP_METHODS if flavour is Flavour.CPP else JAVA_METHODS
+
+
+def short_name(qualified: str) -> str:
+    """``IChannelEventHandler.onJoinSuccess`` -> ``onJoinSuccess`` (as the seeds write it)."""
+    return qualified.rsplit(".", 1)[-1]

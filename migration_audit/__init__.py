@@ -1,0 +1,1 @@
+"""Migration audit: find every legacy Signaling SDK use in a codebase (placeholder)."""

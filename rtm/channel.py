@@ -1,0 +1,248 @@
+"""A channel object (Java ``RtmChannel``, C++ ``IChannel``) and its membership.
+
+Membership is the table-driven :class:`~rtm.membership.MembershipMachine`; events from the
+service reach the channel's handler only while the client is a member. Like RTM, a channel
+message is not echoed to its sender, and join/leave events go to the other members only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from . import protocol as p
+from .errors import (
+    CHANNEL_MESSAGE_ERR_CODE,
+    GET_MEMBERS_ERR,
+    JOIN_CHANNEL_ERR,
+    LEAVE_CHANNEL_ERR,
+)
+from .handlers import ResultCallback, RtmChannelListener
+from .membership import MemberEvent, MembershipMachine, MemberState
+from .objects import RtmChannelAttribute, RtmChannelMember, RtmMessage, SendMessageOptions
+
+if TYPE_CHECKING:
+    from .client import RtmClient
+
+__all__ = ["IChannel", "RtmChannel"]
+
+
+class RtmChannel:
+    def __init__(self, client: RtmClient, channelId: str, eventHandler: Any) -> None:
+        self._client = client
+        self._id = channelId
+        self._handler = eventHandler
+        self._java = isinstance(eventHandler, RtmChannelListener)
+        self._membership = MembershipMachine()
+        self._released = False
+        self._frame_handlers: dict[type, Callable[[Any], None]] = {
+            p.ChannelMessageIn: self._on_message,
+            p.MemberJoinedIn: self._on_member_joined,
+            p.MemberLeftIn: self._on_member_left,
+            p.MemberCountIn: self._on_member_count,
+            p.AttributesUpdatedIn: self._on_attributes,
+        }
+
+    def getId(self) -> str:
+        return self._id
+
+    @property
+    def channelId(self) -> str:
+        return self._id
+
+    @property
+    def state(self) -> MemberState:
+        return self._membership.state
+
+    @property
+    def _counts_as_joined(self) -> bool:
+        return self._membership.state in (MemberState.JOINING, MemberState.JOINED)
+
+    def _emit(
+        self,
+        cpp: str | None,
+        cpp_args: tuple[Any, ...] = (),
+        java: str | None = None,
+        java_args: tuple[Any, ...] | None = None,
+    ) -> None:
+        name, args = (
+            (java, cpp_args if java_args is None else java_args)
+            if self._java
+            else (
+                cpp,
+                cpp_args,
+            )
+        )
+        if name is None or self._handler is None:
+            return
+        method = getattr(self._handler, name, None)
+        if method is not None:
+            self._client._deliver(method, *args)
+
+    # --- API -------------------------------------------------------------------------
+
+    def join(self, callback: ResultCallback[None] | None = None) -> int:
+        E = JOIN_CHANNEL_ERR
+        client = self._client
+        with client._lock:
+            code, text = client._gate(), ""
+            if not code:
+                limit = client.limits.channels_per_client
+                if self._released:
+                    code, text = E.JOIN_CHANNEL_ERR_FAILURE, "the channel object was released"
+                elif self._membership.state is not MemberState.IDLE:
+                    code, text = E.JOIN_CHANNEL_ERR_ALREADY_JOINED, "already joined or joining"
+                elif client._joined_count() >= limit:
+                    code, text = E.JOIN_CHANNEL_ERR_EXCEED_LIMIT, f"already in {limit} channels"
+            if code:
+                self._emit("onJoinFailure", (int(code),))
+                client._result(callback, code, None, text)
+                return int(code)
+            self._membership.fire(MemberEvent.JOIN)
+
+            def done(code: int, value: Any) -> None:
+                if self._membership.state is not MemberState.JOINING:
+                    # Dropped meanwhile (logout, kick, release): still report, exactly once.
+                    code = code or E.JOIN_CHANNEL_ERR_FAILURE
+                    self._emit("onJoinFailure", (int(code),))
+                    client._result(callback, code, None, "join aborted: membership was dropped")
+                    return
+                if code == 0:
+                    self._membership.fire(MemberEvent.JOIN_OK)
+                    self._emit("onJoinSuccess")
+                else:
+                    self._membership.fire(MemberEvent.JOIN_FAILED)
+                    self._emit("onJoinFailure", (code,))
+                client._result(callback, code, None, _text(value))
+
+            client._request(lambda r: p.Join(r, self._id), done)
+            return 0
+
+    def leave(self, callback: ResultCallback[None] | None = None) -> int:
+        E = LEAVE_CHANNEL_ERR
+        client = self._client
+        with client._lock:
+            code = client._gate()
+            if not code and self._membership.state is not MemberState.JOINED:
+                code = E.LEAVE_CHANNEL_ERR_NOT_IN_CHANNEL
+            if code:
+                self._emit("onLeave", (int(code),))
+                client._result(callback, code, None, "not in the channel" if code < 100 else "")
+                return int(code)
+            self._membership.fire(MemberEvent.LEAVE)
+
+            def done(code: int, value: Any) -> None:
+                if self._membership.state is MemberState.LEAVING:
+                    self._membership.fire(MemberEvent.LEAVE_DONE)
+                self._emit("onLeave", (code,))
+                client._result(callback, code, None, _text(value))
+
+            client._request(lambda r: p.Leave(r, self._id), done)
+            return 0
+
+    def sendMessage(
+        self,
+        message: RtmMessage,
+        options: SendMessageOptions | None = None,
+        callback: ResultCallback[None] | None = None,
+    ) -> int:
+        E = CHANNEL_MESSAGE_ERR_CODE
+        client = self._client
+        with client._lock:
+            code, text = client._gate(), ""
+            if not code:
+                if reason := client._message_problem(message):
+                    code, text = E.CHANNEL_MESSAGE_ERR_INVALID_MESSAGE, reason
+                elif self._membership.state is not MemberState.JOINED:
+                    code, text = E.CHANNEL_MESSAGE_ERR_NOT_IN_CHANNEL, "join the channel first"
+            message_id = message.messageId if isinstance(message, RtmMessage) else 0
+            if code:
+                self._emit("onSendMessageResult", (message_id, int(code)))
+                client._result(callback, code, None, text)
+                return int(code)
+            payload = message._payload()
+
+            def done(code: int, value: Any) -> None:
+                self._emit("onSendMessageResult", (message_id, code))
+                client._result(callback, code, None, _text(value))
+
+            req = next(client._reqs)
+            client._pending[req] = done
+            client._send(p.SendChannel(req, self._id, payload))
+            return 0
+
+    def getMembers(self, callback: ResultCallback[list[RtmChannelMember]] | None = None) -> int:
+        E = GET_MEMBERS_ERR
+        client = self._client
+        with client._lock:
+            code = client._gate()
+            text = None
+            if not code and self._membership.state is not MemberState.JOINED:
+                code, text = E.GET_MEMBERS_ERR_NOT_IN_CHANNEL, "not in the channel"
+
+            def done(code: int, value: Any) -> None:
+                members = [RtmChannelMember(u, self._id) for u in value] if code == 0 else []
+                self._emit("onGetMembers", (members, len(members), code))
+                client._result(callback, code, members, _text(value))
+
+            if code:
+                done(code, text)
+                return int(code)
+            client._request(lambda r: p.GetMembers(r, self._id), done)
+            return 0
+
+    def release(self) -> None:
+        """Forget this channel object; if joined, leave quietly (no callbacks)."""
+        client = self._client
+        with client._lock:
+            if self._released:
+                return
+            if self._membership.state in (MemberState.JOINED, MemberState.JOINING):
+                client._send(p.Leave(next(client._reqs), self._id))
+            if self._membership.can(MemberEvent.DROPPED):
+                self._membership.fire(MemberEvent.DROPPED)
+            self._released = True
+            client._forget_channel(self)
+
+    # --- from the client -----------------------------------------------------------
+
+    def _dropped(self) -> None:
+        if self._membership.can(MemberEvent.DROPPED):
+            self._membership.fire(MemberEvent.DROPPED)
+
+    def _on_frame(self, frame: Any) -> None:
+        if self._membership.state is MemberState.JOINED:
+            self._frame_handlers[type(frame)](frame)
+
+    def _on_message(self, frame: p.ChannelMessageIn) -> None:
+        message = RtmMessage._received(frame.payload, frame.ts, False)
+        member = RtmChannelMember(frame.from_user, self._id)
+        self._emit(
+            "onMessageReceived", (frame.from_user, message), "onMessageReceived", (message, member)
+        )
+
+    def _on_member_joined(self, frame: p.MemberJoinedIn) -> None:
+        member = RtmChannelMember(frame.user_id, self._id)
+        self._emit("onMemberJoined", (member,), "onMemberJoined")
+
+    def _on_member_left(self, frame: p.MemberLeftIn) -> None:
+        member = RtmChannelMember(frame.user_id, self._id)
+        self._emit("onMemberLeft", (member,), "onMemberLeft")
+
+    def _on_member_count(self, frame: p.MemberCountIn) -> None:
+        self._emit("onMemberCountUpdated", (frame.count,), "onMemberCountUpdated")
+
+    def _on_attributes(self, frame: p.AttributesUpdatedIn) -> None:
+        attrs = [RtmChannelAttribute._from(a) for a in frame.attrs]
+        self._emit("onAttributesUpdated", (attrs, len(attrs)), "onAttributesUpdated", (attrs,))
+
+    def __repr__(self) -> str:
+        return f"RtmChannel({self._id!r}, {self._membership.state.value})"
+
+
+IChannel = RtmChannel
+
+
+def _text(value: object) -> str:
+    """The service's explanation of a failure, if ``value`` is one."""
+    return value if isinstance(value, str) else ""

@@ -1,0 +1,1049 @@
+"""The RTM client: ``RtmClient`` (Java name) is also C++'s ``IRtmService``.
+
+One implementation serves both result styles. Every asynchronous call returns an ``int``
+at once (0 accepted, otherwise the RTM error code of that call's enum, as C++ does) and
+reports its outcome exactly once, asynchronously: to the C++ event handler
+(``onLoginSuccess``, ``onSendMessageResult`` ...) and to the Java ``ResultCallback`` passed
+to the call, if any. A call rejected at once (bad input, wrong state) changes nothing and
+reports the same code through the same channels, so code written for either style sees
+every outcome.
+
+C++'s ``long long& requestId`` out-parameter is the keyword argument ``requestId``: pass
+an :class:`~rtm.objects.RequestId` and the call stores the request's ID in it.
+
+Threading: API methods may be called from any thread; they run under the scheduler's lock.
+Frames from the service arrive on the core thread, and user callbacks are delivered through
+:meth:`Scheduler.deliver` — never inside the call that caused them.
+"""
+
+from __future__ import annotations
+
+import itertools
+import logging
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING, Any
+
+from . import protocol as p
+from .connection import ConnectionMachine
+from .enums import CONNECTION_CHANGE_REASON as R
+from .enums import CONNECTION_STATE, PEER_SUBSCRIPTION_OPTION
+from .errors import (
+    ATTRIBUTE_OPERATION_ERR,
+    GET_CHANNEL_MEMBER_COUNT_ERR_CODE,
+    INIT_ERR_CODE,
+    LOGIN_ERR_CODE,
+    LOGOUT_ERR_CODE,
+    PEER_MESSAGE_ERR_CODE,
+    PEER_SUBSCRIPTION_STATUS_ERR,
+    QUERY_PEERS_BY_SUBSCRIPTION_OPTION_ERR,
+    QUERY_PEERS_ONLINE_STATUS_ERR,
+    RENEW_TOKEN_ERR_CODE,
+    ErrorInfo,
+)
+from .handlers import ResultCallback, RtmClientListener
+from .limits import Limits
+from .objects import (
+    ChannelAttributeOptions,
+    ChannelMemberCount,
+    PeerOnlineStatus,
+    RequestId,
+    RtmAttribute,
+    RtmChannelAttribute,
+    RtmMessage,
+    SendMessageOptions,
+)
+from .transport import Core, Transport
+from .validation import check_app_id, check_id, check_ids, utf8_len
+
+if TYPE_CHECKING:
+    from .call_manager import RtmCallManager
+    from .channel import RtmChannel
+
+__all__ = ["SDK_VERSION", "RtmClient", "createRtmService"]
+
+log = logging.getLogger("rtm.client")
+
+SDK_VERSION = "sig2rtm-rtm/1.5.0"
+NOT_INITIALIZED = 101
+NOT_LOGGED_IN = 102
+
+OnResult = Callable[[int, Any], None]
+
+
+class RtmClient:
+    """An RTM client. Create with :meth:`createInstance` (Java) or
+    :func:`createRtmService` + :meth:`initialize` (C++)."""
+
+    def __init__(self, core: Core | None = None) -> None:
+        if core is None:
+            from .embedded import default_core
+
+            core = default_core()
+        self._core = core
+        self._sched = core.scheduler
+        self._lock = core.scheduler.lock
+        self._deliver = core.scheduler.deliver
+        self.limits = getattr(getattr(core, "service", None), "limits", None) or Limits()
+        self._app_id = ""
+        self._handlers: list[Any] = []
+        self._targets: dict[tuple[str | None, str | None], list[tuple[Any, bool]]] = {}
+        self._initialized = False
+        self._released = False
+        self._conn = ConnectionMachine()
+        self._user_id = ""
+        self._transport: Transport | None = None
+        self._reqs = itertools.count(1)
+        self._pending: dict[int, OnResult] = {}
+        self._login_req = 0
+        self._login_callback: ResultCallback[None] | None = None
+        self._login_timer: Any = None
+        self._channels: dict[str, RtmChannel] = {}
+        self._call_manager: RtmCallManager | None = None
+        self._frame_handlers: dict[type, Callable[[Any], None]] = {
+            p.Result: self._on_result,
+            p.PeerMessageIn: self._on_peer_message,
+            p.ChannelMessageIn: self._to_channel,
+            p.MemberJoinedIn: self._to_channel,
+            p.MemberLeftIn: self._to_channel,
+            p.MemberCountIn: self._to_channel,
+            p.AttributesUpdatedIn: self._to_channel,
+            p.PresenceIn: self._on_presence,
+            p.CallSignalIn: self._on_call_signal,
+            p.Kicked: self._on_kicked,
+            p.TokenWillExpire: self._on_token_will_expire,
+        }
+
+    # --- creation ------------------------------------------------------------------
+
+    @classmethod
+    def createInstance(cls, appId: str, listener: Any, core: Core | None = None) -> RtmClient:
+        """Java ``RtmClient.createInstance(appId, listener)``; raises ValueError on a bad appId."""
+        client = cls(core)
+        code = client.initialize(appId, listener)
+        if code != INIT_ERR_CODE.INIT_ERR_OK:
+            raise ValueError(f"createInstance failed: {INIT_ERR_CODE(code).name}")
+        return client
+
+    def initialize(self, appId: str, eventHandler: Any) -> int:
+        """C++ ``IRtmService::initialize``; returns an INIT_ERR_CODE."""
+        E = INIT_ERR_CODE
+        with self._lock:
+            if self._released:
+                return E.INIT_ERR_FAILURE  # a released client cannot be used again
+            if self._initialized:
+                return E.INIT_ERR_ALREADY_INITIALIZED
+            if check_app_id(appId, self.limits.app_id_chars):
+                return E.INIT_ERR_INVALID_APP_ID
+            if eventHandler is None:
+                return E.INIT_ERR_INVALID_ARGUMENT
+            self._app_id = appId
+            self._handlers.append(eventHandler)
+            self._targets.clear()
+            self._initialized = True
+            return E.INIT_ERR_OK
+
+    def addEventHandler(self, eventHandler: Any) -> int:
+        with self._lock:
+            if eventHandler is None:
+                return 1
+            if eventHandler not in self._handlers:
+                self._handlers.append(eventHandler)
+                self._targets.clear()
+            return 0
+
+    def removeEventHandler(self, eventHandler: Any) -> None:
+        with self._lock:
+            if eventHandler in self._handlers:
+                self._handlers.remove(eventHandler)
+                self._targets.clear()
+
+    def release(self, sync: bool = False) -> int:
+        """Log out if needed and free the client; later calls report NOT_INITIALIZED."""
+        with self._lock:
+            if self._released:
+                return 0
+            if self._conn.state is not CONNECTION_STATE.CONNECTION_STATE_DISCONNECTED:
+                self._local_logout()
+                self._send(p.Logout(next(self._reqs)))
+            if self._transport is not None:
+                self._transport.close()
+                self._transport = None
+            self._released = True
+            self._initialized = False
+            self._handlers.clear()
+            self._targets.clear()
+            return 0
+
+    # --- properties ----------------------------------------------------------------
+
+    @property
+    def appId(self) -> str:
+        return self._app_id
+
+    @property
+    def userId(self) -> str:
+        return self._user_id
+
+    @property
+    def connectionState(self) -> CONNECTION_STATE:
+        return self._conn.state
+
+    @property
+    def core(self) -> Core:
+        return self._core
+
+    def getRtmSdkVersion(self) -> str:
+        return SDK_VERSION
+
+    getSdkVersion = getRtmSdkVersion
+
+    def setParameters(self, parameters: str) -> int:
+        return 0
+
+    def setLogFile(self, logFile: str) -> int:
+        return 0
+
+    def setLogFilter(self, filter: int) -> int:
+        return 0
+
+    def setLogFileSize(self, fileSizeInKBytes: int) -> int:
+        return 0 if 512 <= fileSizeInKBytes <= 1024 * 1024 else -1
+
+    # --- dispatch helpers ----------------------------------------------------------
+
+    def _emit(
+        self,
+        cpp: str | None,
+        cpp_args: tuple[Any, ...] = (),
+        java: str | None = None,
+        java_args: tuple[Any, ...] | None = None,
+    ) -> None:
+        """Deliver one event to every handler, in its style (C++ handler or Java listener)."""
+        key = (cpp, java)
+        targets = self._targets.get(key)
+        if targets is None:
+            targets = self._targets[key] = self._bind(cpp, java)
+        deliver = self._deliver
+        for method, is_java in targets:
+            if is_java and java_args is not None:
+                deliver(method, *java_args)
+            else:
+                deliver(method, *cpp_args)
+
+    def _bind(self, cpp: str | None, java: str | None) -> list[tuple[Any, bool]]:
+        """The handler methods an event reaches; cached until the handlers change."""
+        targets = []
+        for handler in self._handlers:
+            is_java = isinstance(handler, RtmClientListener)
+            name = java if is_java else cpp
+            method = getattr(handler, name, None) if name is not None else None
+            if method is not None:
+                targets.append((method, is_java))
+        return targets
+
+    def _result(
+        self, callback: ResultCallback[Any] | None, code: int, value: Any, text: str = ""
+    ) -> None:
+        if callback is None:
+            return
+        if code == 0:
+            self._deliver(callback.onSuccess, value)
+        else:
+            self._deliver(callback.onFailure, ErrorInfo(code, text or _describe(code)))
+
+    def _request(self, frame_factory: Callable[[int], p.ClientFrame], on_result: OnResult) -> int:
+        req = next(self._reqs)
+        self._pending[req] = on_result
+        self._send(frame_factory(req))
+        return req
+
+    def _send(self, frame: p.ClientFrame) -> None:
+        if self._transport is None:
+            self._transport = self._core.connect(self._on_frame)
+        self._transport.send(frame)
+
+    def _gate(self) -> int:
+        """0 when logged in, else the shared NOT_INITIALIZED / USER_NOT_LOGGED_IN code."""
+        if not self._initialized:
+            return NOT_INITIALIZED
+        if not self._conn.logged_in:
+            return NOT_LOGGED_IN
+        return 0
+
+    def _change_state(self, reason: R) -> None:
+        state = self._conn.fire(reason)
+        self._emit(
+            "onConnectionStateChanged", (int(state), int(reason)), "onConnectionStateChanged"
+        )
+
+    # --- login / logout / tokens -----------------------------------------------------
+
+    def login(
+        self, token: str | None, userId: str, callback: ResultCallback[None] | None = None
+    ) -> int:
+        E = LOGIN_ERR_CODE
+        with self._lock:
+            code, text = 0, ""
+            if not self._initialized:
+                code, text = E.LOGIN_ERR_NOT_INITIALIZED, "not initialized"
+            elif token is not None and not isinstance(token, str):
+                code, text = E.LOGIN_ERR_INVALID_ARGUMENT, "token must be a string or None"
+            elif reason := check_id(userId, "userId", self.limits.id_bytes):
+                code, text = E.LOGIN_ERR_INVALID_ARGUMENT, reason
+            elif self._conn.state is not CONNECTION_STATE.CONNECTION_STATE_DISCONNECTED:
+                code, text = E.LOGIN_ERR_ALREADY_LOGIN, "already logged in (log out first)"
+            if code:
+                self._emit("onLoginFailure", (int(code),))
+                self._result(callback, code, None, text)
+                return int(code)
+            self._user_id = userId
+            self._change_state(R.CONNECTION_CHANGE_REASON_LOGIN)
+
+            def done(code: int, value: Any) -> None:
+                if self._login_req != req:
+                    return
+                self._login_req = 0
+                self._cancel_login_timer()
+                if code == 0:
+                    self._change_state(R.CONNECTION_CHANGE_REASON_LOGIN_SUCCESS)
+                    self._emit("onLoginSuccess")
+                else:
+                    self._change_state(R.CONNECTION_CHANGE_REASON_LOGIN_FAILURE)
+                    self._emit("onLoginFailure", (code,))
+                self._result(callback, code, None, value if isinstance(value, str) else "")
+
+            req = self._request(lambda r: p.Login(r, self._app_id, userId, token), done)
+            self._login_req = req
+            self._login_callback = callback
+            self._login_timer = self._sched.call_later(
+                self.limits.login_timeout, self._login_timed_out, req, callback
+            )
+            return 0
+
+    def _cancel_login_timer(self) -> None:
+        if self._login_timer is not None:
+            self._login_timer.cancel()
+            self._login_timer = None
+
+    def _login_timed_out(self, req: int, callback: ResultCallback[None] | None) -> None:
+        if self._login_req != req:
+            return
+        self._login_req = 0
+        self._login_timer = None
+        self._pending[req] = self._late_login_result
+        code = LOGIN_ERR_CODE.LOGIN_ERR_TIMEOUT
+        self._change_state(R.CONNECTION_CHANGE_REASON_LOGIN_TIMEOUT)
+        self._emit("onLoginFailure", (int(code),))
+        self._result(callback, code, None, "login timed out")
+
+    def _late_login_result(self, code: int, value: Any) -> None:
+        if code == 0:  # the service let us in after we gave up: undo it there
+            self._send(p.Logout(next(self._reqs)))
+
+    def _local_logout(self) -> None:
+        """Leave every local state that a logged-in client holds, without callbacks."""
+        if self._login_req:
+            self._pending[self._login_req] = self._late_login_result
+            self._login_req = 0
+            self._cancel_login_timer()
+            # The pending login still reports its outcome exactly once.
+            code = LOGIN_ERR_CODE.LOGIN_ERR_UNKNOWN
+            self._emit("onLoginFailure", (int(code),))
+            self._result(self._login_callback, code, None, "login aborted by logout()")
+        for channel in self._channels.values():
+            channel._dropped()
+        if self._call_manager is not None:
+            self._call_manager._logged_out()
+        if self._conn.state is not CONNECTION_STATE.CONNECTION_STATE_DISCONNECTED:
+            self._change_state(R.CONNECTION_CHANGE_REASON_LOGOUT)
+
+    def logout(self, callback: ResultCallback[None] | None = None) -> int:
+        E = LOGOUT_ERR_CODE
+        with self._lock:
+            code = 0
+            if not self._initialized:
+                code = E.LOGOUT_ERR_NOT_INITIALIZED
+            elif self._conn.state is CONNECTION_STATE.CONNECTION_STATE_DISCONNECTED:
+                code = E.LOGOUT_ERR_USER_NOT_LOGGED_IN
+            if code:
+                self._emit("onLogout", (int(code),))
+                self._result(callback, code, None)  # 101 / 102: described by _describe
+                return int(code)
+            self._local_logout()
+
+            def done(code: int, value: Any) -> None:
+                # Whatever the service answers (it may have ended the session already),
+                # the client is logged out now.
+                self._emit("onLogout", (0,))
+                self._result(callback, 0, None)
+
+            self._request(p.Logout, done)
+            return 0
+
+    def renewToken(self, token: str, callback: ResultCallback[None] | None = None) -> int:
+        E = RENEW_TOKEN_ERR_CODE
+        with self._lock:
+            code, text = self._gate(), ""
+            if not code and not isinstance(token, str):
+                code, text = E.RENEW_TOKEN_ERR_INVALID_ARGUMENT, "token must be a string"
+            if code:
+                self._emit("onRenewTokenResult", (token, int(code)))
+                self._result(callback, code, None, text)
+                return int(code)
+
+            def done(code: int, value: Any) -> None:
+                self._emit("onRenewTokenResult", (token, code))
+                self._result(callback, code, None, _text(value) if code else "")
+
+            self._request(lambda r: p.RenewToken(r, token), done)
+            return 0
+
+    # --- peer messages ---------------------------------------------------------------
+
+    def createMessage(
+        self, text_or_raw: str | bytes | None = None, description: str | None = None
+    ) -> RtmMessage:
+        """``createMessage()``, ``createMessage(text)``, ``createMessage(raw[, description])``."""
+        if text_or_raw is None:
+            return RtmMessage("")
+        if isinstance(text_or_raw, bytes | bytearray | memoryview):
+            return RtmMessage(description or "", bytes(text_or_raw))
+        if isinstance(text_or_raw, str):
+            return RtmMessage(text_or_raw)
+        raise TypeError(f"createMessage takes str or bytes, not {type(text_or_raw).__name__}")
+
+    def _message_problem(self, message: object) -> str | None:
+        if not isinstance(message, RtmMessage):
+            return "message must be an RtmMessage from createMessage()"
+        size = utf8_len(message.text) + len(message.raw)
+        if size > self.limits.message_bytes:
+            return f"message is {size} bytes; at most {self.limits.message_bytes} allowed"
+        return None
+
+    def sendMessageToPeer(
+        self,
+        peerId: str,
+        message: RtmMessage,
+        options: SendMessageOptions | None = None,
+        callback: ResultCallback[None] | None = None,
+    ) -> int:
+        E = PEER_MESSAGE_ERR_CODE
+        with self._lock:
+            code, text = self._gate(), ""
+            if not code:
+                if reason := check_id(peerId, "peerId", self.limits.id_bytes):
+                    code, text = E.PEER_MESSAGE_ERR_INVALID_USERID, reason
+                elif reason := self._message_problem(message):
+                    code, text = E.PEER_MESSAGE_ERR_INVALID_MESSAGE, reason
+            message_id = message.messageId if isinstance(message, RtmMessage) else 0
+            if code:
+                self._emit("onSendMessageResult", (message_id, int(code)))
+                self._result(callback, code, None, text)
+                return int(code)
+            offline = bool(options is not None and options.enableOfflineMessaging)
+            payload = message._payload()
+            emit, result = self._emit, self._result
+
+            def done(code: int, value: Any) -> None:
+                emit("onSendMessageResult", (message_id, code))
+                result(callback, code, None, _text(value))
+
+            req = next(self._reqs)
+            self._pending[req] = done
+            self._send(p.SendPeer(req, peerId, payload, offline))
+            return 0
+
+    def _on_peer_message(self, frame: p.PeerMessageIn) -> None:
+        message = RtmMessage._received(frame.payload, frame.ts, frame.offline)
+        self._emit(
+            "onMessageReceivedFromPeer",
+            (frame.from_user, message),
+            "onMessageReceived",
+            (message, frame.from_user),
+        )
+
+    # --- presence ----------------------------------------------------------------------
+
+    def _ids_request(
+        self,
+        peerIds: Iterable[str],
+        limit: int,
+        invalid: int,
+        frame_type: Callable[[int, tuple[str, ...]], p.ClientFrame],
+        done: Callable[[int, int, Any], None],
+        requestId: RequestId | None,
+        overflow: int | None = None,
+    ) -> int:
+        """``overflow``: the code for more than ``limit`` distinct IDs (else ``invalid``)."""
+        with self._lock:
+            code, text = self._gate(), None
+            ids: tuple[str, ...] = ()
+            if not code:
+                if isinstance(peerIds, str | bytes) or not isinstance(peerIds, Iterable):
+                    code, text = invalid, "peerIds must be a collection of strings"
+                else:
+                    ids = tuple(peerIds)  # once: peerIds may be a one-shot iterator
+                    count_limit = limit if overflow is None else max(1, len(ids))
+                    text = check_ids(ids, "peerIds", count_limit, self.limits.id_bytes)
+                    if text:
+                        code = invalid
+                    elif overflow is not None and len(set(ids)) > limit:
+                        code, text = overflow, f"more than {limit} peers"
+            if code:
+                req = next(self._reqs)
+                if requestId is not None:
+                    requestId.value = req
+                done(req, code, text)
+                return code
+            req = self._request(lambda r: frame_type(r, ids), lambda c, v: done(req, c, v))
+            if requestId is not None:
+                requestId.value = req
+            return 0
+
+    def queryPeersOnlineStatus(
+        self,
+        peerIds: Iterable[str],
+        callback: ResultCallback[dict[str, bool]] | None = None,
+        *,
+        requestId: RequestId | None = None,
+    ) -> int:
+        E = QUERY_PEERS_ONLINE_STATUS_ERR
+
+        def done(req: int, code: int, value: Any) -> None:
+            states = [PeerOnlineStatus(peer, state) for peer, state in value] if code == 0 else []
+            self._emit("onQueryPeersOnlineStatusResult", (req, states, len(states), code))
+            self._result(callback, code, {s.peerId: s.isOnline for s in states}, _text(value))
+
+        return self._ids_request(
+            peerIds,
+            self.limits.query_online_ids,
+            E.QUERY_PEERS_ONLINE_STATUS_ERR_INVALID_ARGUMENT,
+            p.QueryOnline,
+            done,
+            requestId,
+        )
+
+    def subscribePeersOnlineStatus(
+        self,
+        peerIds: Iterable[str],
+        callback: ResultCallback[None] | None = None,
+        *,
+        requestId: RequestId | None = None,
+    ) -> int:
+        def done(req: int, code: int, value: Any) -> None:
+            self._emit("onSubscriptionRequestResult", (req, code))
+            self._result(callback, code, None, _text(value))
+
+        return self._ids_request(
+            peerIds,
+            self.limits.subscribed_peers,
+            PEER_SUBSCRIPTION_STATUS_ERR.PEER_SUBSCRIPTION_STATUS_ERR_INVALID_ARGUMENT,
+            p.Subscribe,
+            done,
+            requestId,
+            PEER_SUBSCRIPTION_STATUS_ERR.PEER_SUBSCRIPTION_STATUS_ERR_OVERFLOW,
+        )
+
+    def unsubscribePeersOnlineStatus(
+        self,
+        peerIds: Iterable[str],
+        callback: ResultCallback[None] | None = None,
+        *,
+        requestId: RequestId | None = None,
+    ) -> int:
+        def done(req: int, code: int, value: Any) -> None:
+            self._emit("onSubscriptionRequestResult", (req, code))
+            self._result(callback, code, None, _text(value))
+
+        return self._ids_request(
+            peerIds,
+            self.limits.subscribed_peers,
+            PEER_SUBSCRIPTION_STATUS_ERR.PEER_SUBSCRIPTION_STATUS_ERR_INVALID_ARGUMENT,
+            p.Unsubscribe,
+            done,
+            requestId,
+        )
+
+    def queryPeersBySubscriptionOption(
+        self,
+        option: int = PEER_SUBSCRIPTION_OPTION.PEER_SUBSCRIPTION_OPTION_ONLINE_STATUS,
+        callback: ResultCallback[set[str]] | None = None,
+        *,
+        requestId: RequestId | None = None,
+    ) -> int:
+        E = QUERY_PEERS_BY_SUBSCRIPTION_OPTION_ERR
+        with self._lock:
+            code, text = self._gate(), None
+            if (
+                not code
+                and option != PEER_SUBSCRIPTION_OPTION.PEER_SUBSCRIPTION_OPTION_ONLINE_STATUS
+            ):
+                code = E.QUERY_PEERS_BY_SUBSCRIPTION_OPTION_ERR_FAILURE
+                text = f"unknown subscription option {option!r}"
+
+            def done(req: int, code: int, value: Any) -> None:
+                peers = list(value or ()) if code == 0 else []
+                self._emit("onQueryPeersBySubscriptionOptionResult", (req, peers, len(peers), code))
+                self._result(callback, code, set(peers), _text(value))
+
+            req = next(self._reqs)
+            if requestId is not None:
+                requestId.value = req
+            if code:
+                done(req, code, text)
+                return int(code)
+            self._pending[req] = lambda c, v: done(req, c, v)
+            self._send(p.QuerySubscribed(req))
+            return 0
+
+    def _on_presence(self, frame: p.PresenceIn) -> None:
+        states = [PeerOnlineStatus(peer, state) for peer, state in frame.states]
+        self._emit(
+            "onPeersOnlineStatusChanged",
+            (states, len(states)),
+            "onPeersOnlineStatusChanged",
+            (dict(frame.states),),
+        )
+
+    # --- attributes --------------------------------------------------------------------
+
+    def _attr_request(
+        self,
+        make: Callable[[int], p.ClientFrame],
+        pairs: list[tuple[str, str]] | None,
+        done: Callable[[int, int, Any], None],
+        requestId: RequestId | None,
+        problem: str | None = None,
+    ) -> int:
+        E = ATTRIBUTE_OPERATION_ERR
+        with self._lock:
+            code = self._gate()
+            if not code and (problem or pairs is None):
+                code = E.ATTRIBUTE_OPERATION_ERR_INVALID_ARGUMENT
+            req = next(self._reqs)
+            if requestId is not None:
+                requestId.value = req
+            if code:
+                done(req, code, problem)
+                return int(code)
+            self._pending[req] = lambda c, v: done(req, c, v)
+            self._send(make(req))
+            return 0
+
+    def _user_attr_write(
+        self,
+        op: str,
+        result_event: str,
+        pairs: list[tuple[str, str]] | None,
+        keys: tuple[str, ...],
+        callback: ResultCallback[None] | None,
+        requestId: RequestId | None,
+        problem: str | None = None,
+    ) -> int:
+        def done(req: int, code: int, value: Any) -> None:
+            self._emit(result_event, (req, code))
+            self._result(callback, code, None, value if isinstance(value, str) else "")
+
+        return self._attr_request(
+            lambda r: p.UserAttrs(r, op, tuple(pairs or ()), keys), pairs, done, requestId, problem
+        )
+
+    def setLocalUserAttributes(
+        self,
+        attributes: Iterable[RtmAttribute],
+        callback: ResultCallback[None] | None = None,
+        *,
+        requestId: RequestId | None = None,
+    ) -> int:
+        return self._user_attr_write(
+            "set", "onSetLocalUserAttributesResult", _pairs(attributes), (), callback, requestId
+        )
+
+    def addOrUpdateLocalUserAttributes(
+        self,
+        attributes: Iterable[RtmAttribute],
+        callback: ResultCallback[None] | None = None,
+        *,
+        requestId: RequestId | None = None,
+    ) -> int:
+        pairs = _pairs(attributes)
+        problem = None if pairs else "no attributes given"
+        return self._user_attr_write(
+            "add",
+            "onAddOrUpdateLocalUserAttributesResult",
+            pairs,
+            (),
+            callback,
+            requestId,
+            problem,
+        )
+
+    def deleteLocalUserAttributesByKeys(
+        self,
+        attributeKeys: Iterable[str],
+        callback: ResultCallback[None] | None = None,
+        *,
+        requestId: RequestId | None = None,
+    ) -> int:
+        keys = _keys(attributeKeys)
+        return self._user_attr_write(
+            "delete",
+            "onDeleteLocalUserAttributesResult",
+            [],
+            keys or (),
+            callback,
+            requestId,
+            None if keys else "attributeKeys must be a non-empty collection of strings",
+        )
+
+    def clearLocalUserAttributes(
+        self, callback: ResultCallback[None] | None = None, *, requestId: RequestId | None = None
+    ) -> int:
+        return self._user_attr_write(
+            "clear", "onClearLocalUserAttributesResult", [], (), callback, requestId
+        )
+
+    def _get_user_attrs(
+        self,
+        userId: str,
+        keys: tuple[str, ...] | None,
+        callback: ResultCallback[list[RtmAttribute]] | None,
+        requestId: RequestId | None,
+        problem: str | None = None,
+    ) -> int:
+        problem = problem or check_id(userId, "userId", self.limits.id_bytes)
+
+        def done(req: int, code: int, value: Any) -> None:
+            attrs = [RtmAttribute(k, v) for k, v in value[1]] if code == 0 else []
+            self._emit("onGetUserAttributesResult", (req, userId, attrs, len(attrs), code))
+            self._result(callback, code, attrs, value if isinstance(value, str) else "")
+
+        return self._attr_request(
+            lambda r: p.GetUserAttrs(r, userId, keys), [], done, requestId, problem
+        )
+
+    def getUserAttributes(
+        self,
+        userId: str,
+        callback: ResultCallback[list[RtmAttribute]] | None = None,
+        *,
+        requestId: RequestId | None = None,
+    ) -> int:
+        return self._get_user_attrs(userId, None, callback, requestId)
+
+    def getUserAttributesByKeys(
+        self,
+        userId: str,
+        attributeKeys: Iterable[str],
+        callback: ResultCallback[list[RtmAttribute]] | None = None,
+        *,
+        requestId: RequestId | None = None,
+    ) -> int:
+        keys = _keys(attributeKeys)
+        problem = None if keys else "attributeKeys must be a non-empty collection of strings"
+        return self._get_user_attrs(userId, keys, callback, requestId, problem)
+
+    def createChannelAttribute(self) -> RtmChannelAttribute:
+        return RtmChannelAttribute()
+
+    def _channel_attr_write(
+        self,
+        op: str,
+        result_event: str,
+        channelId: str,
+        pairs: list[tuple[str, str]] | None,
+        keys: tuple[str, ...],
+        options: ChannelAttributeOptions | None,
+        callback: ResultCallback[None] | None,
+        requestId: RequestId | None,
+        problem: str | None = None,
+    ) -> int:
+        problem = problem or check_id(channelId, "channelId", self.limits.id_bytes)
+        notify = bool(options is not None and options.enableNotificationToChannelMembers)
+
+        def done(req: int, code: int, value: Any) -> None:
+            self._emit(result_event, (req, code))
+            self._result(callback, code, None, value if isinstance(value, str) else "")
+
+        return self._attr_request(
+            lambda r: p.ChannelAttrs(r, op, channelId, tuple(pairs or ()), keys, notify),
+            pairs,
+            done,
+            requestId,
+            problem,
+        )
+
+    def setChannelAttributes(
+        self,
+        channelId: str,
+        attributes: Iterable[RtmChannelAttribute],
+        options: ChannelAttributeOptions | None = None,
+        callback: ResultCallback[None] | None = None,
+        *,
+        requestId: RequestId | None = None,
+    ) -> int:
+        return self._channel_attr_write(
+            "set",
+            "onSetChannelAttributesResult",
+            channelId,
+            _pairs(attributes),
+            (),
+            options,
+            callback,
+            requestId,
+        )
+
+    def addOrUpdateChannelAttributes(
+        self,
+        channelId: str,
+        attributes: Iterable[RtmChannelAttribute],
+        options: ChannelAttributeOptions | None = None,
+        callback: ResultCallback[None] | None = None,
+        *,
+        requestId: RequestId | None = None,
+    ) -> int:
+        pairs = _pairs(attributes)
+        return self._channel_attr_write(
+            "add",
+            "onAddOrUpdateChannelAttributesResult",
+            channelId,
+            pairs,
+            (),
+            options,
+            callback,
+            requestId,
+            None if pairs else "no attributes given",
+        )
+
+    def deleteChannelAttributesByKeys(
+        self,
+        channelId: str,
+        attributeKeys: Iterable[str],
+        options: ChannelAttributeOptions | None = None,
+        callback: ResultCallback[None] | None = None,
+        *,
+        requestId: RequestId | None = None,
+    ) -> int:
+        keys = _keys(attributeKeys)
+        return self._channel_attr_write(
+            "delete",
+            "onDeleteChannelAttributesResult",
+            channelId,
+            [],
+            keys or (),
+            options,
+            callback,
+            requestId,
+            None if keys else "attributeKeys must be a non-empty collection of strings",
+        )
+
+    def clearChannelAttributes(
+        self,
+        channelId: str,
+        options: ChannelAttributeOptions | None = None,
+        callback: ResultCallback[None] | None = None,
+        *,
+        requestId: RequestId | None = None,
+    ) -> int:
+        return self._channel_attr_write(
+            "clear",
+            "onClearChannelAttributesResult",
+            channelId,
+            [],
+            (),
+            options,
+            callback,
+            requestId,
+        )
+
+    def _get_channel_attrs(
+        self,
+        channelId: str,
+        keys: tuple[str, ...] | None,
+        callback: ResultCallback[list[RtmChannelAttribute]] | None,
+        requestId: RequestId | None,
+        problem: str | None = None,
+    ) -> int:
+        problem = problem or check_id(channelId, "channelId", self.limits.id_bytes)
+
+        def done(req: int, code: int, value: Any) -> None:
+            attrs = [RtmChannelAttribute._from(a) for a in value] if code == 0 else []
+            self._emit("onGetChannelAttributesResult", (req, attrs, len(attrs), code))
+            self._result(callback, code, attrs, value if isinstance(value, str) else "")
+
+        return self._attr_request(
+            lambda r: p.GetChannelAttrs(r, channelId, keys), [], done, requestId, problem
+        )
+
+    def getChannelAttributes(
+        self,
+        channelId: str,
+        callback: ResultCallback[list[RtmChannelAttribute]] | None = None,
+        *,
+        requestId: RequestId | None = None,
+    ) -> int:
+        return self._get_channel_attrs(channelId, None, callback, requestId)
+
+    def getChannelAttributesByKeys(
+        self,
+        channelId: str,
+        attributeKeys: Iterable[str],
+        callback: ResultCallback[list[RtmChannelAttribute]] | None = None,
+        *,
+        requestId: RequestId | None = None,
+    ) -> int:
+        keys = _keys(attributeKeys)
+        problem = None if keys else "attributeKeys must be a non-empty collection of strings"
+        return self._get_channel_attrs(channelId, keys, callback, requestId, problem)
+
+    def getChannelMemberCount(
+        self,
+        channelIds: Iterable[str],
+        callback: ResultCallback[list[ChannelMemberCount]] | None = None,
+        *,
+        requestId: RequestId | None = None,
+    ) -> int:
+        E = GET_CHANNEL_MEMBER_COUNT_ERR_CODE
+        with self._lock:
+            code, text = self._gate(), None
+            ids: tuple[str, ...] = ()
+            if not code:
+                if isinstance(channelIds, str | bytes) or not isinstance(channelIds, Iterable):
+                    code = E.GET_CHANNEL_MEMBER_COUNT_ERR_INVALID_ARGUMENT
+                    text = "channelIds must be a collection of strings"
+                else:
+                    ids = tuple(channelIds)
+                    limit = self.limits.member_count_ids
+                    if len(ids) > limit:
+                        code = E.GET_CHANNEL_MEMBER_COUNT_ERR_EXCEED_LIMIT
+                        text = f"{len(ids)} channels given, at most {limit} allowed"
+                    elif text := check_ids(ids, "channelIds", limit):
+                        code = E.GET_CHANNEL_MEMBER_COUNT_ERR_INVALID_ARGUMENT
+
+            def done(req: int, code: int, value: Any) -> None:
+                counts = [ChannelMemberCount(c, n) for c, n in value] if code == 0 else []
+                self._emit("onGetChannelMemberCountResult", (req, counts, len(counts), code))
+                self._result(callback, code, counts, _text(value))
+
+            req = next(self._reqs)
+            if requestId is not None:
+                requestId.value = req
+            if code:
+                done(req, code, text)
+                return int(code)
+            self._pending[req] = lambda c, v: done(req, c, v)
+            self._send(p.MemberCount(req, ids))
+            return 0
+
+    # --- channels and calls -------------------------------------------------------------
+
+    def createChannel(self, channelId: str, eventHandler: Any) -> RtmChannel | None:
+        """The channel object for ``channelId`` (the same one if it exists); None if invalid."""
+        from .channel import RtmChannel
+
+        with self._lock:
+            if not self._initialized or check_id(channelId, "channelId", self.limits.id_bytes):
+                return None
+            channel = self._channels.get(channelId)
+            if channel is None:
+                channel = self._channels[channelId] = RtmChannel(self, channelId, eventHandler)
+            return channel
+
+    def _forget_channel(self, channel: RtmChannel) -> None:
+        if self._channels.get(channel.getId()) is channel:
+            del self._channels[channel.getId()]
+
+    def _joined_count(self) -> int:
+        return sum(1 for channel in self._channels.values() if channel._counts_as_joined)
+
+    def _to_channel(self, frame: Any) -> None:
+        channel = self._channels.get(frame.channel_id)
+        if channel is not None:
+            channel._on_frame(frame)
+
+    def getRtmCallManager(self, eventHandler: Any = None) -> RtmCallManager:
+        """The client's call manager (one per client); ``eventHandler`` replaces its handler."""
+        from .call_manager import RtmCallManager
+
+        with self._lock:
+            if self._call_manager is None:
+                self._call_manager = RtmCallManager(self)
+            if eventHandler is not None:
+                self._call_manager.setEventListener(eventHandler)
+            return self._call_manager
+
+    def _on_call_signal(self, frame: p.CallSignalIn) -> None:
+        self.getRtmCallManager()._on_signal(frame)
+
+    # --- frames from the service ------------------------------------------------------
+
+    def _on_frame(self, frame: p.ServerFrame) -> None:
+        handler = self._frame_handlers.get(type(frame))
+        if handler is None:
+            log.warning("unexpected frame %r", frame)
+            return
+        handler(frame)
+
+    def _on_result(self, frame: p.Result) -> None:
+        done = self._pending.pop(frame.req, None)
+        if done is not None:
+            done(int(frame.code), frame.value)
+
+    def _on_kicked(self, frame: p.Kicked) -> None:
+        reason = R(frame.reason)
+        if not self._conn.can(reason):
+            return
+        for channel in self._channels.values():
+            channel._dropped()
+        if self._call_manager is not None:
+            self._call_manager._logged_out()
+        self._change_state(reason)
+        if reason is R.CONNECTION_CHANGE_REASON_TOKEN_EXPIRED:
+            self._emit("onTokenExpired", (), "onTokenExpired")
+
+    def _on_token_will_expire(self, frame: p.TokenWillExpire) -> None:
+        self._emit("onTokenPrivilegeWillExpire", (), "onTokenPrivilegeWillExpire")
+
+
+def createRtmService(core: Core | None = None) -> RtmClient:
+    """C++ ``createRtmService()``: an uninitialized service; call ``initialize`` next."""
+    return RtmClient(core)
+
+
+IRtmService = RtmClient
+
+
+def _pairs(attributes: object) -> list[tuple[str, str]] | None:
+    if isinstance(attributes, str | bytes) or not isinstance(attributes, Iterable):
+        return None
+    out = []
+    for attribute in attributes:
+        if not isinstance(attribute, RtmAttribute):
+            return None
+        out.append((attribute.key, attribute.value))
+    return out
+
+
+def _keys(keys: object) -> tuple[str, ...] | None:
+    if isinstance(keys, str | bytes) or not isinstance(keys, Iterable):
+        return None
+    items = tuple(keys)
+    if not items or not all(isinstance(k, str) and k for k in items):
+        return None
+    return items
+
+
+def _text(value: object) -> str:
+    """The service's (or a local check's) explanation of a failure, if ``value`` is one."""
+    return value if isinstance(value, str) else ""
+
+
+#: Codes every RTM error enum shares (101, 102), described once.
+_SHARED_DESCRIPTIONS = {
+    NOT_INITIALIZED: "not initialized: initialize() / createInstance() first (or it was released)",
+    NOT_LOGGED_IN: "not logged in",
+}
+
+
+def _describe(code: int) -> str:
+    return _SHARED_DESCRIPTIONS.get(code, f"RTM error {code}")

@@ -1,0 +1,89 @@
+"""The embedded default: the RTM service, a memory backend and a scheduler in this process.
+
+``default_core()`` gives the process-wide core every client uses unless told otherwise.
+Tests build their own :class:`EmbeddedCore` on a :class:`DeterministicScheduler` so that
+virtual time drives timeouts.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+
+from .scheduler import DeterministicScheduler, Scheduler, ThreadedScheduler
+from .service.backend import Backend
+from .service.core import RtmService, ServiceConfig
+from .service.memory import MemoryBackend
+from .transport import Core, FrameSink, InProcTransport
+
+__all__ = ["URL_ENV", "EmbeddedCore", "default_core", "set_default_core"]
+
+#: Environment variable naming a gateway (``ws://host:port``) to use instead of the embedded core.
+URL_ENV = "SIG2RTM_URL"
+
+
+class EmbeddedCore:
+    """Service + backend + scheduler in one process; clients connect in-process."""
+
+    def __init__(
+        self,
+        scheduler: Scheduler | None = None,
+        config: ServiceConfig | None = None,
+        backend: Backend | None = None,
+    ) -> None:
+        self.scheduler: Scheduler = scheduler if scheduler is not None else ThreadedScheduler()
+        self.backend: Backend = backend if backend is not None else MemoryBackend()
+        self.service = RtmService(self.backend, self.scheduler, config)
+
+    @classmethod
+    def deterministic(cls, config: ServiceConfig | None = None) -> EmbeddedCore:
+        """A core on virtual time, driven by ``core.scheduler.run_until_idle()/advance()``."""
+        return cls(DeterministicScheduler(), config)
+
+    def connect(self, on_frame: FrameSink) -> InProcTransport:
+        return InProcTransport(self.service, self.scheduler, on_frame)
+
+    def run_until_idle(self) -> None:
+        """Run deferred work and callbacks (deterministic scheduler) or wait for them."""
+        scheduler = self.scheduler
+        if isinstance(scheduler, DeterministicScheduler):
+            scheduler.run_until_idle()
+        elif isinstance(scheduler, ThreadedScheduler):
+            scheduler.drain()
+
+    def close(self) -> None:
+        if isinstance(self.scheduler, ThreadedScheduler):
+            self.scheduler.close()
+
+
+_default: Core | None = None
+_default_lock = threading.Lock()
+
+
+def default_core() -> Core:
+    """The process-wide core: a gateway if ``SIG2RTM_URL`` is set, else an embedded one."""
+    global _default
+    with _default_lock:
+        if _default is None:
+            url = os.environ.get(URL_ENV)
+            _default = _network_core(url) if url else EmbeddedCore()
+        return _default
+
+
+def _network_core(url: str) -> Core:
+    try:
+        from . import net  # type: ignore[attr-defined,unused-ignore]
+    except ImportError as exc:  # pragma: no cover - depends on installed extras
+        raise RuntimeError(
+            f"{URL_ENV}={url} asks for a gateway, but the network transport is not available: "
+            f"install sig2rtm[server] ({exc})"
+        ) from exc
+    core: Core = net.connect_core(url)  # type: ignore[unused-ignore]
+    return core
+
+
+def set_default_core(core: Core | None) -> None:
+    """Replace (or with None, forget) the process-wide core."""
+    global _default
+    with _default_lock:
+        _default = core

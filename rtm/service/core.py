@@ -1,0 +1,665 @@
+"""The RTM service: server-side logic as a sans-I/O core over a :class:`Backend`.
+
+The service never touches sockets or threads. A transport opens a session with a *link*
+(a callable taking server frames), hands it every client frame with :meth:`receive`, and
+closes it with :meth:`close_session`. Each request is answered with exactly one
+:class:`~rtm.protocol.Result` carrying the RTM error code of that request's enum; every
+check happens before any state changes, so a rejected request changes nothing. Handlers are
+found in a table keyed by frame type, not in an if-chain.
+
+Timers (token expiry, member-count pushes, attribute expiry of empty channels) go through
+the scheduler, so virtual time drives them in tests.
+"""
+
+from __future__ import annotations
+
+import itertools
+import logging
+import random
+import sys
+from collections.abc import Callable, Mapping
+from typing import Any, TypeVar
+
+import attrs
+
+from .. import protocol as p
+from ..enums import CONNECTION_CHANGE_REASON, PEER_ONLINE_STATE
+from ..errors import (
+    ATTRIBUTE_OPERATION_ERR,
+    CHANNEL_MESSAGE_ERR_CODE,
+    GET_CHANNEL_MEMBER_COUNT_ERR_CODE,
+    GET_MEMBERS_ERR,
+    JOIN_CHANNEL_ERR,
+    LEAVE_CHANNEL_ERR,
+    LOGIN_ERR_CODE,
+    PEER_MESSAGE_ERR_CODE,
+    PEER_SUBSCRIPTION_STATUS_ERR,
+    QUERY_PEERS_BY_SUBSCRIPTION_OPTION_ERR,
+    QUERY_PEERS_ONLINE_STATUS_ERR,
+    RENEW_TOKEN_ERR_CODE,
+)
+from ..limits import Limits, SlidingWindow
+from ..scheduler import Scheduler, TimerHandle
+from ..tokens import ExpiredToken, InvalidToken, TokenVerifier, VerifiedToken
+from ..validation import check_app_id, check_id, check_ids, utf8_len
+from .backend import Backend, SessionId
+
+__all__ = ["Link", "RtmService", "ServiceConfig"]
+
+log = logging.getLogger("rtm.service")
+
+Link = Callable[[p.ServerFrame], None]
+NOT_LOGGED_IN = 102
+F = TypeVar("F")
+
+
+@attrs.frozen
+class ServiceConfig:
+    """How the service behaves: RTM limits, and which apps require tokens."""
+
+    limits: Limits = attrs.field(factory=Limits)
+    #: App ID -> App Certificate. Apps not listed accept any token (a bare App ID).
+    app_certificates: Mapping[str, str] = attrs.field(factory=dict)
+    #: Seed for the random choice of 512 members when a channel has more.
+    seed: int | None = None
+
+    def verifier(self, app_id: str) -> TokenVerifier:
+        return TokenVerifier(app_id, self.app_certificates.get(app_id))
+
+
+@attrs.define
+class _Session:
+    id: SessionId
+    link: Link
+    app: str = ""
+    user: str = ""
+    windows: dict[str, SlidingWindow] = attrs.field(factory=dict)
+    token_timers: list[TimerHandle] = attrs.field(factory=list)
+
+    @property
+    def logged_in(self) -> bool:
+        return bool(self.user)
+
+
+class RtmService:
+    """One node of the RTM service. Many nodes may share one backend."""
+
+    def __init__(
+        self,
+        backend: Backend,
+        scheduler: Scheduler,
+        config: ServiceConfig | None = None,
+        node_id: str = "n0",
+    ) -> None:
+        self.backend = backend
+        self.scheduler = scheduler
+        self.config = config or ServiceConfig()
+        self.limits = self.config.limits
+        self.node_id = node_id
+        self._sessions: dict[SessionId, _Session] = {}
+        self._ids = itertools.count(1)
+        self._count_timers: dict[tuple[str, str], TimerHandle] = {}
+        self._attr_timers: dict[tuple[str, str], TimerHandle] = {}
+        self._random = random.Random(self.config.seed)
+        backend.attach(self._deliver_local)
+
+    # --- transport-facing API ------------------------------------------------------
+
+    def open_session(self, link: Link) -> SessionId:
+        session_id = f"{self.node_id}:{next(self._ids)}"
+        self._sessions[session_id] = _Session(session_id, link)
+        return session_id
+
+    def close_session(self, session_id: SessionId) -> None:
+        """The connection is gone: the user, if any, goes offline at once."""
+        session = self._sessions.pop(session_id, None)
+        if session is not None and session.logged_in:
+            self._end_session(session, unbind=True)
+
+    def receive(self, session_id: SessionId, frame: p.ClientFrame) -> None:
+        session = self._sessions.get(session_id)
+        if session is None:
+            log.warning("frame for unknown session %s dropped: %r", session_id, frame)
+            return
+        handler = _HANDLERS.get(type(frame))
+        if handler is None:
+            session.link(p.Result(getattr(frame, "req", 0), 1, f"unknown frame {type(frame)}"))
+            return
+        if handler.needs_login and not session.logged_in:
+            session.link(p.Result(frame.req, NOT_LOGGED_IN, "not logged in"))
+            return
+        try:
+            handler.fn(self, session, frame)
+        except Exception:
+            log.exception("service failed on %r", frame)
+            session.link(p.Result(frame.req, 1, "internal error"))
+
+    @property
+    def session_count(self) -> int:
+        return len(self._sessions)
+
+    # --- helpers -------------------------------------------------------------------
+
+    def _now_ms(self) -> int:
+        return int(self.scheduler.time() * 1000)
+
+    def _allow(self, session: _Session, rate_name: str, key: str = "") -> bool:
+        window_key = f"{rate_name}:{key}" if key else rate_name
+        window = session.windows.get(window_key)
+        if window is None:
+            window = session.windows[window_key] = SlidingWindow(
+                getattr(self.limits.rates, rate_name)
+            )
+        return window.allow(self.scheduler.time())
+
+    def _deliver_local(self, session_id: SessionId, frame: p.ServerFrame) -> None:
+        session = self._sessions.get(session_id)
+        if session is None:
+            return
+        if isinstance(frame, p.Kicked):
+            # The session was displaced (maybe by a login on another node): forget its user
+            # here, where its node-local state lives, before telling the client.
+            self._reset_session(session)
+        session.link(frame)
+
+    def _sessions_of(self, app: str, users: list[str]) -> list[SessionId]:
+        session_of = self.backend.session_of
+        out = []
+        for user in users:
+            sid = session_of(app, user)
+            if sid is not None:
+                out.append(sid)
+        return out
+
+    def _presence_changed(self, app: str, user: str, state: PEER_ONLINE_STATE) -> None:
+        watchers = self.backend.watchers(app, user)
+        if watchers:
+            self.backend.deliver_many(watchers, p.PresenceIn(((user, int(state)),)))
+
+    # --- session lifecycle ---------------------------------------------------------
+
+    def _reset_session(self, session: _Session) -> None:
+        for timer in session.token_timers:
+            timer.cancel()
+        session.token_timers.clear()
+        if session.logged_in:
+            self.backend.drop_subscriptions(session.app, session.id)
+        session.user = ""
+
+    def _end_session(self, session: _Session, *, unbind: bool) -> None:
+        """The user of ``session`` leaves: channels, subscriptions, attributes, presence."""
+        app, user = session.app, session.user
+        for channel in self.backend.channels_of(app, user):
+            self._remove_member(app, channel, user)
+        self.backend.replace_user_attrs(app, user, {})
+        self._reset_session(session)
+        if unbind and self.backend.unbind_user(app, user, session.id):
+            self._presence_changed(app, user, PEER_ONLINE_STATE.PEER_ONLINE_STATE_OFFLINE)
+
+    def _schedule_token_timers(self, session: _Session, verified: VerifiedToken | None) -> None:
+        for timer in session.token_timers:
+            timer.cancel()
+        session.token_timers.clear()
+        if verified is None or verified.expires_at is None:
+            return
+        now = self.scheduler.time()
+        left = verified.expires_at - now
+        lead = self.limits.token_will_expire_lead
+        if left > lead:
+            session.token_timers.append(
+                self.scheduler.call_later(left - lead, self._token_will_expire, session.id, lead)
+            )
+        session.token_timers.append(
+            self.scheduler.call_later(max(0.0, left), self._token_expired, session.id)
+        )
+
+    def _token_will_expire(self, session_id: SessionId, lead: float) -> None:
+        session = self._sessions.get(session_id)
+        if session is not None and session.logged_in:
+            session.link(p.TokenWillExpire(lead))
+
+    def _token_expired(self, session_id: SessionId) -> None:
+        session = self._sessions.get(session_id)
+        if session is None or not session.logged_in:
+            return
+        self._end_session(session, unbind=True)
+        session.link(p.Kicked(int(CONNECTION_CHANGE_REASON.CONNECTION_CHANGE_REASON_TOKEN_EXPIRED)))
+
+    # --- login / logout / tokens ---------------------------------------------------
+
+    def _login(self, s: _Session, f: p.Login) -> None:
+        E = LOGIN_ERR_CODE
+        if s.logged_in:
+            return s.link(p.Result(f.req, E.LOGIN_ERR_ALREADY_LOGIN, "already logged in"))
+        if not self._allow(s, "login"):
+            return s.link(p.Result(f.req, E.LOGIN_ERR_TOO_OFTEN, "login too often"))
+        reason = check_app_id(f.app_id, self.limits.app_id_chars)
+        if reason:
+            return s.link(p.Result(f.req, E.LOGIN_ERR_INVALID_APP_ID, reason))
+        reason = check_id(f.user_id, "userId", self.limits.id_bytes)
+        if reason:
+            return s.link(p.Result(f.req, E.LOGIN_ERR_INVALID_ARGUMENT, reason))
+        try:
+            verified = self.config.verifier(f.app_id).verify(
+                f.token, f.user_id, self.scheduler.time()
+            )
+        except ExpiredToken as exc:
+            return s.link(p.Result(f.req, E.LOGIN_ERR_TOKEN_EXPIRED, str(exc)))
+        except InvalidToken as exc:
+            return s.link(p.Result(f.req, E.LOGIN_ERR_INVALID_TOKEN, str(exc)))
+        app, user = f.app_id, f.user_id
+        s.app, s.user = app, user
+        previous = self.backend.bind_user(app, user, s.id)
+        if previous is not None:
+            for channel in self.backend.channels_of(app, user):
+                self._remove_member(app, channel, user)
+            self.backend.deliver(
+                previous,
+                p.Kicked(int(CONNECTION_CHANGE_REASON.CONNECTION_CHANGE_REASON_REMOTE_LOGIN)),
+            )
+        self.backend.replace_user_attrs(app, user, {})
+        self._schedule_token_timers(s, verified)
+        s.link(p.Result(f.req, E.LOGIN_ERR_OK))
+        for message in self.backend.pop_offline(app, user, self.scheduler.time()):
+            s.link(message)
+        if previous is None:
+            self._presence_changed(app, user, PEER_ONLINE_STATE.PEER_ONLINE_STATE_ONLINE)
+
+    def _logout(self, s: _Session, f: p.Logout) -> None:
+        self._end_session(s, unbind=True)
+        s.link(p.Result(f.req, 0))
+
+    def _renew_token(self, s: _Session, f: p.RenewToken) -> None:
+        E = RENEW_TOKEN_ERR_CODE
+        if not self._allow(s, "renew_token"):
+            return s.link(p.Result(f.req, E.RENEW_TOKEN_ERR_TOO_OFTEN, "renewToken too often"))
+        try:
+            verified = self.config.verifier(s.app).verify(f.token, s.user, self.scheduler.time())
+        except ExpiredToken as exc:
+            return s.link(p.Result(f.req, E.RENEW_TOKEN_ERR_TOKEN_EXPIRED, str(exc)))
+        except InvalidToken as exc:
+            return s.link(p.Result(f.req, E.RENEW_TOKEN_ERR_INVALID_TOKEN, str(exc)))
+        self._schedule_token_timers(s, verified)
+        s.link(p.Result(f.req, E.RENEW_TOKEN_ERR_OK, f.token))
+
+    # --- peer messages and presence ------------------------------------------------
+
+    def _send_peer(self, s: _Session, f: p.SendPeer) -> None:
+        E = PEER_MESSAGE_ERR_CODE
+        if not self._allow(s, "messages"):
+            return s.link(p.Result(f.req, E.PEER_MESSAGE_ERR_TOO_OFTEN, "messages too often"))
+        reason = check_id(f.peer_id, "peerId", self.limits.id_bytes)
+        if reason:
+            return s.link(p.Result(f.req, E.PEER_MESSAGE_ERR_INVALID_USERID, reason))
+        if _payload_size(f.payload) > self.limits.message_bytes:
+            return s.link(p.Result(f.req, E.PEER_MESSAGE_ERR_INVALID_MESSAGE, "message too large"))
+        message = p.PeerMessageIn(s.user, f.payload, self._now_ms())
+        target = self.backend.session_of(s.app, f.peer_id)
+        if target is not None:
+            self.backend.deliver(target, message)
+            return s.link(p.Result(f.req, E.PEER_MESSAGE_ERR_OK))
+        if f.offline:
+            self.backend.push_offline(
+                s.app,
+                f.peer_id,
+                attrs.evolve(message, offline=True),
+                self.limits.offline_messages_per_user,
+                self.scheduler.time() + self.limits.offline_message_ttl,
+            )
+            return s.link(p.Result(f.req, E.PEER_MESSAGE_ERR_CACHED_BY_SERVER))
+        s.link(p.Result(f.req, E.PEER_MESSAGE_ERR_PEER_UNREACHABLE, "peer offline"))
+
+    def _online_states(self, app: str, peers: tuple[str, ...]) -> tuple[tuple[str, int], ...]:
+        online = int(PEER_ONLINE_STATE.PEER_ONLINE_STATE_ONLINE)
+        offline = int(PEER_ONLINE_STATE.PEER_ONLINE_STATE_OFFLINE)
+        session_of = self.backend.session_of
+        return tuple((peer, online if session_of(app, peer) else offline) for peer in peers)
+
+    def _query_online(self, s: _Session, f: p.QueryOnline) -> None:
+        E = QUERY_PEERS_ONLINE_STATUS_ERR
+        if not self._allow(s, "query_online"):
+            return s.link(p.Result(f.req, E.QUERY_PEERS_ONLINE_STATUS_ERR_TOO_OFTEN, "too often"))
+        reason = check_ids(f.peer_ids, "peerIds", self.limits.query_online_ids)
+        if reason:
+            return s.link(p.Result(f.req, E.QUERY_PEERS_ONLINE_STATUS_ERR_INVALID_ARGUMENT, reason))
+        peers = tuple(dict.fromkeys(f.peer_ids))
+        s.link(p.Result(f.req, 0, self._online_states(s.app, peers)))
+
+    def _subscribe(self, s: _Session, f: p.Subscribe) -> None:
+        E = PEER_SUBSCRIPTION_STATUS_ERR
+        if not self._allow(s, "subscription"):
+            return s.link(p.Result(f.req, E.PEER_SUBSCRIPTION_STATUS_ERR_TOO_OFTEN, "too often"))
+        # No count limit here: too many peers is OVERFLOW (below), not a bad argument.
+        reason = check_ids(f.peer_ids, "peerIds", sys.maxsize)
+        if reason:
+            return s.link(p.Result(f.req, E.PEER_SUBSCRIPTION_STATUS_ERR_INVALID_ARGUMENT, reason))
+        current = self.backend.subscriptions(s.app, s.id)
+        new = tuple(peer for peer in dict.fromkeys(f.peer_ids) if peer not in current)
+        if len(current) + len(new) > self.limits.subscribed_peers:
+            return s.link(
+                p.Result(f.req, E.PEER_SUBSCRIPTION_STATUS_ERR_OVERFLOW, "too many subscriptions")
+            )
+        self.backend.subscribe(s.app, s.id, new)
+        s.link(p.Result(f.req, 0))
+        if new:
+            s.link(p.PresenceIn(self._online_states(s.app, new)))
+
+    def _unsubscribe(self, s: _Session, f: p.Unsubscribe) -> None:
+        E = PEER_SUBSCRIPTION_STATUS_ERR
+        if not self._allow(s, "subscription"):
+            return s.link(p.Result(f.req, E.PEER_SUBSCRIPTION_STATUS_ERR_TOO_OFTEN, "too often"))
+        reason = check_ids(f.peer_ids, "peerIds", self.limits.subscribed_peers)
+        if reason:
+            return s.link(p.Result(f.req, E.PEER_SUBSCRIPTION_STATUS_ERR_INVALID_ARGUMENT, reason))
+        self.backend.unsubscribe(s.app, s.id, f.peer_ids)
+        s.link(p.Result(f.req, 0))
+
+    def _query_subscribed(self, s: _Session, f: p.QuerySubscribed) -> None:
+        E = QUERY_PEERS_BY_SUBSCRIPTION_OPTION_ERR
+        if not self._allow(s, "subscription"):
+            return s.link(
+                p.Result(f.req, E.QUERY_PEERS_BY_SUBSCRIPTION_OPTION_ERR_TOO_OFTEN, "too often")
+            )
+        s.link(p.Result(f.req, 0, tuple(sorted(self.backend.subscriptions(s.app, s.id)))))
+
+    # --- attributes ----------------------------------------------------------------
+
+    def _check_attrs(self, pairs: tuple[tuple[str, str], ...]) -> tuple[int, str] | None:
+        E = ATTRIBUTE_OPERATION_ERR
+        limits = self.limits
+        for key, value in pairs:
+            if not isinstance(key, str) or not key or not key.isprintable() or " " in key:
+                return E.ATTRIBUTE_OPERATION_ERR_INVALID_ARGUMENT, f"invalid attribute key {key!r}"
+            if utf8_len(key) > limits.attr_key_bytes:
+                return E.ATTRIBUTE_OPERATION_ERR_SIZE_OVERFLOW, f"attribute key {key!r} too long"
+            if not isinstance(value, str) or not value:
+                return E.ATTRIBUTE_OPERATION_ERR_INVALID_ARGUMENT, f"empty value for {key!r}"
+            if utf8_len(value) > limits.attr_value_bytes:
+                return E.ATTRIBUTE_OPERATION_ERR_SIZE_OVERFLOW, f"value of {key!r} too large"
+        return None
+
+    def _check_keys(self, keys: tuple[str, ...]) -> tuple[int, str] | None:
+        for key in keys:
+            if not isinstance(key, str) or not key:
+                return ATTRIBUTE_OPERATION_ERR.ATTRIBUTE_OPERATION_ERR_INVALID_ARGUMENT, "bad key"
+        return None
+
+    def _user_attrs(self, s: _Session, f: p.UserAttrs) -> None:
+        E = ATTRIBUTE_OPERATION_ERR
+        if not self._allow(s, "user_attr_write"):
+            return s.link(p.Result(f.req, E.ATTRIBUTE_OPERATION_ERR_TOO_OFTEN, "too often"))
+        problem = self._check_attrs(f.attrs) or self._check_keys(f.keys)
+        if problem:
+            return s.link(p.Result(f.req, problem[0], problem[1]))
+        current = self.backend.user_attrs(s.app, s.user)
+        updated = _apply_attr_op(f.op, current, dict(f.attrs), f.keys)
+        if updated is None:
+            return s.link(p.Result(f.req, E.ATTRIBUTE_OPERATION_ERR_INVALID_ARGUMENT, "bad op"))
+        total = sum(utf8_len(k) + utf8_len(v) for k, v in updated.items())
+        if (
+            len(updated) > self.limits.user_attrs_count
+            or total > self.limits.user_attrs_total_bytes
+        ):
+            return s.link(p.Result(f.req, E.ATTRIBUTE_OPERATION_ERR_SIZE_OVERFLOW, "too large"))
+        self.backend.replace_user_attrs(s.app, s.user, updated)
+        s.link(p.Result(f.req, 0))
+
+    def _get_user_attrs(self, s: _Session, f: p.GetUserAttrs) -> None:
+        E = ATTRIBUTE_OPERATION_ERR
+        if not self._allow(s, "user_attr_read"):
+            return s.link(p.Result(f.req, E.ATTRIBUTE_OPERATION_ERR_TOO_OFTEN, "too often"))
+        reason = check_id(f.user_id, "userId", self.limits.id_bytes)
+        if reason:
+            return s.link(p.Result(f.req, E.ATTRIBUTE_OPERATION_ERR_INVALID_ARGUMENT, reason))
+        problem = self._check_keys(f.keys or ())
+        if problem:
+            return s.link(p.Result(f.req, problem[0], problem[1]))
+        if self.backend.session_of(s.app, f.user_id) is None:
+            return s.link(p.Result(f.req, E.ATTRIBUTE_OPERATION_ERR_USER_NOT_FOUND, "offline"))
+        current = self.backend.user_attrs(s.app, f.user_id)
+        if f.keys is not None:
+            current = {k: current[k] for k in dict.fromkeys(f.keys) if k in current}
+        s.link(p.Result(f.req, 0, (f.user_id, tuple(current.items()))))
+
+    def _channel_attrs(self, s: _Session, f: p.ChannelAttrs) -> None:
+        E = ATTRIBUTE_OPERATION_ERR
+        if not self._allow(s, "channel_attr_write"):
+            return s.link(p.Result(f.req, E.ATTRIBUTE_OPERATION_ERR_TOO_OFTEN, "too often"))
+        reason = check_id(f.channel_id, "channelId", self.limits.id_bytes)
+        if reason:
+            return s.link(p.Result(f.req, E.ATTRIBUTE_OPERATION_ERR_INVALID_ARGUMENT, reason))
+        problem = self._check_attrs(f.attrs) or self._check_keys(f.keys)
+        if problem:
+            return s.link(p.Result(f.req, problem[0], problem[1]))
+        current = self.backend.channel_attrs(s.app, f.channel_id)
+        now = self._now_ms()
+        stamped = {k: p.ChannelAttr(k, v, s.user, now) for k, v in f.attrs}
+        updated = _apply_attr_op(f.op, current, stamped, f.keys)
+        if updated is None:
+            return s.link(p.Result(f.req, E.ATTRIBUTE_OPERATION_ERR_INVALID_ARGUMENT, "bad op"))
+        total = sum(utf8_len(a.key) + utf8_len(a.value) for a in updated.values())
+        limits = self.limits
+        if len(updated) > limits.channel_attrs_count or total > limits.channel_attrs_total_bytes:
+            return s.link(p.Result(f.req, E.ATTRIBUTE_OPERATION_ERR_SIZE_OVERFLOW, "too large"))
+        self.backend.replace_channel_attrs(s.app, f.channel_id, updated)
+        s.link(p.Result(f.req, 0))
+        if f.notify:
+            members = self.backend.members(s.app, f.channel_id)
+            frame = p.AttributesUpdatedIn(f.channel_id, tuple(updated.values()))
+            self.backend.deliver_many(self._sessions_of(s.app, members), frame)
+        if updated and self.backend.member_count(s.app, f.channel_id) == 0:
+            self._schedule_attr_expiry(s.app, f.channel_id)
+
+    def _get_channel_attrs(self, s: _Session, f: p.GetChannelAttrs) -> None:
+        E = ATTRIBUTE_OPERATION_ERR
+        if not self._allow(s, "channel_attr_read"):
+            return s.link(p.Result(f.req, E.ATTRIBUTE_OPERATION_ERR_TOO_OFTEN, "too often"))
+        reason = check_id(f.channel_id, "channelId", self.limits.id_bytes)
+        if reason:
+            return s.link(p.Result(f.req, E.ATTRIBUTE_OPERATION_ERR_INVALID_ARGUMENT, reason))
+        problem = self._check_keys(f.keys or ())
+        if problem:
+            return s.link(p.Result(f.req, problem[0], problem[1]))
+        current = self.backend.channel_attrs(s.app, f.channel_id)
+        if f.keys is not None:
+            current = {k: current[k] for k in dict.fromkeys(f.keys) if k in current}
+        s.link(p.Result(f.req, 0, tuple(current.values())))
+
+    def _schedule_attr_expiry(self, app: str, channel: str) -> None:
+        key = (app, channel)
+        if key in self._attr_timers:
+            return
+        self._attr_timers[key] = self.scheduler.call_later(
+            self.limits.empty_channel_attrs_ttl, self._expire_attrs, app, channel
+        )
+
+    def _expire_attrs(self, app: str, channel: str) -> None:
+        self._attr_timers.pop((app, channel), None)
+        if self.backend.member_count(app, channel) == 0:
+            self.backend.replace_channel_attrs(app, channel, {})
+
+    # --- channels ------------------------------------------------------------------
+
+    def _join(self, s: _Session, f: p.Join) -> None:
+        E = JOIN_CHANNEL_ERR
+        reason = check_id(f.channel_id, "channelId", self.limits.id_bytes)
+        if reason:
+            return s.link(p.Result(f.req, E.JOIN_CHANNEL_ERR_INVALID_ARGUMENT, reason))
+        if not self._allow(s, "join"):
+            return s.link(p.Result(f.req, E.JOIN_CHANNEL_ERR_TOO_OFTEN, "join too often"))
+        if not self._allow(s, "join_same_channel", f.channel_id):
+            return s.link(
+                p.Result(f.req, E.JOIN_CHANNEL_ERR_JOIN_SAME_CHANNEL_TOO_OFTEN, "same channel")
+            )
+        app, channel = s.app, f.channel_id
+        joined = self.backend.channels_of(app, s.user)
+        if channel in joined:
+            return s.link(p.Result(f.req, E.JOIN_CHANNEL_ERR_ALREADY_JOINED, "already joined"))
+        if len(joined) >= self.limits.channels_per_client:
+            return s.link(p.Result(f.req, E.JOIN_CHANNEL_ERR_EXCEED_LIMIT, "too many channels"))
+        others = self.backend.members(app, channel)
+        self.backend.join(app, channel, s.user)
+        timer = self._attr_timers.pop((app, channel), None)
+        if timer is not None:
+            timer.cancel()
+        s.link(p.Result(f.req, 0))
+        if len(others) + 1 <= self.limits.member_events_max:
+            self.backend.deliver_many(
+                self._sessions_of(app, others), p.MemberJoinedIn(channel, s.user)
+            )
+        s.link(p.MemberCountIn(channel, len(others) + 1))
+        self._schedule_count(app, channel)
+
+    def _remove_member(self, app: str, channel: str, user: str) -> None:
+        if not self.backend.leave(app, channel, user):
+            return
+        remaining = self.backend.members(app, channel)
+        if len(remaining) + 1 <= self.limits.member_events_max:
+            self.backend.deliver_many(
+                self._sessions_of(app, remaining), p.MemberLeftIn(channel, user)
+            )
+        if remaining:
+            self._schedule_count(app, channel)
+        elif self.backend.channel_attrs(app, channel):
+            self._schedule_attr_expiry(app, channel)
+
+    def _leave(self, s: _Session, f: p.Leave) -> None:
+        if f.channel_id not in self.backend.channels_of(s.app, s.user):
+            return s.link(
+                p.Result(f.req, LEAVE_CHANNEL_ERR.LEAVE_CHANNEL_ERR_NOT_IN_CHANNEL, "not joined")
+            )
+        self._remove_member(s.app, f.channel_id, s.user)
+        s.link(p.Result(f.req, 0))
+
+    def _schedule_count(self, app: str, channel: str) -> None:
+        key = (app, channel)
+        if key in self._count_timers:
+            return
+        count = self.backend.member_count(app, channel)
+        limits = self.limits
+        interval = (
+            limits.member_count_interval
+            if count <= limits.member_events_max
+            else limits.member_count_interval_large
+        )
+        self._count_timers[key] = self.scheduler.call_later(
+            interval, self._push_count, app, channel
+        )
+
+    def _push_count(self, app: str, channel: str) -> None:
+        self._count_timers.pop((app, channel), None)
+        members = self.backend.members(app, channel)
+        if members:
+            self.backend.deliver_many(
+                self._sessions_of(app, members), p.MemberCountIn(channel, len(members))
+            )
+
+    def _send_channel(self, s: _Session, f: p.SendChannel) -> None:
+        E = CHANNEL_MESSAGE_ERR_CODE
+        if not self._allow(s, "messages"):
+            return s.link(p.Result(f.req, E.CHANNEL_MESSAGE_ERR_TOO_OFTEN, "messages too often"))
+        if _payload_size(f.payload) > self.limits.message_bytes:
+            return s.link(p.Result(f.req, E.CHANNEL_MESSAGE_ERR_INVALID_MESSAGE, "too large"))
+        members = self.backend.members(s.app, f.channel_id)
+        if s.user not in members:
+            return s.link(p.Result(f.req, E.CHANNEL_MESSAGE_ERR_NOT_IN_CHANNEL, "not joined"))
+        s.link(p.Result(f.req, 0))
+        frame = p.ChannelMessageIn(f.channel_id, s.user, f.payload, self._now_ms())
+        user = s.user
+        session_of = self.backend.session_of
+        app = s.app
+        targets = []
+        for member in members:
+            if member != user:
+                sid = session_of(app, member)
+                if sid is not None:
+                    targets.append(sid)
+        self.backend.deliver_many(targets, frame)
+
+    def _get_members(self, s: _Session, f: p.GetMembers) -> None:
+        E = GET_MEMBERS_ERR
+        if not self._allow(s, "get_members"):
+            return s.link(p.Result(f.req, E.GET_MEMBERS_ERR_TOO_OFTEN, "too often"))
+        members = self.backend.members(s.app, f.channel_id)
+        if s.user not in members:
+            return s.link(p.Result(f.req, E.GET_MEMBERS_ERR_NOT_IN_CHANNEL, "not joined"))
+        cap = self.limits.members_returned
+        if len(members) > cap:
+            members = self._random.sample(members, cap)
+        s.link(p.Result(f.req, 0, tuple(members)))
+
+    def _member_count(self, s: _Session, f: p.MemberCount) -> None:
+        E = GET_CHANNEL_MEMBER_COUNT_ERR_CODE
+        if isinstance(f.channel_ids, tuple) and len(f.channel_ids) > self.limits.member_count_ids:
+            return s.link(
+                p.Result(f.req, E.GET_CHANNEL_MEMBER_COUNT_ERR_EXCEED_LIMIT, "too many channels")
+            )
+        reason = check_ids(f.channel_ids, "channelIds", self.limits.member_count_ids)
+        if reason:
+            return s.link(p.Result(f.req, E.GET_CHANNEL_MEMBER_COUNT_ERR_INVALID_ARGUMENT, reason))
+        if not self._allow(s, "member_count"):
+            return s.link(p.Result(f.req, E.GET_CHANNEL_MEMBER_COUNT_ERR_TOO_OFTEN, "too often"))
+        count = self.backend.member_count
+        s.link(p.Result(f.req, 0, tuple((ch, count(s.app, ch)) for ch in f.channel_ids)))
+
+    # --- invitations ---------------------------------------------------------------
+
+    def _call_signal(self, s: _Session, f: p.CallSignal) -> None:
+        """Relay an invitation signal; code 0 delivered, 1 callee offline."""
+        reason = check_id(f.peer_id, "calleeId", self.limits.id_bytes)
+        if reason:
+            return s.link(p.Result(f.req, 2, reason))
+        target = self.backend.session_of(s.app, f.peer_id)
+        if target is None:
+            return s.link(p.Result(f.req, 1, "peer offline"))
+        self.backend.deliver(
+            target, p.CallSignalIn(f.kind, s.user, f.call_id, f.content, f.channel_id)
+        )
+        s.link(p.Result(f.req, 0))
+
+
+def _payload_size(payload: p.Payload) -> int:
+    return utf8_len(payload.text) + len(payload.raw)
+
+
+def _apply_attr_op(
+    op: str, current: dict[str, F], given: dict[str, F], keys: tuple[str, ...]
+) -> dict[str, F] | None:
+    """The attribute map after a set / add / delete / clear write (None: unknown op)."""
+    if op == "set":
+        return dict(given)
+    if op == "add":
+        return {**current, **given}
+    if op == "delete":
+        return {k: v for k, v in current.items() if k not in keys}
+    if op == "clear":
+        return {}
+    return None
+
+
+@attrs.frozen
+class _Handler:
+    fn: Callable[[RtmService, _Session, Any], None]
+    needs_login: bool = True
+
+
+_HANDLERS: dict[type, _Handler] = {
+    p.Login: _Handler(RtmService._login, needs_login=False),
+    p.Logout: _Handler(RtmService._logout),
+    p.RenewToken: _Handler(RtmService._renew_token),
+    p.SendPeer: _Handler(RtmService._send_peer),
+    p.QueryOnline: _Handler(RtmService._query_online),
+    p.Subscribe: _Handler(RtmService._subscribe),
+    p.Unsubscribe: _Handler(RtmService._unsubscribe),
+    p.QuerySubscribed: _Handler(RtmService._query_subscribed),
+    p.UserAttrs: _Handler(RtmService._user_attrs),
+    p.GetUserAttrs: _Handler(RtmService._get_user_attrs),
+    p.Join: _Handler(RtmService._join),
+    p.Leave: _Handler(RtmService._leave),
+    p.SendChannel: _Handler(RtmService._send_channel),
+    p.GetMembers: _Handler(RtmService._get_members),
+    p.ChannelAttrs: _Handler(RtmService._channel_attrs),
+    p.GetChannelAttrs: _Handler(RtmService._get_channel_attrs),
+    p.MemberCount: _Handler(RtmService._member_count),
+    p.CallSignal: _Handler(RtmService._call_signal),
+}

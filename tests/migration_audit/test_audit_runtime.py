@@ -1,0 +1,85 @@
+"""The shim's runtime trace: parsing and merging with findings."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from migration_audit import runtime
+from tests.migration_audit.audit_support import enriched, stub_tables
+
+
+def line(**fields: object) -> str:
+    record: dict[str, object] = {
+        "ts": 1.5,
+        "kind": "call",
+        "name": "login",
+        "flavour": "native",
+        "emulation": None,
+    }
+    record.update(fields)
+    return json.dumps(record)
+
+
+def test_parse_valid_lines_and_skip_blank_ones() -> None:
+    events = runtime.parse(
+        [line(), "", "   ", line(kind="emulation", emulation="member_list")], "t"
+    )
+    assert [(e.kind, e.emulation) for e in events] == [("call", None), ("emulation", "member_list")]
+
+
+@pytest.mark.parametrize(
+    ("bad", "message"),
+    [
+        ("{", "not a JSON object"),
+        ("[1]", "expected a JSON object"),
+        (line(ts="now"), '"ts" must be a number'),
+        (line(ts=True), '"ts" must be a number'),
+        (line(kind="jump"), '"kind" must be one of'),
+        (line(name=""), '"name" must be a non-empty string'),
+        (line(flavour="rust"), '"flavour" must be one of'),
+        (line(emulation=3), '"emulation" must be a difference key or null'),
+        (line(kind="emulation"), "needs its"),
+    ],
+)
+def test_malformed_lines_are_rejected_with_their_number(bad: str, message: str) -> None:
+    with pytest.raises(runtime.TraceError, match=message) as info:
+        runtime.parse([line(), bad], "trace.jsonl")
+    assert "trace.jsonl:2" in str(info.value)
+
+
+def test_summary_and_marking() -> None:
+    findings = enriched(
+        "java",
+        "import io.agora.AgoraAPIOnlySignal;\nclass A { AgoraAPIOnlySignal api; void f() {\n"
+        " api.login(a, b, c, 0, d);\n api.channelJoin(c);\n} }\n",
+    )
+    events = runtime.parse(
+        [
+            line(name="login"),
+            line(name="channel_join", flavour="python"),
+            line(name="logout"),
+            line(kind="callback", name="onLoginSuccess", emulation="peer_ack_timing"),
+            line(name="mystery"),
+            line(kind="emulation", name="onChannelUserList", emulation="no_such_difference"),
+        ],
+        "t",
+    )
+    summary = runtime.summarise(events, findings, stub_tables())
+    assert {a.api: (a.calls, a.callbacks, a.found) for a in summary.apis} == {
+        "login": (1, 0, True),
+        "channelJoin": (1, 0, True),
+        "logout": (1, 0, False),
+        "onLoginSuccess": (0, 1, False),
+        "mystery": (1, 0, False),
+    }
+    assert summary.not_run == ()
+    assert summary.not_found == ("logout", "onLoginSuccess")
+    assert summary.unknown_names == ("mystery",)
+    assert summary.unknown_emulations == ("no_such_difference",)
+    assert [(e.key, e.count) for e in summary.emulations] == [
+        ("no_such_difference", 1),
+        ("peer_ack_timing", 1),
+    ]
+    assert [f.ran for f in runtime.mark(findings, summary)] == [True, True]

@@ -1,0 +1,316 @@
+"""The RTM service as a sans-I/O core: frames in, frames out, on virtual time."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from rtm import protocol as p
+from rtm.enums import CONNECTION_CHANGE_REASON, PEER_ONLINE_STATE
+from rtm.errors import (
+    ATTRIBUTE_OPERATION_ERR,
+    GET_CHANNEL_MEMBER_COUNT_ERR_CODE,
+    JOIN_CHANNEL_ERR,
+    LOGIN_ERR_CODE,
+    PEER_MESSAGE_ERR_CODE,
+)
+from rtm.limits import Limits
+from rtm.scheduler import DeterministicScheduler
+from rtm.service.core import RtmService, ServiceConfig
+from rtm.service.memory import MemoryBackend
+
+APP = "0123456789abcdef0123456789abcdef"
+TEXT = p.Payload(1, "hi")
+
+
+class Node:
+    """A service with sessions whose frames are recorded."""
+
+    def __init__(self, config: ServiceConfig | None = None) -> None:
+        self.sched = DeterministicScheduler()
+        self.backend = MemoryBackend()
+        self.service = RtmService(self.backend, self.sched, config)
+        self.frames: dict[str, list[p.ServerFrame]] = {}
+        self.reqs = 0
+
+    def session(self, user: str | None = None) -> str:
+        frames: list[p.ServerFrame] = []
+        sid = self.service.open_session(frames.append)
+        self.frames[sid] = frames
+        if user is not None:
+            assert self.request(sid, lambda r: p.Login(r, APP, user, None)).code == 0
+        return sid
+
+    def request(self, sid: str, make: Any) -> p.Result:
+        self.reqs += 1
+        req = self.reqs
+        self.service.receive(sid, make(req))
+        results = [f for f in self.frames[sid] if isinstance(f, p.Result) and f.req == req]
+        assert len(results) == 1, results
+        return results[0]
+
+    def pushed(self, sid: str, kind: type) -> list[Any]:
+        return [f for f in self.frames[sid] if isinstance(f, kind)]
+
+
+def test_sessions_open_and_close() -> None:
+    node = Node()
+    a = node.session("alice")
+    b = node.session()
+    assert node.service.session_count == 2
+    assert a != b
+    node.service.close_session(a)
+    node.service.close_session(a)  # twice: harmless
+    assert node.service.session_count == 1
+    assert node.backend.session_of(APP, "alice") is None
+
+
+def test_requests_before_login_are_not_logged_in() -> None:
+    node = Node()
+    sid = node.session()
+    for make in (
+        lambda r: p.SendPeer(r, "bob", TEXT, False),
+        lambda r: p.Join(r, "room"),
+        lambda r: p.Logout(r),
+        lambda r: p.GetUserAttrs(r, "bob", None),
+        lambda r: p.CallSignal(r, "invite", "bob", "c1"),
+    ):
+        result = node.request(sid, make)
+        assert (result.code, result.value) == (102, "not logged in")
+
+
+def test_unknown_frames_and_unknown_sessions() -> None:
+    node = Node()
+    sid = node.session("alice")
+    node.service.receive(sid, object())  # type: ignore[arg-type]
+    last = node.frames[sid][-1]
+    assert isinstance(last, p.Result) and last.code == 1 and "unknown frame" in last.value
+    node.service.receive("nope", p.Logout(1))  # dropped with a warning, no exception
+
+
+def test_internal_errors_answer_failure_and_are_logged(
+    caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    node = Node()
+    sid = node.session("alice")
+
+    def broken(*args: Any) -> Any:
+        raise RuntimeError("backend down")
+
+    monkeypatch.setattr(node.backend, "session_of", broken)
+    with caplog.at_level(logging.ERROR, logger="rtm.service"):
+        result = node.request(sid, lambda r: p.SendPeer(r, "bob", TEXT, False))
+    assert (result.code, result.value) == (1, "internal error")
+    assert any("service failed" in r.getMessage() for r in caplog.records)
+
+
+def test_login_checks() -> None:
+    node = Node()
+    sid = node.session()
+    assert node.request(sid, lambda r: p.Login(r, "short", "alice", None)).code == (
+        LOGIN_ERR_CODE.LOGIN_ERR_INVALID_APP_ID
+    )
+    bad = node.request(sid, lambda r: p.Login(r, APP, "null", None))
+    assert bad.code == LOGIN_ERR_CODE.LOGIN_ERR_INVALID_ARGUMENT and "null" in bad.value
+    node.sched.advance(1.0)
+    assert node.request(sid, lambda r: p.Login(r, APP, "alice", None)).code == 0
+    again = node.request(sid, lambda r: p.Login(r, APP, "alice", None))
+    assert again.code == LOGIN_ERR_CODE.LOGIN_ERR_ALREADY_LOGIN
+
+
+def test_remote_login_kicks_and_cleans_the_old_session() -> None:
+    node = Node()
+    old = node.session("alice")
+    watcher = node.session("watcher")
+    assert node.request(watcher, lambda r: p.Subscribe(r, ("alice",))).code == 0
+    assert node.request(old, lambda r: p.Join(r, "room")).code == 0
+    assert node.request(old, lambda r: p.Subscribe(r, ("watcher",))).code == 0
+    assert node.request(watcher, lambda r: p.Join(r, "room")).code == 0
+    new = node.session("alice")
+    assert node.pushed(old, p.Kicked) == [
+        p.Kicked(int(CONNECTION_CHANGE_REASON.CONNECTION_CHANGE_REASON_REMOTE_LOGIN))
+    ]
+    assert node.pushed(watcher, p.MemberLeftIn) == [p.MemberLeftIn("room", "alice")]
+    # alice never went offline for the watcher (only the initial state was pushed)
+    assert node.pushed(watcher, p.PresenceIn) == [
+        p.PresenceIn((("alice", int(PEER_ONLINE_STATE.PEER_ONLINE_STATE_ONLINE)),))
+    ]
+    # the old session is logged out and lost its subscriptions
+    assert node.request(old, lambda r: p.SendPeer(r, "watcher", TEXT, False)).code == 102
+    assert node.backend.subscriptions(APP, old) == frozenset()
+    # closing the old session does not take the new one offline
+    node.service.close_session(old)
+    assert node.backend.session_of(APP, "alice") == new
+
+
+def test_close_session_takes_the_user_offline_everywhere() -> None:
+    node = Node()
+    alice = node.session("alice")
+    bob = node.session("bob")
+    node.request(bob, lambda r: p.Subscribe(r, ("alice",)))
+    node.request(alice, lambda r: p.Join(r, "room"))
+    node.request(bob, lambda r: p.Join(r, "room"))
+    node.request(alice, lambda r: p.UserAttrs(r, "set", (("k", "v"),)))
+    node.service.close_session(alice)
+    assert node.pushed(bob, p.MemberLeftIn) == [p.MemberLeftIn("room", "alice")]
+    assert node.pushed(bob, p.PresenceIn)[-1] == p.PresenceIn((("alice", 2),))
+    assert node.backend.user_attrs(APP, "alice") == {}
+    assert node.backend.members(APP, "room") == ["bob"]
+
+
+def test_peer_message_frames() -> None:
+    node = Node()
+    alice = node.session("alice")
+    bob = node.session("bob")
+    assert node.request(alice, lambda r: p.SendPeer(r, "bob", TEXT, False)).code == 0
+    (message,) = node.pushed(bob, p.PeerMessageIn)
+    assert message == p.PeerMessageIn("alice", TEXT, int(node.sched.time() * 1000), False)
+    big = p.Payload(2, "d", b"x" * (32 * 1024))
+    result = node.request(alice, lambda r: p.SendPeer(r, "bob", big, False))
+    assert result.code == PEER_MESSAGE_ERR_CODE.PEER_MESSAGE_ERR_INVALID_MESSAGE
+    assert node.request(alice, lambda r: p.SendPeer(r, "b/b", TEXT, False)).code == 6
+    assert node.request(alice, lambda r: p.SendPeer(r, "carol", TEXT, False)).code == 3
+    assert node.request(alice, lambda r: p.SendPeer(r, "carol", TEXT, True)).code == 4
+    assert len(node.pushed(bob, p.PeerMessageIn)) == 1
+
+
+def test_offline_messages_follow_the_login_result() -> None:
+    node = Node()
+    alice = node.session("alice")
+    node.request(alice, lambda r: p.SendPeer(r, "bob", TEXT, True))
+    bob = node.session("bob")
+    kinds = [type(f).__name__ for f in node.frames[bob]]
+    assert kinds == ["Result", "PeerMessageIn"]
+    assert node.pushed(bob, p.PeerMessageIn)[0].offline is True
+
+
+def test_server_side_argument_checks() -> None:
+    node = Node()
+    alice = node.session("alice")
+    assert node.request(alice, lambda r: p.Join(r, "bad/id")).code == (
+        JOIN_CHANNEL_ERR.JOIN_CHANNEL_ERR_INVALID_ARGUMENT
+    )
+    assert node.request(alice, lambda r: p.Leave(r, "room")).code == 3
+    assert node.request(alice, lambda r: p.GetMembers(r, "room")).code == 5
+    assert node.request(alice, lambda r: p.SendChannel(r, "room", TEXT)).code == 5
+    ids = tuple(f"c{i}" for i in range(33))
+    assert node.request(alice, lambda r: p.MemberCount(r, ids)).code == (
+        GET_CHANNEL_MEMBER_COUNT_ERR_CODE.GET_CHANNEL_MEMBER_COUNT_ERR_EXCEED_LIMIT
+    )
+    assert node.request(alice, lambda r: p.MemberCount(r, ("",))).code == 2
+    assert node.request(alice, lambda r: p.UserAttrs(r, "explode", (("k", "v"),))).code == (
+        ATTRIBUTE_OPERATION_ERR.ATTRIBUTE_OPERATION_ERR_INVALID_ARGUMENT
+    )
+    assert node.request(alice, lambda r: p.ChannelAttrs(r, "set", "room", (("k", 5),))).code == 3  # type: ignore[arg-type]
+    assert node.request(alice, lambda r: p.QueryOnline(r, ())).code == 2
+    assert node.request(alice, lambda r: p.Subscribe(r, ("ok", "null"))).code == 2
+    assert node.request(alice, lambda r: p.Unsubscribe(r, ())).code == 2
+    assert node.request(alice, lambda r: p.CallSignal(r, "invite", "", "c1")).code == 2
+    assert node.request(alice, lambda r: p.CallSignal(r, "invite", "bob", "c1")).code == 1
+    assert node.backend.channels_of(APP, "alice") == []
+    assert node.backend.user_attrs(APP, "alice") == {}
+
+
+def test_subscription_overflow_counts_distinct_new_peers() -> None:
+    node = Node(ServiceConfig(limits=Limits(subscribed_peers=3)))
+    alice = node.session("alice")
+    assert node.request(alice, lambda r: p.Subscribe(r, ("a", "b", "a"))).code == 0
+    assert node.request(alice, lambda r: p.Subscribe(r, ("a", "b", "c"))).code == 0
+    assert node.request(alice, lambda r: p.Subscribe(r, ("d",))).code == 6
+    assert node.request(alice, lambda r: p.Subscribe(r, tuple("wxyz"))).code == 6
+    assert node.backend.subscriptions(APP, alice) == frozenset("abc")
+
+
+def test_call_signals_are_relayed() -> None:
+    node = Node()
+    alice = node.session("alice")
+    bob = node.session("bob")
+    frame = lambda r: p.CallSignal(r, "invite", "bob", "c1", "content", "chan")  # noqa: E731
+    assert node.request(alice, frame).code == 0
+    assert node.pushed(bob, p.CallSignalIn) == [
+        p.CallSignalIn("invite", "alice", "c1", "content", "chan")
+    ]
+
+
+def test_get_members_sample_is_seeded() -> None:
+    def sample(seed: int) -> tuple[str, ...]:
+        node = Node(ServiceConfig(limits=Limits(members_returned=3), seed=seed))
+        sids = [node.session(f"u{i}") for i in range(10)]
+        for sid in sids:
+            node.request(sid, lambda r: p.Join(r, "room"))
+        result = node.request(sids[0], lambda r: p.GetMembers(r, "room"))
+        assert result.code == 0 and len(result.value) == 3
+        return tuple(result.value)
+
+    assert sample(1) == sample(1)
+    assert len({sample(s) for s in range(6)}) > 1
+
+
+# --- every request gets exactly one answer ------------------------------------------------------
+
+USERS = ["u0", "u1", "u2"]
+CHANNELS = ["c0", "c1"]
+user_ids = st.sampled_from([*USERS, "", "null", "x/y"])
+channel_ids = st.sampled_from([*CHANNELS, "", "bad/id"])
+payloads = st.builds(p.Payload, st.just(1), st.text(max_size=5))
+
+frames = st.one_of(
+    st.builds(lambda u: lambda r: p.Login(r, APP, u, None), user_ids),
+    st.just(lambda r: p.Logout(r)),
+    st.builds(lambda t: lambda r: p.RenewToken(r, t), st.text(max_size=3)),
+    st.builds(lambda u, pl, o: lambda r: p.SendPeer(r, u, pl, o), user_ids, payloads, st.booleans()),
+    st.builds(lambda us: lambda r: p.QueryOnline(r, tuple(us)), st.lists(user_ids, max_size=3)),
+    st.builds(lambda us: lambda r: p.Subscribe(r, tuple(us)), st.lists(user_ids, max_size=3)),
+    st.builds(lambda us: lambda r: p.Unsubscribe(r, tuple(us)), st.lists(user_ids, max_size=3)),
+    st.just(lambda r: p.QuerySubscribed(r)),
+    st.builds(
+        lambda op, kv: lambda r: p.UserAttrs(r, op, tuple(kv), tuple(k for k, _ in kv)),
+        st.sampled_from(["set", "add", "delete", "clear", "bogus"]),
+        st.lists(st.tuples(st.sampled_from(["a", "b", ""]), st.sampled_from(["1", ""])), max_size=2),
+    ),
+    st.builds(lambda u: lambda r: p.GetUserAttrs(r, u, None), user_ids),
+    st.builds(lambda c: lambda r: p.Join(r, c), channel_ids),
+    st.builds(lambda c: lambda r: p.Leave(r, c), channel_ids),
+    st.builds(lambda c, pl: lambda r: p.SendChannel(r, c, pl), channel_ids, payloads),
+    st.builds(lambda c: lambda r: p.GetMembers(r, c), channel_ids),
+    st.builds(
+        lambda op, c, n: lambda r: p.ChannelAttrs(r, op, c, (("k", "v"),), ("k",), n),
+        st.sampled_from(["set", "add", "delete", "clear"]),
+        channel_ids,
+        st.booleans(),
+    ),
+    st.builds(lambda c: lambda r: p.GetChannelAttrs(r, c, None), channel_ids),
+    st.builds(lambda cs: lambda r: p.MemberCount(r, tuple(cs)), st.lists(channel_ids, max_size=3)),
+    st.builds(
+        lambda k, u: lambda r: p.CallSignal(r, k, u, "call"),
+        st.sampled_from(["invite", "ack", "accept", "accept_ack", "refuse", "cancel"]),
+        user_ids,
+    ),
+)
+
+
+@settings(max_examples=60)
+@given(st.lists(st.tuples(st.integers(0, 3), frames, st.floats(0, 2)), max_size=40))
+def test_every_request_gets_exactly_one_result(steps: list[tuple[int, Any, float]]) -> None:
+    node = Node()
+    sessions = [node.session() for _ in range(4)]
+    sent: list[tuple[str, int]] = []
+    for index, make, pause in steps:
+        sid = sessions[index]
+        node.reqs += 1
+        node.service.receive(sid, make(node.reqs))
+        sent.append((sid, node.reqs))
+        node.sched.advance(pause)
+    for sid, req in sent:
+        answers = [f for f in node.frames[sid] if isinstance(f, p.Result) and f.req == req]
+        assert len(answers) == 1, (req, answers)
+        assert isinstance(answers[0].code, int)
+    # the backend stays consistent with itself
+    for channel in CHANNELS:
+        for user in node.backend.members(APP, channel):
+            assert channel in node.backend.channels_of(APP, user)
+            assert node.backend.session_of(APP, user) is not None

@@ -1,0 +1,74 @@
+"""The embedded default core and the process-wide default."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+
+import pytest
+
+import rtm
+from rtm.embedded import URL_ENV, EmbeddedCore, default_core, set_default_core
+from rtm.scheduler import DeterministicScheduler, ThreadedScheduler
+from rtm.service.memory import MemoryBackend
+
+APP = "0123456789abcdef0123456789abcdef"
+
+
+@pytest.fixture
+def no_default() -> Iterator[None]:
+    set_default_core(None)
+    yield
+    set_default_core(None)
+
+
+def test_deterministic_core_parts() -> None:
+    core = EmbeddedCore.deterministic()
+    assert isinstance(core.scheduler, DeterministicScheduler)
+    assert isinstance(core.backend, MemoryBackend)
+    assert core.service.scheduler is core.scheduler
+    core.close()  # nothing to stop
+
+
+def test_clients_without_a_core_use_the_default(no_default: None) -> None:
+    core = EmbeddedCore.deterministic()
+    set_default_core(core)
+    assert default_core() is core
+    client = rtm.RtmClient()
+    assert client.core is core
+    service = rtm.createRtmService()
+    assert service.core is core
+
+
+def test_default_core_is_created_once_and_is_threaded(
+    no_default: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv(URL_ENV, raising=False)
+    core = default_core()
+    try:
+        assert default_core() is core
+        assert isinstance(core, EmbeddedCore)
+        assert isinstance(core.scheduler, ThreadedScheduler)
+    finally:
+        assert isinstance(core, EmbeddedCore)
+        core.close()
+
+
+def test_gateway_url_without_the_network_transport_is_a_clear_error(
+    no_default: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(URL_ENV, "ws://127.0.0.1:1")
+    monkeypatch.setitem(sys.modules, "rtm.net", None)  # make the import fail
+    with pytest.raises(RuntimeError, match=r"sig2rtm\[server\]"):
+        default_core()
+
+
+def test_run_until_idle_on_a_threaded_core_waits_for_callbacks() -> None:
+    core = EmbeddedCore()
+    try:
+        seen: list[str] = []
+        core.scheduler.call_soon(core.scheduler.deliver, seen.append, "x")
+        core.run_until_idle()
+        assert seen == ["x"]
+    finally:
+        core.close()

@@ -1,0 +1,80 @@
+"""RTM's limits record and the sliding-window rate counter."""
+
+from __future__ import annotations
+
+import attrs
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from rtm.limits import LINUX_RATES, MOBILE_RATES, Limits, Rate, Rates, SlidingWindow
+
+
+def test_documented_sizes_and_counts() -> None:
+    limits = Limits()
+    assert limits.message_bytes == 32 * 1024
+    assert limits.id_bytes == 64
+    assert limits.app_id_chars == 32
+    assert limits.channels_per_client == 20
+    assert limits.subscribed_peers == 512
+    assert limits.member_count_ids == 32
+    assert limits.members_returned == 512
+    assert (limits.attr_key_bytes, limits.attr_value_bytes) == (32, 8 * 1024)
+    assert (limits.user_attrs_total_bytes, limits.user_attrs_count) == (16 * 1024, 32)
+    assert (limits.channel_attrs_total_bytes, limits.channel_attrs_count) == (32 * 1024, 32)
+    assert limits.invitation_content_bytes == 8 * 1024
+    assert limits.offline_messages_per_user == 200
+    assert limits.offline_message_ttl == 7 * 24 * 3600
+    assert (limits.invitation_ack_timeout, limits.invitation_expiry) == (30, 60)
+    assert limits.accept_ack_timeout == 5
+    assert limits.token_will_expire_lead == 30
+
+
+def test_rates_linux_default_and_mobile() -> None:
+    assert Limits().rates == LINUX_RATES == Rates()
+    assert LINUX_RATES.login == Rate(2, 1.0)
+    assert LINUX_RATES.messages == Rate(1500, 3.0)
+    assert LINUX_RATES.join_same_channel == Rate(2, 5.0)
+    assert LINUX_RATES.member_count == Rate(1, 1.0)
+    assert MOBILE_RATES.messages == Rate(180, 3.0)
+    assert MOBILE_RATES.user_attr_write == Rate(10, 5.0)
+    assert MOBILE_RATES.login == LINUX_RATES.login
+
+
+def test_limits_are_frozen_and_configurable() -> None:
+    limits = Limits(rates=Rates(login=Rate(1, 10.0)), channels_per_client=3)
+    assert limits.rates.login == Rate(1, 10.0)
+    with pytest.raises(attrs.exceptions.FrozenInstanceError):
+        limits.channels_per_client = 4  # type: ignore[misc]
+
+
+def test_sliding_window_counts_within_the_window() -> None:
+    window = SlidingWindow(Rate(2, 1.0))
+    assert window.allow(0.0)
+    assert window.allow(0.5)
+    assert not window.allow(0.9)  # third call in the same second
+    assert not window.allow(0.99)  # a refused call does not count against the next
+    assert window.allow(1.0)  # the call at 0.0 left the window
+    assert not window.allow(1.2)
+    assert window.allow(1.5)
+
+
+@given(
+    st.integers(1, 5),
+    st.floats(0.1, 5.0),
+    st.lists(st.floats(0.0, 0.5), min_size=1, max_size=60),
+)
+def test_sliding_window_never_admits_more_than_count_per_window(
+    count: int, seconds: float, gaps: list[float]
+) -> None:
+    window = SlidingWindow(Rate(count, seconds))
+    now, admitted = 0.0, []
+    for gap in gaps:
+        now += gap
+        if window.allow(now):
+            admitted.append(now)
+    for i, t in enumerate(admitted):
+        inside = [u for u in admitted[i:] if u < t + seconds]
+        assert len(inside) <= count
+    # and it is not over-strict: the first `count` calls are always admitted
+    assert len(admitted) >= min(count, len(gaps))
