@@ -83,6 +83,12 @@ KNOWN_FUNCTIONS: Mapping[str, FunctionSpec] = {
             "json_obj", (0, None), "JSON object text from key, value, key, value, ...", pairs=True
         ),
         _spec("json_get", 2, "value of a key in a JSON object text ('' when absent)"),
+        _spec(
+            "channel_events",
+            3,
+            "channel_events(attributes, old_snapshot, kind): legacy channel events of kind "
+            "'attr' or 'msg' an attribute notification carries (shim marker, else a diff)",
+        ),
         _spec("json_attrs", 1, "JSON object text {key: value} of an RTM attribute list"),
         _spec("attr_value", 2, "value of one key in an RTM attribute list ('' when absent)"),
         _spec(

@@ -22,6 +22,7 @@ from collections.abc import Callable, Iterable, Mapping
 import attrs
 
 from mapping_tables.expr import KNOWN_FUNCTIONS, Function, resolve_field
+from mapping_tables.markers import MARKER_KEY, decode_marker, is_reserved
 from mapping_tables.model import MappingTables
 from mapping_tables.rtm_surface import RTM_CONSTANTS, RTM_ENUMS
 
@@ -90,14 +91,51 @@ def _field(obj: object, *names: str) -> object:
     raise KeyError(f"none of {names} on {type(obj).__name__}")
 
 
-def _attr_map(attributes: object) -> dict[str, str]:
+def _attr_map(attributes: object, *, reserved: bool = False) -> dict[str, str]:
+    """Key -> value of an attribute list; reserved shim keys are hidden unless asked for."""
     if attributes is None:
         return {}
     if isinstance(attributes, Mapping):
-        return {str(k): str(v) for k, v in attributes.items()}
-    if not isinstance(attributes, Iterable) or isinstance(attributes, str):
+        pairs = [(str(k), str(v)) for k, v in attributes.items()]
+    elif not isinstance(attributes, Iterable) or isinstance(attributes, str):
         raise TypeError(f"not an attribute list: {attributes!r}")
-    return {str(_field(a, "key")): str(_field(a, "value")) for a in attributes}
+    else:
+        pairs = [(str(_field(a, "key")), str(_field(a, "value"))) for a in attributes]
+    return {k: v for k, v in pairs if reserved or not is_reserved(k)}
+
+
+@attrs.frozen
+class ChannelEvent:
+    """One legacy channel event carried by an attribute notification (see markers)."""
+
+    kind: str  # "attr" | "msg"
+    name: str = ""
+    value: str = ""
+    type: str = ""
+    sender: str = ""
+
+
+def channel_events(attributes: object, old: object, kind: object) -> list[ChannelEvent]:
+    """The legacy events of ``kind`` an RTM attribute notification stands for.
+
+    A notification written by a shim carries a marker naming the one legacy operation; one
+    written by a plain RTM app does not, and is reported as per-key differences against the
+    previous snapshot ``old`` (as :func:`attr_changes`).
+    """
+    new = _attr_map(attributes, reserved=True).get(MARKER_KEY)
+    before = _attr_map(old, reserved=True).get(MARKER_KEY)
+    marker = decode_marker(new) if new is not None and new != before else None
+    if marker is None:
+        events = [
+            ChannelEvent("attr", c.name, c.value, c.type) for c in attr_changes(old, attributes)
+        ]
+    elif marker.op == "msg":
+        events = [ChannelEvent("msg", value=marker.value, sender=marker.sender)]
+    elif marker.op == "clear":
+        events = [ChannelEvent("attr", type="clear")]
+    else:
+        events = [ChannelEvent("attr", marker.name, marker.value, marker.op)]
+    return [e for e in events if e.kind == kind]
 
 
 def _member_id(member: object) -> str:
@@ -312,7 +350,7 @@ def standard_functions(
         return [[m, legacy_uid(m)] for m in _members(members)]
 
     def attr_value(attributes: object, key: object) -> str:
-        return _attr_map(attributes).get(str(key), "")
+        return _attr_map(attributes, reserved=True).get(str(key), "")
 
     def json_attrs(attributes: object) -> str:
         return json.dumps(_attr_map(attributes), separators=(",", ":"), ensure_ascii=False)
@@ -338,6 +376,7 @@ def standard_functions(
         "json_attrs": json_attrs,
         "attr_value": attr_value,
         "attr_changes": attr_changes,
+        "channel_events": channel_events,
         "member_ids": _members,
         "member_uids": member_uids,
         "member_pairs": member_pairs,

@@ -131,6 +131,16 @@ def _unwrap(node: Any) -> Any:
     return node
 
 
+def _is_documentation(node: Any) -> bool:
+    """A string that is a statement of its own (a docstring, ``"use strict"``) is not data."""
+    parent = node.parent
+    return (
+        parent is not None
+        and parent.type == "expression_statement"
+        and (parent.named_child_count == 1)
+    )
+
+
 @attrs.frozen
 class Trace:
     state: ReceiverState
@@ -453,6 +463,8 @@ class Analyser:
     ) -> tuple[Confidence | None, str]:
         rules = _RULES_BY_KIND[entry.kind]
         with_evidence, without = rules[(trace.state, entry.generic)]
+        if entry.needs_evidence and trace.state in (_S.UNKNOWN, _S.NONE):
+            without = None
         if trace.state in (_S.UNKNOWN, _S.NONE) and self.evidence and with_evidence is _H:
             return with_evidence, f"{trace.why}; file {self.evidence}"
         confidence = with_evidence if self.evidence else without
@@ -543,6 +555,8 @@ class Analyser:
                 )
         if self.index.tokens:
             for node in self.facts.strings:
+                if _is_documentation(node):
+                    continue
                 literal = text(node)
                 for token, entry in self.index.tokens.items():
                     if token in literal:

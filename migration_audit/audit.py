@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Callable, Sequence
+from importlib import metadata
 from pathlib import Path
 
 import attrs
@@ -26,7 +27,16 @@ from migration_audit.scanner import ScanContext, scan_task
 from migration_audit.walk import WalkError, WalkOptions, walk
 
 TOOL = "sig2rtm-audit"
-VERSION = "0.1.0"
+
+
+def _version() -> str:
+    try:
+        return metadata.version("sig2rtm")
+    except metadata.PackageNotFoundError:  # pragma: no cover - running from a bare checkout
+        return "0+unknown"
+
+
+VERSION = _version()
 DEFAULT_MAX_BYTES = 1_000_000
 DEFAULT_TIMEOUT = 10.0
 

@@ -37,6 +37,10 @@ class Entry:
     kind: str  # "method" | "factory" | "callback" | "token"
     generic: bool
     spelling: str  # as the catalogue writes it (ObjC: full selector)
+    #: A generic word standing for a distinctive API on one platform (Python's ``accept`` and
+    #: ``end`` for channelInviteAccept / channelInviteEnd): without any SDK evidence in the
+    #: file it is not reported at all, since the word alone says nothing.
+    needs_evidence: bool = False
 
 
 @attrs.frozen
@@ -174,6 +178,7 @@ def build_catalogue(
                     continue
                 kind = spelling.kind
                 generic = is_generic(spelling.name, spelling.generic)
+                borrowed = generic and not is_generic(api.name, api.generic)
                 if kind in TYPE_KINDS:
                     last = _last_component(spelling.name)
                     (weak_types if spelling.generic else types).add(last)
@@ -183,7 +188,7 @@ def build_catalogue(
                     entry = Entry(api.name, "token", False, spelling.name)
                     _add(tokens, spelling.name, entry, conflicts, key)
                 elif kind in CALLBACK_KINDS:
-                    entry = Entry(api.name, "callback", generic, spelling.name)
+                    entry = Entry(api.name, "callback", generic, spelling.name, borrowed)
                     name = _first_keyword(spelling.name)
                     _add(callbacks, name, entry, conflicts, key)
                     if spec.key == "objc":
@@ -194,6 +199,7 @@ def build_catalogue(
                         "factory" if kind in FACTORY_KINDS else "method",
                         generic,
                         spelling.name,
+                        borrowed,
                     )
                     if ":" in spelling.name:
                         _add(selectors, spelling.name, entry, conflicts, key)

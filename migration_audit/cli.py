@@ -8,6 +8,7 @@ parsed namespace and returns the exit code (see :mod:`migration_audit.policy`).
 from __future__ import annotations
 
 import argparse
+import shutil
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -202,7 +203,7 @@ def _progress_bar(enabled: bool, stream: TextIO) -> Iterator[Callable[[int, int]
 
 def _write(text: str, path: Path) -> None:
     try:
-        path.write_text(text, "utf-8")
+        path.write_text(text, "utf-8", errors="surrogateescape")
     except OSError as exc:
         raise AuditError(f"cannot write {path}: {exc.strerror}") from exc
 
@@ -213,7 +214,8 @@ def _emit(report: AuditReport, fmt: str, output: Path | None, stdout: TextIO) ->
         return
     if fmt == "table":
         color = stdout.isatty()
-        stdout.write(render_table(report, color=color, width=120))
+        width = shutil.get_terminal_size((120, 24)).columns if color else 120
+        stdout.write(render_table(report, color=color, width=width))
     else:
         stdout.write(RENDERERS[fmt](report))
 

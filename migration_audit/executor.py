@@ -23,7 +23,7 @@ from typing import Any
 import attrs
 
 from migration_audit.model import Analysis, FileResult, Task
-from migration_audit.scanner import ScanContext, fallback_findings, scan_task
+from migration_audit.scanner import ScanContext, fallback_findings, scan_task, warm_up
 
 ScanFn = Callable[[Task, ScanContext], FileResult]
 ProgressFn = Callable[[int], None]
@@ -107,9 +107,18 @@ class Executor:
                 results[index] = self.scan(task, self.context)
                 self._progress(1)
             return [results[i] for i in range(len(tasks))]
+        if multiprocessing.get_start_method() == "fork":
+            warm_up({task.language for task in tasks}, self.context)
         pending = list(enumerate(tasks))
-        while pending:
-            pending = self._run_pool(pending, results, self.jobs, isolating=False)
+        try:
+            while pending:
+                pending = self._run_pool(pending, results, self.jobs, isolating=False)
+        except OSError:
+            # No process pool on this system (e.g. no /dev/shm in a sandbox): scan in-process.
+            for index, task in enumerate(tasks):
+                if index not in results:
+                    results[index] = self.scan(task, self.context)
+                    self._progress(1)
         return [results[i] for i in range(len(tasks))]
 
     def _progress(self, count: int) -> None:

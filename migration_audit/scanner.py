@@ -16,7 +16,7 @@ from __future__ import annotations
 import functools
 import re
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 import attrs
@@ -75,6 +75,24 @@ def _error_query(language: str) -> Any:
     from migration_audit.languages import grammar
 
     return tree_sitter.Query(grammar(language), "(ERROR) @error")
+
+
+def warm_up(languages: Iterable[str], context: ScanContext) -> None:
+    """Load grammars and compile queries and prefilters now, once.
+
+    Compiling the queries of the larger grammars takes a few hundred milliseconds; done in
+    the parent before the worker pool forks, every worker inherits the result instead of
+    paying it again.
+    """
+    header = registry().header
+    wanted = set(languages)
+    if HEADER in wanted:
+        wanted |= {header.objc, header.otherwise}
+    for language in sorted(wanted & set(context.indexes)):
+        _prefilter(context.indexes[language].prefilter)
+        _parser(language)
+        extract_mod.query(language)
+        _error_query(language)
 
 
 def resolve_language(task_language: str, head: bytes) -> str:

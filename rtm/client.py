@@ -14,10 +14,19 @@ an :class:`~rtm.objects.RequestId` and the call stores the request's ID in it.
 Threading: API methods may be called from any thread; they run under the scheduler's lock.
 Frames from the service arrive on the core thread, and user callbacks are delivered through
 :meth:`Scheduler.deliver` — never inside the call that caused them.
+
+Reconnection (RTM's): when a link-aware transport reports its link lost, a CONNECTED client
+goes RECONNECTING (reason INTERRUPTED) and keeps every request it has not had an answer to.
+When the link is back it logs in again with its last token (the service resumes the old
+session), rejoins its channels, restores its presence subscriptions and local attributes,
+sends the unanswered requests again (requests made during the outage included), and goes
+CONNECTED (reason LOGIN_SUCCESS). A request may therefore reach the service twice if its
+answer, not the request, was lost; joins and leaves repeated this way are reported once.
 """
 
 from __future__ import annotations
 
+import functools
 import itertools
 import logging
 from collections.abc import Callable, Iterable
@@ -31,6 +40,8 @@ from .errors import (
     ATTRIBUTE_OPERATION_ERR,
     GET_CHANNEL_MEMBER_COUNT_ERR_CODE,
     INIT_ERR_CODE,
+    JOIN_CHANNEL_ERR,
+    LEAVE_CHANNEL_ERR,
     LOGIN_ERR_CODE,
     LOGOUT_ERR_CODE,
     PEER_MESSAGE_ERR_CODE,
@@ -42,6 +53,7 @@ from .errors import (
 )
 from .handlers import ResultCallback, RtmClientListener
 from .limits import Limits
+from .membership import MemberState
 from .objects import (
     ChannelAttributeOptions,
     ChannelMemberCount,
@@ -52,7 +64,7 @@ from .objects import (
     RtmMessage,
     SendMessageOptions,
 )
-from .transport import Core, Transport
+from .transport import Core, LinkAware, Transport
 from .validation import check_app_id, check_id, check_ids, utf8_len
 
 if TYPE_CHECKING:
@@ -99,6 +111,16 @@ class RtmClient:
         self._login_timer: Any = None
         self._channels: dict[str, RtmChannel] = {}
         self._call_manager: RtmCallManager | None = None
+        # Reconnection: requests without an answer yet (sent again on a new link), what the
+        # service must be told again after a re-login, and the re-login in progress.
+        self._link_up = True
+        self._inflight: dict[int, p.ClientFrame] = {}
+        self._replayed: set[int] = set()
+        self._token: str | None = None
+        self._subscribed: dict[str, None] = {}
+        self._local_attrs: dict[str, str] = {}
+        self._relogin_req = 0
+        self._awaiting_token = False
         self._frame_handlers: dict[type, Callable[[Any], None]] = {
             p.Result: self._on_result,
             p.PeerMessageIn: self._on_peer_message,
@@ -246,10 +268,15 @@ class RtmClient:
     ) -> None:
         if callback is None:
             return
+        method = getattr(callback, "onSuccess" if code == 0 else "onFailure", None)
+        if method is None:
+            # Never raise here: this may run on the core thread, inside another request.
+            log.error("result dropped: callback %r is not a ResultCallback", callback)
+            return
         if code == 0:
-            self._deliver(callback.onSuccess, value)
+            self._deliver(method, value)
         else:
-            self._deliver(callback.onFailure, ErrorInfo(code, text or _describe(code)))
+            self._deliver(method, ErrorInfo(code, text or _describe(code)))
 
     def _request(self, frame_factory: Callable[[int], p.ClientFrame], on_result: OnResult) -> int:
         req = next(self._reqs)
@@ -260,7 +287,12 @@ class RtmClient:
     def _send(self, frame: p.ClientFrame) -> None:
         if self._transport is None:
             self._transport = self._core.connect(self._on_frame)
-        self._transport.send(frame)
+            if isinstance(self._transport, LinkAware):
+                self._transport.listen_link(self._on_link)
+        self._inflight[frame.req] = frame
+        # While reconnecting, requests wait until the re-login has succeeded (replayed then).
+        if self._link_up and self._conn.state is not CONNECTION_STATE.CONNECTION_STATE_RECONNECTING:
+            self._transport.send(frame)
 
     def _gate(self) -> int:
         """0 when logged in, else the shared NOT_INITIALIZED / USER_NOT_LOGGED_IN code."""
@@ -297,6 +329,10 @@ class RtmClient:
                 self._result(callback, code, None, text)
                 return int(code)
             self._user_id = userId
+            self._token = token
+            self._subscribed.clear()
+            self._local_attrs.clear()
+            self._awaiting_token = False
             self._change_state(R.CONNECTION_CHANGE_REASON_LOGIN)
 
             def done(code: int, value: Any) -> None:
@@ -390,6 +426,15 @@ class RtmClient:
                 self._emit("onRenewTokenResult", (token, int(code)))
                 self._result(callback, code, None, text)
                 return int(code)
+            if self._conn.state is CONNECTION_STATE.CONNECTION_STATE_RECONNECTING:
+                # No session to renew on: the token is kept for the re-login, which it
+                # starts at once if the last one failed for an expired token (RTM 1.5).
+                self._token = token
+                if self._awaiting_token and self._link_up and not self._relogin_req:
+                    self._relogin()
+                self._emit("onRenewTokenResult", (token, 0))
+                self._result(callback, 0, None)
+                return 0
 
             def done(code: int, value: Any) -> None:
                 self._emit("onRenewTokenResult", (token, code))
@@ -435,6 +480,8 @@ class RtmClient:
                     code, text = E.PEER_MESSAGE_ERR_INVALID_USERID, reason
                 elif reason := self._message_problem(message):
                     code, text = E.PEER_MESSAGE_ERR_INVALID_MESSAGE, reason
+                elif options is not None and not isinstance(options, SendMessageOptions):
+                    code, text = E.PEER_MESSAGE_ERR_FAILURE, "options must be SendMessageOptions"
             message_id = message.messageId if isinstance(message, RtmMessage) else 0
             if code:
                 self._emit("onSendMessageResult", (message_id, int(code)))
@@ -759,6 +806,8 @@ class RtmClient:
         problem: str | None = None,
     ) -> int:
         problem = problem or check_id(channelId, "channelId", self.limits.id_bytes)
+        if options is not None and not isinstance(options, ChannelAttributeOptions):
+            problem, options = "options must be ChannelAttributeOptions", None
         notify = bool(options is not None and options.enableNotificationToChannelMembers)
 
         def done(req: int, code: int, value: Any) -> None:
@@ -985,12 +1034,159 @@ class RtmClient:
         handler(frame)
 
     def _on_result(self, frame: p.Result) -> None:
+        code = int(frame.code)
+        sent = self._inflight.pop(frame.req, None)
+        if sent is not None:
+            if frame.req in self._replayed:
+                self._replayed.discard(frame.req)
+                # A join or leave sent again after a reconnect may already have been done.
+                if _ALREADY_DONE.get(type(sent)) == code:
+                    code = 0
+            if code == 0:
+                track = _TRACK.get(type(sent))
+                if track is not None:
+                    track(self, sent)
         done = self._pending.pop(frame.req, None)
         if done is not None:
-            done(int(frame.code), frame.value)
+            done(code, frame.value)
+
+    # --- reconnection ------------------------------------------------------------------
+
+    def _on_link(self, up: bool) -> None:
+        if up:
+            self._link_restored()
+        else:
+            self._link_lost()
+
+    def _link_lost(self) -> None:
+        """The transport's link broke: CONNECTED -> RECONNECTING; requests wait for a link."""
+        if not self._link_up:
+            return
+        self._link_up = False
+        if self._relogin_req:
+            self._pending.pop(self._relogin_req, None)
+            self._relogin_req = 0
+        if self._conn.state is CONNECTION_STATE.CONNECTION_STATE_CONNECTED:
+            self._change_state(R.CONNECTION_CHANGE_REASON_INTERRUPTED)
+
+    def _link_restored(self) -> None:
+        """A new link is up: log in again if we were connected, else just resend requests."""
+        if self._link_up:
+            return
+        self._link_up = True
+        if self._conn.state is CONNECTION_STATE.CONNECTION_STATE_RECONNECTING:
+            self._relogin()
+        else:
+            self._replay()
+
+    def _direct(self, frame: p.ClientFrame, on_result: OnResult) -> None:
+        """Send a reconnection request now, outside the in-flight set (it is redone on the
+        next link anyway)."""
+        self._pending[frame.req] = on_result
+        if self._transport is not None:
+            self._transport.send(frame)
+
+    def _relogin(self) -> None:
+        req = next(self._reqs)
+        self._relogin_req = req
+        self._direct(
+            p.Login(req, self._app_id, self._user_id, self._token),
+            lambda code, value: self._relogged_in(req, code, value),
+        )
+
+    def _relogged_in(self, req: int, code: int, value: Any) -> None:
+        E = LOGIN_ERR_CODE
+        if req != self._relogin_req:
+            return
+        self._relogin_req = 0
+        if self._conn.state is not CONNECTION_STATE.CONNECTION_STATE_RECONNECTING:
+            if code == 0:  # logged out meanwhile: undo the re-login on the service
+                self._direct(p.Logout(next(self._reqs)), lambda c, v: None)
+            return
+        if code == 0:
+            self._awaiting_token = False
+            self._resync()
+            self._replay()
+            self._change_state(R.CONNECTION_CHANGE_REASON_LOGIN_SUCCESS)
+        elif code == E.LOGIN_ERR_TOKEN_EXPIRED:
+            self._awaiting_token = True
+            self._emit("onTokenExpired", (), "onTokenExpired")
+        elif code in _RELOGIN_RETRY:
+            self._sched.call_later(self.limits.rates.login.seconds, self._retry_relogin)
+        else:  # the service refuses this user now (e.g. a revoked token): give up
+            log.warning("re-login refused (%s: %s): aborting", code, value)
+            self._on_kicked(p.Kicked(int(R.CONNECTION_CHANGE_REASON_BANNED_BY_SERVER)))
+
+    def _retry_relogin(self) -> None:
+        state = self._conn.state
+        reconnecting = state is CONNECTION_STATE.CONNECTION_STATE_RECONNECTING
+        if reconnecting and self._link_up and not self._relogin_req:
+            self._relogin()
+
+    def _resync(self) -> None:
+        """Tell the new session what the old one knew: channels, subscriptions, attributes."""
+        for channel in list(self._channels.values()):
+            if channel.state is MemberState.JOINED:
+                self._direct(
+                    p.Join(next(self._reqs), channel.getId()),
+                    functools.partial(self._rejoined, channel),
+                )
+        if self._subscribed:
+            self._direct(
+                p.Subscribe(next(self._reqs), tuple(self._subscribed)),
+                lambda code, value: self._resync_failed("subscriptions", code, value),
+            )
+        if self._local_attrs:
+            self._direct(
+                p.UserAttrs(next(self._reqs), "set", tuple(self._local_attrs.items())),
+                lambda code, value: self._resync_failed("user attributes", code, value),
+            )
+
+    def _rejoined(self, channel: RtmChannel, code: int, value: Any) -> None:
+        if code not in (0, JOIN_CHANNEL_ERR.JOIN_CHANNEL_ERR_ALREADY_JOINED):
+            log.warning("rejoin of %s failed (%s: %s)", channel.getId(), code, value)
+            channel._dropped()
+
+    def _resync_failed(self, what: str, code: int, value: Any) -> None:
+        if code:
+            log.warning("restoring %s after reconnecting failed (%s: %s)", what, code, value)
+
+    def _replay(self) -> None:
+        """Send every unanswered request again, oldest first."""
+        transport = self._transport
+        if transport is None:
+            return
+        for req, frame in list(self._inflight.items()):
+            if type(frame) in _ALREADY_DONE:
+                self._replayed.add(req)
+            transport.send(frame)
+
+    def _track_subscribe(self, frame: p.Subscribe) -> None:
+        self._subscribed.update(dict.fromkeys(frame.peer_ids))
+
+    def _track_unsubscribe(self, frame: p.Unsubscribe) -> None:
+        for peer in frame.peer_ids:
+            self._subscribed.pop(peer, None)
+
+    def _track_user_attrs(self, frame: p.UserAttrs) -> None:
+        current = self._local_attrs
+        if frame.op == "set":
+            self._local_attrs = dict(frame.attrs)
+        elif frame.op == "add":
+            current.update(frame.attrs)
+        elif frame.op == "delete":
+            for key in frame.keys:
+                current.pop(key, None)
+        elif frame.op == "clear":
+            current.clear()
+
+    def _track_token(self, frame: p.RenewToken) -> None:
+        self._token = frame.token
 
     def _on_kicked(self, frame: p.Kicked) -> None:
         reason = R(frame.reason)
+        if reason is R.CONNECTION_CHANGE_REASON_INTERRUPTED:
+            return  # the service handing a lost session over to our new link; not for us
         if not self._conn.can(reason):
             return
         for channel in self._channels.values():
@@ -1003,6 +1199,31 @@ class RtmClient:
 
     def _on_token_will_expire(self, frame: p.TokenWillExpire) -> None:
         self._emit("onTokenPrivilegeWillExpire", (), "onTokenPrivilegeWillExpire")
+
+
+#: What a successful request changes in the state a reconnect restores.
+_TRACK: dict[type, Callable[[RtmClient, Any], None]] = {
+    p.Subscribe: RtmClient._track_subscribe,
+    p.Unsubscribe: RtmClient._track_unsubscribe,
+    p.UserAttrs: RtmClient._track_user_attrs,
+    p.RenewToken: RtmClient._track_token,
+}
+
+#: The code a request sent again after a reconnect gets if the first copy was carried out.
+_ALREADY_DONE: dict[type, int] = {
+    p.Join: JOIN_CHANNEL_ERR.JOIN_CHANNEL_ERR_ALREADY_JOINED,
+    p.Leave: LEAVE_CHANNEL_ERR.LEAVE_CHANNEL_ERR_NOT_IN_CHANNEL,
+}
+
+#: Re-login failures worth another try (rate limit, transient trouble on the service).
+_RELOGIN_RETRY = frozenset(
+    {
+        LOGIN_ERR_CODE.LOGIN_ERR_UNKNOWN,
+        LOGIN_ERR_CODE.LOGIN_ERR_REJECTED,
+        LOGIN_ERR_CODE.LOGIN_ERR_TIMEOUT,
+        LOGIN_ERR_CODE.LOGIN_ERR_TOO_OFTEN,
+    }
+)
 
 
 def createRtmService(core: Core | None = None) -> RtmClient:

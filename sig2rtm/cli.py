@@ -18,7 +18,9 @@ COMMANDS: dict[str, tuple[str, str]] = {
 }
 
 
-def build_parser() -> tuple[argparse.ArgumentParser, dict[str, Callable[[argparse.Namespace], int]]]:
+def build_parser() -> tuple[
+    argparse.ArgumentParser, dict[str, Callable[[argparse.Namespace], int]]
+]:
     parser = argparse.ArgumentParser(
         prog="sig2rtm", description="Run legacy Agora Signaling apps on an RTM-style core."
     )

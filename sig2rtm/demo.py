@@ -1,20 +1,219 @@
-"""``sig2rtm demo``: the main job, on the embedded default core."""
+"""``sig2rtm demo``: legacy Signaling apps running unchanged on the embedded RTM core.
+
+Three legacy clients (alice, bob, carol) use the legacy native API — ``login``,
+``messageInstantSend``, ``channelJoin``, ``messageChannelSend``, ``channelSetAttr``,
+``channelInviteUser2`` … — through the shim on the embedded default core (real threads).
+For every step the demo prints the legacy call, the RTM calls it became, and the legacy
+callbacks each app received, in the order they arrived.
+"""
 
 from __future__ import annotations
 
 import argparse
 import sys
+import threading
+from collections.abc import Callable
+from typing import Any, TextIO
 
-__all__ = ["configure_parser", "run"]
+import rtm
+from adapters.signaling import ShimAgoraAPI, ShimWorld
+from legacy_signaling.callback import CALLBACK_NAMES, ICallBack
+
+__all__ = ["configure_parser", "run", "run_legacy"]
+
+APP_ID = "sig2rtm-demo-app"
 
 
 def configure_parser(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--rtm", action="store_true", help="show the RTM core alone, without the legacy shim"
     )
+    parser.add_argument(
+        "--flavour",
+        choices=("cpp", "java"),
+        default="cpp",
+        help="RTM result style the shim uses (seed 001 C++ or seed 003 Java); same legacy output",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
-    from . import demo_rtm
+    if args.rtm:
+        from . import demo_rtm
 
-    return demo_rtm.run(sys.stdout)
+        return demo_rtm.run(sys.stdout)
+    return run_legacy(sys.stdout, flavour=args.flavour)
+
+
+class _Log:
+    """Collects what happens during one step, printed when the step has settled."""
+
+    def __init__(self, out: TextIO) -> None:
+        self.out = out
+        self.lock = threading.Lock()
+        self.rtm_calls: list[str] = []
+
+    def rtm(self, name: str) -> None:
+        with self.lock:
+            self.rtm_calls.append(name)
+
+    def callback(self, who: str, name: str, args: tuple[Any, ...]) -> None:
+        with self.lock:
+            shown = ", ".join(_short(a) for a in args)
+            print(f"      {who:<6}<- {name}({shown})", file=self.out)
+
+    def flush_rtm(self, label: str = "RTM") -> None:
+        with self.lock:
+            if self.rtm_calls:
+                calls = ", ".join(dict.fromkeys(self.rtm_calls))
+                print(f"      {label}: {calls}", file=self.out)
+            self.rtm_calls.clear()
+
+
+def _short(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+class _RtmTap:
+    """Wraps an RTM object so every public method call is logged (and channels are tapped)."""
+
+    def __init__(self, target: Any, log: _Log, prefix: str) -> None:
+        self._target = target
+        self._log = log
+        self._prefix = prefix
+
+    def __getattr__(self, name: str) -> Any:
+        value = getattr(self._target, name)
+        if name.startswith("_") or not callable(value):
+            return value
+
+        def call(*args: Any, **kwargs: Any) -> Any:
+            self._log.rtm(f"{self._prefix}{name}")
+            result = value(*args, **kwargs)
+            if isinstance(result, rtm.RtmChannel):
+                return _RtmTap(result, self._log, "channel.")
+            return result
+
+        return call
+
+
+def _recorder(who: str, log: _Log) -> ICallBack:
+    def make(name: str) -> Callable[..., None]:
+        def callback(self: ICallBack, *args: Any) -> None:
+            log.callback(who, name, args)
+
+        return callback
+
+    methods = {name: make(name) for name in CALLBACK_NAMES}
+    cls = type("DemoCallBack", (ICallBack,), methods)
+    handler: ICallBack = cls()
+    return handler
+
+
+def run_legacy(out: TextIO, *, flavour: str = "cpp") -> int:
+    core = rtm.EmbeddedCore()  # the embedded default: service, memory backend, real threads
+    world = ShimWorld(APP_ID, flavour=flavour, core=core)
+    log = _Log(out)
+    apps: dict[str, ShimAgoraAPI] = {}
+    for name in ("alice", "bob", "carol"):
+        api = world.createAgoraSDKInstance(APP_ID)
+        api.binding.client = _RtmTap(api.binding.client, log, "")  # type: ignore[assignment]
+        api.binding.calls = _RtmTap(api.binding.calls, log, "callManager.")  # type: ignore[attr-defined]
+        api.callbackSet(_recorder(name, log))
+        apps[name] = api
+    alice, bob, carol = apps["alice"], apps["bob"], apps["carol"]
+
+    print(
+        f"sig2rtm demo: legacy Signaling apps on the embedded RTM core ({flavour} table)", file=out
+    )
+
+    def step(who: str, call: str, action: Callable[[], None]) -> None:
+        world.run_until_idle()
+        print(f"\n  {who}.{call}", file=out)
+        with core.scheduler.lock:  # the callbacks it causes wait until the RTM calls are shown
+            action()
+            log.flush_rtm()
+        world.run_until_idle()
+        log.flush_rtm("then RTM")
+
+    token = "_no_need_token"
+    step(
+        "alice",
+        f'login("{APP_ID}", "alice", "{token}", 0, "")',
+        lambda: alice.login(APP_ID, "alice", token, 0, ""),
+    )
+    step(
+        "bob",
+        f'login("{APP_ID}", "bob", "{token}", 0, "")',
+        lambda: bob.login(APP_ID, "bob", token, 0, ""),
+    )
+    step(
+        "alice",
+        'messageInstantSend("bob", 0, "hello bob", "m1")',
+        lambda: alice.messageInstantSend("bob", 0, "hello bob", "m1"),
+    )
+    step(
+        "alice",
+        'messageInstantSend("carol", 0, "see you later", "m2")   # carol is offline',
+        lambda: alice.messageInstantSend("carol", 0, "see you later", "m2"),
+    )
+    step(
+        "carol",
+        f'login("{APP_ID}", "carol", "{token}", 0, "")   # the stored message arrives',
+        lambda: carol.login(APP_ID, "carol", token, 0, ""),
+    )
+    step("alice", 'channelJoin("lobby")', lambda: alice.channelJoin("lobby"))
+    step(
+        "alice",
+        'channelSetAttr("lobby", "topic", "migration")',
+        lambda: alice.channelSetAttr("lobby", "topic", "migration"),
+    )
+    step(
+        "bob",
+        'channelJoin("lobby")   # member list and attributes on join',
+        lambda: bob.channelJoin("lobby"),
+    )
+    step("carol", 'channelJoin("lobby")', lambda: carol.channelJoin("lobby"))
+    step(
+        "bob",
+        'messageChannelSend("lobby", "hi all", "c1")   # echoed to bob, as legacy did',
+        lambda: bob.messageChannelSend("lobby", "hi all", "c1"),
+    )
+    step("carol", 'queryUserStatus("bob")', lambda: carol.queryUserStatus("bob"))
+    def set_and_get() -> None:
+        bob.setAttr("mood", "happy")
+        bob.getAttrAll()
+
+    step("bob", 'setAttr("mood", "happy"); getAttrAll()', set_and_get)
+    step(
+        "alice",
+        'channelInviteUser2("room-1", "bob", \'{"video":1}\')',
+        lambda: alice.channelInviteUser2("room-1", "bob", '{"video":1}'),
+    )
+    step(
+        "bob",
+        'channelInviteAccept("room-1", "alice", 0, \'{"ok":1}\')',
+        lambda: bob.channelInviteAccept("room-1", "alice", 0, '{"ok":1}'),
+    )
+    step(
+        "alice",
+        'channelInviteUser2("room-2", "carol", "")',
+        lambda: alice.channelInviteUser2("room-2", "carol", ""),
+    )
+    step(
+        "carol",
+        'channelInviteRefuse("room-2", "alice", 0, \'{"busy":1}\')',
+        lambda: carol.channelInviteRefuse("room-2", "alice", 0, '{"busy":1}'),
+    )
+    step(
+        "alice",
+        'channelInviteEnd("room-1", "bob", 0)',
+        lambda: alice.channelInviteEnd("room-1", "bob", 0),
+    )
+    for name, api in apps.items():
+        step(name, "logout()", api.logout)
+    print(f"\n  getStatus() after logout: {[api.getStatus() for api in apps.values()]}", file=out)
+    for api in apps.values():
+        api.destroy()
+    core.close()
+    return 0

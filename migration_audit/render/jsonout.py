@@ -50,6 +50,7 @@ def finding_dict(finding: Finding) -> dict[str, Any]:
 def report_dict(report: AuditReport) -> dict[str, Any]:
     totals = report.totals
     runtime = report.runtime
+    incomplete = {f.path for f in report.not_fully_analysed}
     return {
         "schema": SCHEMA,
         "tool": {"name": report.tool, "version": report.version},
@@ -92,7 +93,7 @@ def report_dict(report: AuditReport) -> dict[str, Any]:
                 "error_lines": list(f.error_lines),
             }
             for f in report.files
-            if f.findings or f in report.not_fully_analysed
+            if f.findings or f.path in incomplete
         ],
         "findings": [finding_dict(f) for f in report.findings],
         "differences": {

@@ -65,7 +65,11 @@ def render_markdown(report: AuditReport) -> str:
     if report.checklist:
         out += ["## Review checklist", ""]
         for item in report.checklist:
-            unit = "sites" if item.kind in SITE_KINDS else "entries"
+            unit = (
+                ("site" if item.kind in SITE_KINDS else "entry")
+                if item.count == 1
+                else ("sites" if item.kind in SITE_KINDS else "entries")
+            )
             apis = f"; {', '.join(item.apis)}" if item.apis else ""
             out.append(
                 f"- [ ] **{_cell(item.title)}** ({item.count} {unit}{_cell(apis)}): "

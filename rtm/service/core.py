@@ -13,11 +13,12 @@ the scheduler, so virtual time drives them in tests.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import logging
 import random
 import sys
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any, TypeVar
 
 import attrs
@@ -62,6 +63,12 @@ class ServiceConfig:
     app_certificates: Mapping[str, str] = attrs.field(factory=dict)
     #: Seed for the random choice of 512 members when a channel has more.
     seed: int | None = None
+    #: A session whose link broke (``lose_session``) shows as UNREACHABLE after this long...
+    unreachable_after: float = 6.0
+    #: ...and is ended (OFFLINE, channels left) after this long unless its user logs in again.
+    session_grace: float = 30.0
+    #: Frames kept for a lost session; past this its grace ends early.
+    held_frames: int = 1024
 
     def verifier(self, app_id: str) -> TokenVerifier:
         return TokenVerifier(app_id, self.app_certificates.get(app_id))
@@ -75,6 +82,14 @@ class _Session:
     user: str = ""
     windows: dict[str, SlidingWindow] = attrs.field(factory=dict)
     token_timers: list[TimerHandle] = attrs.field(factory=list)
+    #: The session this one may resume (its predecessor on a broken link), if any.
+    resume_of: SessionId | None = None
+    #: Set by ``lose_session``: the link is gone, frames are held for a resume.
+    lost: bool = False
+    lost_user: str = ""
+    held: list[p.ServerFrame] = attrs.field(factory=list)
+    lost_timers: list[TimerHandle] = attrs.field(factory=list)
+    unreachable_announced: bool = False
 
     @property
     def logged_in(self) -> bool:
@@ -105,10 +120,51 @@ class RtmService:
 
     # --- transport-facing API ------------------------------------------------------
 
-    def open_session(self, link: Link) -> SessionId:
+    def open_session(self, link: Link, resume_of: SessionId | None = None) -> SessionId:
+        """A new session; ``resume_of`` names the session whose broken link this one
+        replaces, so that a login of the same user resumes it instead of kicking it."""
         session_id = f"{self.node_id}:{next(self._ids)}"
-        self._sessions[session_id] = _Session(session_id, link)
+        self._sessions[session_id] = _Session(session_id, link, resume_of=resume_of)
         return session_id
+
+    def lose_session(self, session_id: SessionId, unsent: Iterable[p.ServerFrame] = ()) -> None:
+        """The link broke (unlike :meth:`close_session`, not an orderly close).
+
+        Why a grace period: networks drop; RTM keeps the user for a while, so a client that
+        reconnects carries on as if nothing happened. Frames for the session (``unsent``
+        first: what the transport had not delivered) are held; the user shows as UNREACHABLE
+        after ``unreachable_after`` and is ended after ``session_grace`` (held peer messages
+        go to the offline store) unless a login of the same user resumes the session.
+        """
+        session = self._sessions.get(session_id)
+        if session is None or session.lost:
+            return
+        if not session.logged_in:
+            self.close_session(session_id)
+            return
+        session.lost = True
+        session.lost_user = session.user
+        session.link = functools.partial(self._hold, session)
+        for frame in unsent:
+            self._hold(session, frame)
+        config, later = self.config, self.scheduler.call_later
+        session.lost_timers = [
+            later(config.unreachable_after, self._lost_unreachable, session_id),
+            later(config.session_grace, self._lost_expired, session_id),
+        ]
+
+    def expire_session(self, app: str, user: str, session_id: SessionId) -> bool:
+        """End a session of another node that died; False if the user moved on meanwhile.
+
+        Called by whoever detects the dead node (the gateway's reaper); the unbind is a
+        compare-and-delete, so a user who already logged in again elsewhere is left alone.
+        """
+        self.backend.drop_subscriptions(app, session_id)
+        if not self.backend.unbind_user(app, user, session_id):
+            return False
+        self._end_session(_Session(session_id, _discard, app, user), unbind=False)
+        self._presence_changed(app, user, PEER_ONLINE_STATE.PEER_ONLINE_STATE_OFFLINE)
+        return True
 
     def close_session(self, session_id: SessionId) -> None:
         """The connection is gone: the user, if any, goes offline at once."""
@@ -138,6 +194,80 @@ class RtmService:
     def session_count(self) -> int:
         return len(self._sessions)
 
+    @property
+    def lost_session_count(self) -> int:
+        return sum(1 for session in self._sessions.values() if session.lost)
+
+    # --- lost sessions ---------------------------------------------------------------
+
+    def _hold(self, session: _Session, frame: p.ServerFrame) -> None:
+        session.held.append(frame)
+        if len(session.held) == self.config.held_frames:
+            self.scheduler.call_soon(self._lost_expired, session.id)
+
+    def _lost_unreachable(self, session_id: SessionId) -> None:
+        session = self._sessions.get(session_id)
+        if session is None or not session.logged_in:
+            return
+        if self.backend.session_of(session.app, session.user) == session_id:
+            session.unreachable_announced = True
+            self._presence_changed(
+                session.app, session.user, PEER_ONLINE_STATE.PEER_ONLINE_STATE_UNREACHABLE
+            )
+
+    def _lost_expired(self, session_id: SessionId) -> None:
+        session = self._sessions.pop(session_id, None)
+        if session is None:
+            return
+        for timer in session.lost_timers:
+            timer.cancel()
+        app, user = session.app, session.lost_user
+        held, session.held = session.held, []
+        if session.logged_in:
+            if self.backend.session_of(app, user) == session_id:
+                self._end_session(session, unbind=True)
+            else:  # resumed elsewhere, the hand-over signal still on its way: keep the user
+                self._reset_session(session)
+        self._rehome(app, user, session_id, held, everything=False)
+
+    def _rehome(
+        self, app: str, user: str, old: SessionId, held: list[p.ServerFrame], *, everything: bool
+    ) -> None:
+        """Pass held frames on: all of them to the session that resumed ``old``
+        (``everything``), else only peer messages, to the user's current session if any,
+        else to the offline store, so that no acknowledged peer message is dropped."""
+        target = self.backend.session_of(app, user)
+        if target == old:
+            target = None
+        for frame in held:
+            if target is not None and (everything or isinstance(frame, p.PeerMessageIn)):
+                self.backend.deliver(target, frame)
+            elif target is None and isinstance(frame, p.PeerMessageIn):
+                self.backend.push_offline(
+                    app,
+                    user,
+                    frame if frame.offline else attrs.evolve(frame, offline=True),
+                    self.limits.offline_messages_per_user,
+                    self.scheduler.time() + self.limits.offline_message_ttl,
+                )
+
+    def _supersede(self, session: _Session) -> None:
+        """A login of the same user resumed this session: hand its frames over, vanish."""
+        self._sessions.pop(session.id, None)
+        for timer in session.lost_timers:
+            timer.cancel()
+        app, user = session.app, session.user or session.lost_user
+        held, session.held = session.held, []
+        announced = session.unreachable_announced
+        self._reset_session(session)
+        self._rehome(app, user, session.id, held, everything=True)
+        if announced:
+            self._presence_changed(app, user, PEER_ONLINE_STATE.PEER_ONLINE_STATE_ONLINE)
+        if not session.lost:  # a half-open link: tell it (the transport closes it)
+            session.link(
+                p.Kicked(int(CONNECTION_CHANGE_REASON.CONNECTION_CHANGE_REASON_INTERRUPTED))
+            )
+
     # --- helpers -------------------------------------------------------------------
 
     def _now_ms(self) -> int:
@@ -157,6 +287,9 @@ class RtmService:
         if session is None:
             return
         if isinstance(frame, p.Kicked):
+            if frame.reason == CONNECTION_CHANGE_REASON.CONNECTION_CHANGE_REASON_INTERRUPTED:
+                self._supersede(session)
+                return
             # The session was displaced (maybe by a login on another node): forget its user
             # here, where its node-local state lives, before telling the client.
             self._reset_session(session)
@@ -250,14 +383,23 @@ class RtmService:
         app, user = f.app_id, f.user_id
         s.app, s.user = app, user
         previous = self.backend.bind_user(app, user, s.id)
-        if previous is not None:
+        resumed = previous is not None and previous == s.resume_of
+        if resumed and previous is not None:
+            # The same client after a broken link: channels and attributes stay; the old
+            # session hands its held frames over (INTERRUPTED is the hand-over signal).
+            self.backend.deliver(
+                previous,
+                p.Kicked(int(CONNECTION_CHANGE_REASON.CONNECTION_CHANGE_REASON_INTERRUPTED)),
+            )
+        elif previous is not None:
             for channel in self.backend.channels_of(app, user):
                 self._remove_member(app, channel, user)
             self.backend.deliver(
                 previous,
                 p.Kicked(int(CONNECTION_CHANGE_REASON.CONNECTION_CHANGE_REASON_REMOTE_LOGIN)),
             )
-        self.backend.replace_user_attrs(app, user, {})
+        if not resumed:
+            self.backend.replace_user_attrs(app, user, {})
         self._schedule_token_timers(s, verified)
         s.link(p.Result(f.req, E.LOGIN_ERR_OK))
         for message in self.backend.pop_offline(app, user, self.scheduler.time()):
@@ -616,6 +758,10 @@ class RtmService:
             target, p.CallSignalIn(f.kind, s.user, f.call_id, f.content, f.channel_id)
         )
         s.link(p.Result(f.req, 0))
+
+
+def _discard(frame: p.ServerFrame) -> None:
+    """The link of a session whose node died: there is nobody to tell."""
 
 
 def _payload_size(payload: p.Payload) -> int:

@@ -329,3 +329,26 @@ def enriched(language: str, code: str, path: str = "src/A.java") -> list[Finding
         for raw in result.findings
     ]
     return fingerprint_all(findings)
+
+
+#: Files the fixture project's .gitignore excludes. They are written at test time (git would
+#: not commit them either), into a copy of the project.
+IGNORED_FILES = {
+    "generated/Stub.java": (
+        "// generated code is .gitignored: never audited\n"
+        "class Stub { void f(io.agora.AgoraAPIOnlySignal api) { api.logout(); } }\n"
+    ),
+    "web/vendor.min.js": 'Signal("x").login("a","b");\n',
+}
+
+
+def project_copy(target: Path) -> Path:
+    """A copy of the fixture project plus the files its .gitignore excludes."""
+    import shutil
+
+    shutil.copytree(PROJECT, target)
+    for relpath, text in IGNORED_FILES.items():
+        path = target / relpath
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, "utf-8")
+    return target

@@ -230,3 +230,19 @@ def test_rule_tables_are_complete_and_monotonic(
             rank = {None: -1, Confidence.LOW: 0, Confidence.MEDIUM: 1, Confidence.HIGH: 2}
             assert rank[rules[(state, True)][column]] <= rank[rules[(state, False)][column]]
     assert rules[(ReceiverState.SDK_STRONG, True)] == (Confidence.HIGH, Confidence.HIGH)
+
+
+def test_generic_platform_word_for_a_distinctive_api_needs_evidence() -> None:
+    # `accept` is the Python SDK's spelling of channelInviteAccept: alone it means nothing
+    plain = "import socket\nconn = sock.accept()\n"
+    assert found("python", plain) == []
+    sdk = "import agorasigsdk\nconn = call.accept()\n"
+    assert found("python", sdk) == [(2, "channelInviteAccept", "low")]
+    # a generic API name (login) is still reported for review without evidence
+    assert found("python", "client.login()\n") == [(1, "login", "low")]
+
+
+def test_tokens_in_docstrings_are_documentation() -> None:
+    code = 'def f():\n    """Pass _no_need_token in tests."""\n    return login("_no_need_token")\n'
+    result = scan_text("python", code)
+    assert [(f.line, f.api) for f in result.findings] == [(3, "_no_need_token")]

@@ -13,7 +13,7 @@ import pytest
 
 from migration_audit import audit as audit_mod
 from migration_audit.cli import main
-from tests.migration_audit.audit_support import PROJECT, REPO, real_tables
+from tests.migration_audit.audit_support import PROJECT, REPO, project_copy, real_tables
 
 JAVA = """import io.agora.AgoraAPIOnlySignal;
 class Chat {
@@ -282,12 +282,14 @@ def test_min_confidence_filters(capsys: pytest.CaptureFixture[str]) -> None:
     )
 
 
-def test_gitignore_can_be_disabled(capsys: pytest.CaptureFixture[str]) -> None:
-    _, out, _ = run_cli(
-        [str(PROJECT), "--root", str(PROJECT), "-f", "json", "--no-gitignore"], capsys
-    )
+def test_gitignore_can_be_disabled(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    copy = project_copy(tmp_path / "project")
+    _, out, _ = run_cli([str(copy), "--root", str(copy), "-f", "json"], capsys)
     paths = {f["path"] for f in json.loads(out)["findings"]}
-    assert "generated/Stub.java" in paths
+    assert "generated/Stub.java" not in paths and "web/vendor.min.js" not in paths
+    _, out, _ = run_cli([str(copy), "--root", str(copy), "-f", "json", "--no-gitignore"], capsys)
+    paths = {f["path"] for f in json.loads(out)["findings"]}
+    assert "generated/Stub.java" in paths and "web/vendor.min.js" in paths
     _, out, _ = run_cli(
         [
             str(PROJECT),

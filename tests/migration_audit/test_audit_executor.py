@@ -50,7 +50,7 @@ def test_stuck_worker_is_killed_and_its_file_reported(tmp_path: Path) -> None:
     tasks = make_tasks(tmp_path, names)
     started = time.monotonic()
     results = Executor(
-        context(timeout=0.5), jobs=2, scan=hanging_scan, chunk_size=2, grace=0.5
+        context(timeout=2.0), jobs=2, scan=hanging_scan, chunk_size=2, grace=1.0
     ).run(tasks)
     elapsed = time.monotonic() - started
     assert elapsed < 30

@@ -14,7 +14,13 @@ import pytest
 from migration_audit.audit import AuditOptions, run_audit
 from migration_audit.model import Analysis
 from migration_audit.report import AuditReport
-from tests.migration_audit.audit_support import PROJECT, expectations, real_tables
+from tests.migration_audit.audit_support import (
+    IGNORED_FILES,
+    PROJECT,
+    expectations,
+    project_copy,
+    real_tables,
+)
 
 LANGUAGE_FILES = {
     "java": "android/LoginActivity.java",
@@ -58,11 +64,13 @@ def test_every_fixture_is_checked(report: AuditReport) -> None:
     assert audited == set(LANGUAGE_FILES.values())
 
 
-def test_gitignored_files_are_not_audited(report: AuditReport) -> None:
+def test_gitignored_files_are_not_audited(tmp_path: Path) -> None:
+    copy = project_copy(tmp_path / "project")
+    report = run_audit(AuditOptions(paths=(copy,), root=copy, jobs=1), tables=real_tables())
     paths = {f.path for f in report.files}
-    assert "generated/Stub.java" not in paths
-    assert "web/vendor.min.js" not in paths
-    assert (PROJECT / "generated" / "Stub.java").is_file()
+    assert set(IGNORED_FILES) & paths == set()
+    assert all((copy / relpath).is_file() for relpath in IGNORED_FILES)
+    assert paths == set(LANGUAGE_FILES.values())
 
 
 def test_languages_are_detected(report: AuditReport) -> None:

@@ -272,12 +272,7 @@ def _fixture_files() -> list[str]:
     files = []
     for path in sorted(PROJECT.rglob("*")):
         relpath = path.relative_to(PROJECT).as_posix()
-        if (
-            path.is_file()
-            and registry().language_of(path)
-            and not relpath.startswith(("generated/", "ignore/"))
-            and not relpath.endswith(".min.js")
-        ):
+        if path.is_file() and registry().language_of(path) and not relpath.startswith("ignore/"):
             files.append(relpath)
     return files
 

@@ -7,7 +7,7 @@ import json
 import pytest
 
 from migration_audit import runtime
-from tests.migration_audit.audit_support import enriched, stub_tables
+from tests.migration_audit.audit_support import enriched, real_tables, stub_tables
 
 
 def line(**fields: object) -> str:
@@ -83,3 +83,16 @@ def test_summary_and_marking() -> None:
         ("peer_ack_timing", 1),
     ]
     assert [f.ran for f in runtime.mark(findings, summary)] == [True, True]
+
+
+def test_documented_example_lines_parse() -> None:
+    """docs/audit.md shows the trace format; its example lines must be valid traces."""
+    from tests.migration_audit.audit_support import REPO
+
+    doc = (REPO / "docs" / "audit.md").read_text("utf-8")
+    examples = [line for line in doc.splitlines() if line.startswith('{"ts": ')]
+    assert len(examples) >= 3
+    events = runtime.parse(examples, "docs/audit.md")
+    assert {e.kind for e in events} == {"call", "callback", "emulation"}
+    documented = {e.emulation for e in events if e.emulation is not None}
+    assert documented <= set(real_tables().differences)

@@ -108,7 +108,9 @@ class _Recording:
 
             def record(*args: Any) -> None:
                 if declared is None:
-                    trace.violations.append(f"{who}: {name} is not a callback of {type(self).__name__}")
+                    trace.violations.append(
+                        f"{who}: {name} is not a callback of {type(self).__name__}"
+                    )
                 else:
                     try:
                         inspect.signature(declared).bind(self, *args)
@@ -372,3 +374,9 @@ def failed_later(
         assert len(matching) == 1, events
         assert matching[0].args[code_index] == code
     return info
+
+
+def state(obj: Any) -> Any:
+    """``obj.state`` read through a call, so that a type checker's narrowing of an earlier
+    ``assert x.state is ...`` does not outlive the callbacks that change it."""
+    return obj.state

@@ -16,7 +16,7 @@ from rtm import (
     RemoteInvitation,
 )
 from rtm import protocol as p
-from tests.rtm.kit import APP, Peer, World
+from tests.rtm.kit import APP, Peer, World, state
 
 L = LOCAL_INVITATION_STATE
 RS = REMOTE_INVITATION_STATE
@@ -96,9 +96,9 @@ def test_invite_and_accept(world: World, style: str) -> None:
     assert cb.value() is None
     assert world.trace.one(call.c_calls, "onLocalInvitationAccepted") == (invitation, "on my way")
     assert invitation.getResponse() == "on my way"
-    assert invitation.getState() == L.LOCAL_INVITATION_STATE_ACCEPTED_BY_REMOTE == 3
+    assert invitation.getState() == 3 == int(L.LOCAL_INVITATION_STATE_ACCEPTED_BY_REMOTE)
     assert world.trace.one(call.r_calls, "onRemoteInvitationAccepted") == (remote,)
-    assert remote.getState() == RS.REMOTE_INVITATION_STATE_ACCEPTED == 4
+    assert remote.getState() == 4 == int(RS.REMOTE_INVITATION_STATE_ACCEPTED)
     # every timer was cancelled: nothing more happens
     world.advance(120)
     assert call.caller_events() == ["onLocalInvitationReceivedByPeer", "onLocalInvitationAccepted"]
@@ -193,7 +193,7 @@ def test_callee_offline_fails_with_peer_offline_at_30_s(world: World, style: str
         invitation,
         LOCAL_INVITATION_ERR_CODE.LOCAL_INVITATION_ERR_PEER_OFFLINE,
     )
-    assert invitation.state is L.LOCAL_INVITATION_STATE_FAILURE
+    assert state(invitation) is L.LOCAL_INVITATION_STATE_FAILURE
     # resends stopped: a callee logging in later sees nothing
     call.callee.login()
     world.advance(60)
@@ -213,7 +213,7 @@ def test_callee_logging_in_within_30_s_gets_the_invitation(world: World, style: 
     assert "onLocalInvitationFailure" not in call.caller_events()
     world.api(lambda: call.remote_manager.acceptRemoteInvitation(remote))
     world.run()
-    assert invitation.state is L.LOCAL_INVITATION_STATE_ACCEPTED_BY_REMOTE
+    assert state(invitation) is L.LOCAL_INVITATION_STATE_ACCEPTED_BY_REMOTE
     assert remote.state is RS.REMOTE_INVITATION_STATE_ACCEPTED
 
 
@@ -233,8 +233,8 @@ def test_unanswered_invitation_expires_on_both_sides_at_60_s(world: World, style
         remote,
         REMOTE_INVITATION_ERR_CODE.REMOTE_INVITATION_ERR_INVITATION_EXPIRE,
     )
-    assert invitation.state is L.LOCAL_INVITATION_STATE_FAILURE
-    assert remote.state is RS.REMOTE_INVITATION_STATE_FAILURE
+    assert state(invitation) is L.LOCAL_INVITATION_STATE_FAILURE
+    assert state(remote) is RS.REMOTE_INVITATION_STATE_FAILURE
     # too late to act
     api_error(
         world,
@@ -283,7 +283,7 @@ def test_accept_without_the_callers_acknowledgement_fails_after_5_s(
         remote,
         REMOTE_INVITATION_ERR_CODE.REMOTE_INVITATION_ERR_ACCEPT_FAILURE,
     )
-    assert remote.state is RS.REMOTE_INVITATION_STATE_FAILURE
+    assert state(remote) is RS.REMOTE_INVITATION_STATE_FAILURE
 
 
 def test_accepting_when_the_caller_is_gone_is_peer_offline(world: World) -> None:
@@ -312,29 +312,54 @@ def test_caller_logout_fails_pending_invitations_not_logged_in(world: World, sty
     assert call.caller_events() == ["onLocalInvitationFailure"]  # no second outcome
 
 
-# --- API errors outside an invitation's lifetime ----------------------------------------------------
+# --- API errors outside an invitation's lifetime ---------------------------------------------
 
 
 def test_local_api_errors(world: World, style: str) -> None:
     call = Call(world, style)
     m = call.manager
     fresh = m.createLocalInvitation("bob")
-    api_error(world, call.caller, lambda cb: m.cancelLocalInvitation(fresh, cb), E.INVITATION_API_CALL_ERR_NOT_STARTED)
+    api_error(
+        world,
+        call.caller,
+        lambda cb: m.cancelLocalInvitation(fresh, cb),
+        E.INVITATION_API_CALL_ERR_NOT_STARTED,
+    )
     assert fresh.state is L.LOCAL_INVITATION_STATE_IDLE
     sent = call.invite()
-    api_error(world, call.caller, lambda cb: m.sendLocalInvitation(sent, cb), E.INVITATION_API_CALL_ERR_ALREADY_SENT)
+    api_error(
+        world,
+        call.caller,
+        lambda cb: m.sendLocalInvitation(sent, cb),
+        E.INVITATION_API_CALL_ERR_ALREADY_SENT,
+    )
     remote = call.received()
     world.api(lambda: call.remote_manager.acceptRemoteInvitation(remote))
     world.run()
     assert sent.state is L.LOCAL_INVITATION_STATE_ACCEPTED_BY_REMOTE
-    api_error(world, call.caller, lambda cb: m.sendLocalInvitation(sent, cb), E.INVITATION_API_CALL_ERR_ALREADY_ACCEPT)
-    api_error(world, call.caller, lambda cb: m.cancelLocalInvitation(sent, cb), E.INVITATION_API_CALL_ERR_ALREADY_ACCEPT)
+    api_error(
+        world,
+        call.caller,
+        lambda cb: m.sendLocalInvitation(sent, cb),
+        E.INVITATION_API_CALL_ERR_ALREADY_ACCEPT,
+    )
+    api_error(
+        world,
+        call.caller,
+        lambda cb: m.cancelLocalInvitation(sent, cb),
+        E.INVITATION_API_CALL_ERR_ALREADY_ACCEPT,
+    )
     assert sent.state is L.LOCAL_INVITATION_STATE_ACCEPTED_BY_REMOTE
     canceled = call.invite()
     world.api(lambda: m.cancelLocalInvitation(canceled))
     world.run()
     for fn in (m.sendLocalInvitation, m.cancelLocalInvitation):
-        api_error(world, call.caller, lambda cb, fn=fn: fn(canceled, cb), E.INVITATION_API_CALL_ERR_ALREADY_END)
+        api_error(
+            world,
+            call.caller,
+            lambda cb, fn=fn: fn(canceled, cb),
+            E.INVITATION_API_CALL_ERR_ALREADY_END,
+        )
     assert canceled.state is L.LOCAL_INVITATION_STATE_CANCELED
 
 
@@ -352,16 +377,31 @@ def test_remote_api_errors(world: World, style: str) -> None:
     world.run()
     assert early.error().errorCode == E.INVITATION_API_CALL_ERR_ALREADY_ACCEPT
     assert "onRemoteInvitationRefused" not in call.callee_events()
-    assert remote.state is RS.REMOTE_INVITATION_STATE_ACCEPTED
-    api_error(world, call.callee, lambda cb: rm.acceptRemoteInvitation(remote, cb), E.INVITATION_API_CALL_ERR_ALREADY_ACCEPT)
-    api_error(world, call.callee, lambda cb: rm.refuseRemoteInvitation(remote, cb), E.INVITATION_API_CALL_ERR_ALREADY_ACCEPT)
-    assert remote.state is RS.REMOTE_INVITATION_STATE_ACCEPTED
+    assert state(remote) is RS.REMOTE_INVITATION_STATE_ACCEPTED
+    api_error(
+        world,
+        call.callee,
+        lambda cb: rm.acceptRemoteInvitation(remote, cb),
+        E.INVITATION_API_CALL_ERR_ALREADY_ACCEPT,
+    )
+    api_error(
+        world,
+        call.callee,
+        lambda cb: rm.refuseRemoteInvitation(remote, cb),
+        E.INVITATION_API_CALL_ERR_ALREADY_ACCEPT,
+    )
+    assert state(remote) is RS.REMOTE_INVITATION_STATE_ACCEPTED
     second = call.invite()
     refused = [a[0] for a in world.trace.args(call.r_calls, "onRemoteInvitationReceived")][-1]
     world.api(lambda: rm.refuseRemoteInvitation(refused))
     world.run()
     for fn in (rm.acceptRemoteInvitation, rm.refuseRemoteInvitation):
-        api_error(world, call.callee, lambda cb, fn=fn: fn(refused, cb), E.INVITATION_API_CALL_ERR_ALREADY_END)
+        api_error(
+            world,
+            call.callee,
+            lambda cb, fn=fn: fn(refused, cb),
+            E.INVITATION_API_CALL_ERR_ALREADY_END,
+        )
     assert refused.state is RS.REMOTE_INVITATION_STATE_REFUSED
     assert second.state is L.LOCAL_INVITATION_STATE_REFUSED_BY_REMOTE
 

@@ -27,7 +27,7 @@ from rtm import (
 )
 from rtm import protocol as p
 from rtm.membership import MemberState
-from tests.rtm.kit import APP, Peer, Results, World, failed_later, rejected
+from tests.rtm.kit import APP, Peer, Results, World, failed_later, rejected, state
 
 NOTIFY = ChannelAttributeOptions(enableNotificationToChannelMembers=True)
 CA = RtmChannelAttribute
@@ -86,7 +86,7 @@ def test_join_and_leave_notify_the_other_members_only(world: World, style: str) 
     assert room.state is MemberState.JOINING
     world.run()
     assert cb.value() is None
-    assert room.state is MemberState.JOINED
+    assert state(room) is MemberState.JOINED
     if not alice.java:
         assert world.trace.names(alice.ch("room"))[:1] == ["onJoinSuccess"]
     bob.join("room")
@@ -147,7 +147,7 @@ def test_already_joined(world: World, style: str) -> None:
     rejected(
         world,
         alice,
-        lambda cb: room.join(cb),
+        room.join,
         JOIN_CHANNEL_ERR.JOIN_CHANNEL_ERR_ALREADY_JOINED,
         "onJoinFailure",
         who=alice.ch("room"),
@@ -156,7 +156,7 @@ def test_already_joined(world: World, style: str) -> None:
     rejected(
         world,
         alice,
-        lambda cb: room.join(cb),
+        room.join,
         JOIN_CHANNEL_ERR.JOIN_CHANNEL_ERR_ALREADY_JOINED,
         "onJoinFailure",
         who=alice.ch("room"),
@@ -172,7 +172,7 @@ def test_twenty_channels_at_most(world: World, style: str) -> None:
     info = rejected(
         world,
         alice,
-        lambda cb: extra.join(cb),
+        extra.join,
         JOIN_CHANNEL_ERR.JOIN_CHANNEL_ERR_EXCEED_LIMIT,
         "onJoinFailure",
         who=alice.ch("c20"),
@@ -194,7 +194,7 @@ def test_leave_and_get_members_when_not_joined(world: World, style: str) -> None
     rejected(
         world,
         alice,
-        lambda cb: room.leave(cb),
+        room.leave,
         LEAVE_CHANNEL_ERR.LEAVE_CHANNEL_ERR_NOT_IN_CHANNEL,
         "onLeave",
         who=alice.ch("room"),
@@ -202,7 +202,7 @@ def test_leave_and_get_members_when_not_joined(world: World, style: str) -> None
     rejected(
         world,
         alice,
-        lambda cb: room.getMembers(cb),
+        room.getMembers,
         GET_MEMBERS_ERR.GET_MEMBERS_ERR_NOT_IN_CHANNEL,
         "onGetMembers",
         who=alice.ch("room"),
@@ -222,9 +222,9 @@ def test_channel_calls_require_login(world: World, style: str) -> None:
     alice = world.peer("alice", style)
     room = alice.channel("room")
     for call, event in (
-        (lambda cb: room.join(cb), "onJoinFailure"),
-        (lambda cb: room.leave(cb), "onLeave"),
-        (lambda cb: room.getMembers(cb), "onGetMembers"),
+        (room.join, "onJoinFailure"),
+        (room.leave, "onLeave"),
+        (room.getMembers, "onGetMembers"),
         (lambda cb: room.sendMessage(RtmMessage("x"), None, cb), "onSendMessageResult"),
     ):
         info = rejected(world, alice, call, 102, event, who=alice.ch("room"))
@@ -394,9 +394,15 @@ def test_get_channel_member_count(world: World, style: str) -> None:
     bob.join("b")
     request = RequestId()
     cb = alice.cb()
-    world.api(lambda: alice.client.getChannelMemberCount(["a", "b", "nowhere"], cb, requestId=request))
+    world.api(
+        lambda: alice.client.getChannelMemberCount(["a", "b", "nowhere"], cb, requestId=request)
+    )
     world.run()
-    expected = [ChannelMemberCount("a", 2), ChannelMemberCount("b", 1), ChannelMemberCount("nowhere", 0)]
+    expected = [
+        ChannelMemberCount("a", 2),
+        ChannelMemberCount("b", 1),
+        ChannelMemberCount("nowhere", 0),
+    ]
     assert cb.value() == expected
     if not alice.java:
         assert world.trace.one("alice", "onGetChannelMemberCountResult") == (
@@ -410,10 +416,16 @@ def test_get_channel_member_count(world: World, style: str) -> None:
 @pytest.mark.parametrize(
     ("ids", "code"),
     [
-        ([f"c{i}" for i in range(33)], GET_CHANNEL_MEMBER_COUNT_ERR_CODE.GET_CHANNEL_MEMBER_COUNT_ERR_EXCEED_LIMIT),
+        (
+            [f"c{i}" for i in range(33)],
+            GET_CHANNEL_MEMBER_COUNT_ERR_CODE.GET_CHANNEL_MEMBER_COUNT_ERR_EXCEED_LIMIT,
+        ),
         ([], GET_CHANNEL_MEMBER_COUNT_ERR_CODE.GET_CHANNEL_MEMBER_COUNT_ERR_INVALID_ARGUMENT),
         ("abc", GET_CHANNEL_MEMBER_COUNT_ERR_CODE.GET_CHANNEL_MEMBER_COUNT_ERR_INVALID_ARGUMENT),
-        (["ok", "bad/id"], GET_CHANNEL_MEMBER_COUNT_ERR_CODE.GET_CHANNEL_MEMBER_COUNT_ERR_INVALID_ARGUMENT),
+        (
+            ["ok", "bad/id"],
+            GET_CHANNEL_MEMBER_COUNT_ERR_CODE.GET_CHANNEL_MEMBER_COUNT_ERR_INVALID_ARGUMENT,
+        ),
         (None, GET_CHANNEL_MEMBER_COUNT_ERR_CODE.GET_CHANNEL_MEMBER_COUNT_ERR_INVALID_ARGUMENT),
     ],
 )
@@ -523,7 +535,7 @@ def test_join_pending_at_logout_still_reports_once(world: World, style: str) -> 
     room = alice.channel("room")
     cb = alice.cb()
     world.api(lambda: room.join(cb))
-    world.api(lambda: alice.client.logout())
+    world.api(alice.client.logout)
     world.run()
     info = cb.error()
     assert info.errorCode == JOIN_CHANNEL_ERR.JOIN_CHANNEL_ERR_FAILURE
@@ -548,7 +560,7 @@ def test_release_channel_leaves_quietly(world: World) -> None:
     rejected(
         world,
         alice,
-        lambda cb: room.join(cb),
+        room.join,
         JOIN_CHANNEL_ERR.JOIN_CHANNEL_ERR_FAILURE,
         "onJoinFailure",
         who=alice.ch("room"),
@@ -575,11 +587,23 @@ def cwrite(world: World, peer: Peer, call: Callable[[Results], int]) -> None:
 def test_channel_attribute_operations(world: World, style: str) -> None:
     alice, bob = world.online("alice", "bob", style=style)
     c = alice.client
-    cwrite(world, alice, lambda cb: c.setChannelAttributes("room", [CA("a", "1"), CA("b", "2")], None, cb))
+    cwrite(
+        world,
+        alice,
+        lambda cb: c.setChannelAttributes("room", [CA("a", "1"), CA("b", "2")], None, cb),
+    )
     assert channel_attrs(world, bob, "room") == {"a": "1", "b": "2"}  # no need to join
-    cwrite(world, alice, lambda cb: c.addOrUpdateChannelAttributes("room", [CA("b", "3"), CA("c", "4")], None, cb))
+    cwrite(
+        world,
+        alice,
+        lambda cb: c.addOrUpdateChannelAttributes("room", [CA("b", "3"), CA("c", "4")], None, cb),
+    )
     assert channel_attrs(world, bob, "room") == {"a": "1", "b": "3", "c": "4"}
-    cwrite(world, bob, lambda cb: bob.client.deleteChannelAttributesByKeys("room", ["a", "x"], None, cb))
+    cwrite(
+        world,
+        bob,
+        lambda cb: bob.client.deleteChannelAttributesByKeys("room", ["a", "x"], None, cb),
+    )
     assert channel_attrs(world, alice, "room") == {"b": "3", "c": "4"}
     by_keys = bob.cb()
     world.api(lambda: bob.client.getChannelAttributesByKeys("room", ["c", "zz"], by_keys))
@@ -593,10 +617,20 @@ def test_channel_attribute_operations(world: World, style: str) -> None:
 
 def test_channel_attribute_last_update_user_and_ts(world: World) -> None:
     alice, bob = world.online("alice", "bob")
-    cwrite(world, alice, lambda cb: alice.client.setChannelAttributes("room", [CA("a", "1"), CA("b", "2")], None, cb))
+    cwrite(
+        world,
+        alice,
+        lambda cb: alice.client.setChannelAttributes(
+            "room", [CA("a", "1"), CA("b", "2")], None, cb
+        ),
+    )
     t0 = int(world.now * 1000)
     world.advance(2.5)
-    cwrite(world, bob, lambda cb: bob.client.addOrUpdateChannelAttributes("room", [CA("b", "3")], None, cb))
+    cwrite(
+        world,
+        bob,
+        lambda cb: bob.client.addOrUpdateChannelAttributes("room", [CA("b", "3")], None, cb),
+    )
     t1 = int(world.now * 1000)
     cb = alice.cb()
     world.api(lambda: alice.client.getChannelAttributes("room", cb))
@@ -638,7 +672,9 @@ def test_notification_flag_drives_attributes_updated(world: World, style: str) -
     c = carol.client  # a writer that is not a member
     cwrite(world, carol, lambda cb: c.setChannelAttributes("room", [CA("a", "1")], None, cb))
     assert world.trace.of(alice.ch("room"), "onAttributesUpdated") == []  # no flag, no event
-    cwrite(world, carol, lambda cb: c.addOrUpdateChannelAttributes("room", [CA("b", "2")], NOTIFY, cb))
+    cwrite(
+        world, carol, lambda cb: c.addOrUpdateChannelAttributes("room", [CA("b", "2")], NOTIFY, cb)
+    )
 
     def updates(peer: Peer) -> list[dict[str, str]]:
         out = []
@@ -653,7 +689,9 @@ def test_notification_flag_drives_attributes_updated(world: World, style: str) -
     cwrite(world, carol, lambda cb: c.deleteChannelAttributesByKeys("room", ["a"], NOTIFY, cb))
     cwrite(world, carol, lambda cb: c.setChannelAttributes("room", [CA("z", "9")], NOTIFY, cb))
     cwrite(world, carol, lambda cb: c.clearChannelAttributes("room", NOTIFY, cb))
-    cwrite(world, carol, lambda cb: c.addOrUpdateChannelAttributes("room", [CA("q", "1")], None, cb))
+    cwrite(
+        world, carol, lambda cb: c.addOrUpdateChannelAttributes("room", [CA("q", "1")], None, cb)
+    )
     assert updates(alice) == [{"a": "1", "b": "2"}, {"b": "2"}, {"z": "9"}, {}]
     assert updates(bob) == updates(alice)
     # members of other channels hear nothing
@@ -663,7 +701,11 @@ def test_notification_flag_drives_attributes_updated(world: World, style: str) -
 @pytest.mark.parametrize(
     ("channel_id", "attributes", "code"),
     [
-        ("bad/id", [CA("k", "v")], ATTRIBUTE_OPERATION_ERR.ATTRIBUTE_OPERATION_ERR_INVALID_ARGUMENT),
+        (
+            "bad/id",
+            [CA("k", "v")],
+            ATTRIBUTE_OPERATION_ERR.ATTRIBUTE_OPERATION_ERR_INVALID_ARGUMENT,
+        ),
         ("", [CA("k", "v")], ATTRIBUTE_OPERATION_ERR.ATTRIBUTE_OPERATION_ERR_INVALID_ARGUMENT),
         ("room", "kv", ATTRIBUTE_OPERATION_ERR.ATTRIBUTE_OPERATION_ERR_INVALID_ARGUMENT),
         ("room", [("k", "v")], ATTRIBUTE_OPERATION_ERR.ATTRIBUTE_OPERATION_ERR_INVALID_ARGUMENT),
@@ -673,7 +715,11 @@ def test_channel_attribute_bad_arguments(
     world: World, style: str, channel_id: Any, attributes: Any, code: int
 ) -> None:
     alice = world.online("alice", style=style)[0]
-    cwrite(world, alice, lambda cb: alice.client.setChannelAttributes("room", [CA("keep", "1")], None, cb))
+    cwrite(
+        world,
+        alice,
+        lambda cb: alice.client.setChannelAttributes("room", [CA("keep", "1")], None, cb),
+    )
     rejected(
         world,
         alice,
@@ -690,16 +736,29 @@ def test_channel_attribute_bad_arguments(
         ([CA("", "v")], ATTRIBUTE_OPERATION_ERR.ATTRIBUTE_OPERATION_ERR_INVALID_ARGUMENT),
         ([CA("k", "")], ATTRIBUTE_OPERATION_ERR.ATTRIBUTE_OPERATION_ERR_INVALID_ARGUMENT),
         ([CA("k" * 33, "v")], ATTRIBUTE_OPERATION_ERR.ATTRIBUTE_OPERATION_ERR_SIZE_OVERFLOW),
-        ([CA("k", "v" * (8 * 1024 + 1))], ATTRIBUTE_OPERATION_ERR.ATTRIBUTE_OPERATION_ERR_SIZE_OVERFLOW),
-        ([CA(f"k{i}", "v") for i in range(33)], ATTRIBUTE_OPERATION_ERR.ATTRIBUTE_OPERATION_ERR_SIZE_OVERFLOW),
-        ([CA(f"k{i}", "v" * 8000) for i in range(5)], ATTRIBUTE_OPERATION_ERR.ATTRIBUTE_OPERATION_ERR_SIZE_OVERFLOW),
+        (
+            [CA("k", "v" * (8 * 1024 + 1))],
+            ATTRIBUTE_OPERATION_ERR.ATTRIBUTE_OPERATION_ERR_SIZE_OVERFLOW,
+        ),
+        (
+            [CA(f"k{i}", "v") for i in range(33)],
+            ATTRIBUTE_OPERATION_ERR.ATTRIBUTE_OPERATION_ERR_SIZE_OVERFLOW,
+        ),
+        (
+            [CA(f"k{i}", "v" * 8000) for i in range(5)],
+            ATTRIBUTE_OPERATION_ERR.ATTRIBUTE_OPERATION_ERR_SIZE_OVERFLOW,
+        ),
     ],
 )
 def test_channel_attribute_sizes(
     world: World, style: str, attributes: list[RtmChannelAttribute], code: int
 ) -> None:
     alice = world.online("alice", style=style)[0]
-    cwrite(world, alice, lambda cb: alice.client.setChannelAttributes("room", [CA("keep", "1")], None, cb))
+    cwrite(
+        world,
+        alice,
+        lambda cb: alice.client.setChannelAttributes("room", [CA("keep", "1")], None, cb),
+    )
     failed_later(
         world,
         alice,
@@ -721,20 +780,40 @@ def test_channel_attribute_32_kb_total_is_allowed(world: World) -> None:
 def test_channel_attribute_key_arguments(world: World, style: str) -> None:
     alice = world.online("alice", style=style)[0]
     for call, event in (
-        (lambda cb: alice.client.deleteChannelAttributesByKeys("room", [], None, cb), "onDeleteChannelAttributesResult"),
-        (lambda cb: alice.client.deleteChannelAttributesByKeys("room", "k", None, cb), "onDeleteChannelAttributesResult"),
-        (lambda cb: alice.client.getChannelAttributesByKeys("room", [""], cb), "onGetChannelAttributesResult"),
-        (lambda cb: alice.client.addOrUpdateChannelAttributes("room", [], None, cb), "onAddOrUpdateChannelAttributesResult"),
+        (
+            lambda cb: alice.client.deleteChannelAttributesByKeys("room", [], None, cb),
+            "onDeleteChannelAttributesResult",
+        ),
+        (
+            lambda cb: alice.client.deleteChannelAttributesByKeys("room", "k", None, cb),
+            "onDeleteChannelAttributesResult",
+        ),
+        (
+            lambda cb: alice.client.getChannelAttributesByKeys("room", [""], cb),
+            "onGetChannelAttributesResult",
+        ),
+        (
+            lambda cb: alice.client.addOrUpdateChannelAttributes("room", [], None, cb),
+            "onAddOrUpdateChannelAttributesResult",
+        ),
         (lambda cb: alice.client.getChannelAttributes("null", cb), "onGetChannelAttributesResult"),
     ):
-        rejected(world, alice, call, ATTRIBUTE_OPERATION_ERR.ATTRIBUTE_OPERATION_ERR_INVALID_ARGUMENT, event)
+        rejected(
+            world,
+            alice,
+            call,
+            ATTRIBUTE_OPERATION_ERR.ATTRIBUTE_OPERATION_ERR_INVALID_ARGUMENT,
+            event,
+        )
 
 
 def test_channel_attribute_rates() -> None:
     rates = Rates(channel_attr_write=Rate(1, 5.0), channel_attr_read=Rate(1, 5.0))
     world = World(ServiceConfig(limits=Limits(rates=rates)))
     alice, bob = world.online("alice", "bob")
-    cwrite(world, alice, lambda cb: alice.client.setChannelAttributes("r", [CA("k", "v")], None, cb))
+    cwrite(
+        world, alice, lambda cb: alice.client.setChannelAttributes("r", [CA("k", "v")], None, cb)
+    )
     failed_later(
         world,
         alice,
@@ -755,7 +834,11 @@ def test_channel_attribute_rates() -> None:
 
 def test_attributes_of_an_empty_channel_expire(world: World) -> None:
     alice, bob = world.online("alice", "bob")
-    cwrite(world, alice, lambda cb: alice.client.setChannelAttributes("lobby", [CA("k", "v")], None, cb))
+    cwrite(
+        world,
+        alice,
+        lambda cb: alice.client.setChannelAttributes("lobby", [CA("k", "v")], None, cb),
+    )
     world.advance(119)
     assert channel_attrs(world, bob, "lobby") == {"k": "v"}
     world.advance(2)
@@ -764,7 +847,9 @@ def test_attributes_of_an_empty_channel_expire(world: World) -> None:
 
 def test_attributes_survive_while_someone_is_in_the_channel(world: World) -> None:
     alice, bob = world.online("alice", "bob")
-    cwrite(world, alice, lambda cb: alice.client.setChannelAttributes("room", [CA("k", "v")], None, cb))
+    cwrite(
+        world, alice, lambda cb: alice.client.setChannelAttributes("room", [CA("k", "v")], None, cb)
+    )
     world.advance(60)
     bob.join("room")  # cancels the expiry
     world.advance(500)
@@ -800,4 +885,25 @@ def test_create_channel_attribute_object(world: World) -> None:
     attribute = world.peer("alice").client.createChannelAttribute()
     attribute.setKey("k")
     attribute.setValue("v")
-    assert (attribute.getKey(), attribute.getValue(), attribute.getLastUpdateUserId()) == ("k", "v", "")
+    assert (attribute.getKey(), attribute.getValue(), attribute.getLastUpdateUserId()) == (
+        "k",
+        "v",
+        "",
+    )
+
+
+def test_member_count_interval_is_3_s_above_512_members(world: World) -> None:
+    service = world.core.service
+    alice = world.online("alice")[0]
+    alice.join("big")
+    for i in range(520):
+        sid = service.open_session(lambda frame: None)
+        service.receive(sid, p.Login(1, APP, f"m{i:03}", None))
+        service.receive(sid, p.Join(2, "big"))
+    world.advance(10)
+    world.trace.clear()
+    world.online("late")[0].join("big")  # 522 members
+    world.advance(2.9)
+    assert world.trace.args(alice.ch("big"), "onMemberCountUpdated") == []
+    world.advance(0.2)
+    assert world.trace.args(alice.ch("big"), "onMemberCountUpdated") == [(522,)]

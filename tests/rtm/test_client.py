@@ -7,6 +7,7 @@ fails if a callback ran inside the call.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from typing import Any
 
@@ -28,13 +29,13 @@ from rtm import (
     RENEW_TOKEN_ERR_CODE,
     SDK_VERSION,
     DeterministicScheduler,
-    ErrorInfo,
     Limits,
     PeerOnlineStatus,
     Rate,
     Rates,
     RequestId,
     RtmAttribute,
+    RtmChannelAttribute,
     RtmClient,
     RtmMessage,
     SendMessageOptions,
@@ -43,6 +44,7 @@ from rtm import (
     createRtmService,
 )
 from rtm import protocol as p
+from rtm.scheduler import Scheduler
 from tests.rtm.kit import (
     APP,
     APP2,
@@ -54,6 +56,7 @@ from tests.rtm.kit import (
     World,
     failed_later,
     rejected,
+    state,
 )
 
 S = CONNECTION_STATE
@@ -63,7 +66,11 @@ OFFLINE = PEER_ONLINE_STATE.PEER_ONLINE_STATE_OFFLINE
 
 
 def state_changes(world: World, who: str) -> list[tuple[int, int]]:
-    return [tuple(a) for a in world.trace.args(who, "onConnectionStateChanged")]  # type: ignore[misc]
+    return [(a[0], a[1]) for a in world.trace.args(who, "onConnectionStateChanged")]
+
+
+def state_of(client: RtmClient) -> S:
+    return client.connectionState
 
 
 def token(user: str, expires_in: float, now: float, app: str = APP, cert: str = CERT) -> str:
@@ -122,7 +129,7 @@ def test_calls_before_initialize_report_not_initialized(world: World) -> None:
     service = createRtmService(world.core)
     cb = Results(world.trace, "cb")
     assert world.api(lambda: service.login(None, "alice", cb)) == 101
-    assert world.api(lambda: service.logout()) == LOGOUT_ERR_CODE.LOGOUT_ERR_NOT_INITIALIZED
+    assert world.api(service.logout) == LOGOUT_ERR_CODE.LOGOUT_ERR_NOT_INITIALIZED
     assert world.api(lambda: service.sendMessageToPeer("b", RtmMessage("x"))) == 101
     assert world.api(lambda: service.createChannel("room", None)) is None
     world.run()
@@ -139,7 +146,7 @@ def test_login_success_reports_state_changes_then_success(world: World, style: s
     # the state moves at once (RTM reports CONNECTING right away), but no callback ran yet
     assert alice.state is S.CONNECTION_STATE_CONNECTING
     world.run()
-    assert alice.state is S.CONNECTION_STATE_CONNECTED
+    assert state(alice) is S.CONNECTION_STATE_CONNECTED
     assert alice.client.userId == "alice"
     assert state_changes(world, "alice") == [(2, 1), (3, 2)]
     assert cb.value() is None
@@ -242,7 +249,7 @@ def test_logout(world: World, style: str) -> None:
     rejected(
         world,
         alice,
-        lambda c: alice.client.logout(c),
+        alice.client.logout,
         LOGOUT_ERR_CODE.LOGOUT_ERR_USER_NOT_LOGGED_IN,
         "onLogout",
     )
@@ -253,7 +260,7 @@ def test_logout_while_connecting_undoes_the_late_login(world: World) -> None:
     alice, bob = world.peer("alice"), world.online("bob")[0]
     cb = alice.cb()
     world.api(lambda: alice.client.login(None, "alice", cb))
-    assert world.api(lambda: alice.client.logout()) == 0
+    assert world.api(alice.client.logout) == 0
     assert alice.state is S.CONNECTION_STATE_DISCONNECTED
     world.run()
     assert state_changes(world, "alice") == [(2, 1), (1, 6)]
@@ -267,13 +274,11 @@ def test_logout_while_connecting_undoes_the_late_login(world: World) -> None:
     assert q.value() == {"alice": False}
 
 
-def test_release_logs_out_and_later_calls_report_not_initialized(
-    world: World, style: str
-) -> None:
+def test_release_logs_out_and_later_calls_report_not_initialized(world: World, style: str) -> None:
     alice, bob = world.peer("alice", style), world.online("bob")[0]
     alice.login()
     channel = alice.join("room")
-    assert world.api(lambda: alice.client.release()) == 0
+    assert world.api(alice.client.release) == 0
     world.run()
     assert alice.state is S.CONNECTION_STATE_DISCONNECTED
     # bob sees alice gone
@@ -283,15 +288,15 @@ def test_release_logs_out_and_later_calls_report_not_initialized(
     assert q.value() == {"alice": False}
     n = len(world.trace)
     assert world.api(lambda: alice.client.login(None, "alice")) == 101
-    assert world.api(lambda: alice.client.logout()) == 101
+    assert world.api(alice.client.logout) == 101
     assert world.api(lambda: alice.client.renewToken("t")) == 101
     assert world.api(lambda: alice.client.sendMessageToPeer("bob", RtmMessage("x"))) == 101
     assert world.api(lambda: alice.client.queryPeersOnlineStatus(["bob"])) == 101
     assert world.api(lambda: alice.client.getUserAttributes("bob")) == 101
     assert world.api(lambda: alice.client.getChannelMemberCount(["room"])) == 101
-    assert world.api(lambda: channel.join()) == 101
+    assert world.api(channel.join) == 101
     assert world.api(lambda: alice.client.createChannel("other", None)) is None
-    assert world.api(lambda: alice.client.release()) == 0  # idempotent
+    assert world.api(alice.client.release) == 0  # idempotent
     world.run()
     # a released client has no handler any more; the channel object still reports to its own
     later = world.trace.events[n:]
@@ -325,7 +330,8 @@ class _SilentCore:
     """A core whose service never answers: the client's own timers must act."""
 
     def __init__(self) -> None:
-        self.scheduler = DeterministicScheduler()
+        self.clock = DeterministicScheduler()
+        self.scheduler: Scheduler = self.clock
         self.sent: list[p.ClientFrame] = []
         self.closed = False
         self.transport: _SilentTransport | None = None
@@ -345,11 +351,11 @@ def test_login_timeout_after_12_seconds(style: str) -> None:
     assert client.initialize(APP, handler) == 0
     cb = Results(trace, "cb")
     assert client.login(None, "alice", cb) == 0
-    core.scheduler.advance(11.9)
+    core.clock.advance(11.9)
     assert client.connectionState is S.CONNECTION_STATE_CONNECTING
     assert trace.of("cb") == []
-    core.scheduler.advance(0.2)
-    assert client.connectionState is S.CONNECTION_STATE_DISCONNECTED
+    core.clock.advance(0.2)
+    assert state_of(client) is S.CONNECTION_STATE_DISCONNECTED
     assert trace.args("a", "onConnectionStateChanged") == [(2, 1), (1, 4)]
     info = cb.error()
     assert info.errorCode == LOGIN_ERR_CODE.LOGIN_ERR_TIMEOUT
@@ -362,10 +368,10 @@ def test_login_timeout_after_12_seconds(style: str) -> None:
     n = len(trace)
     assert core.transport is not None
     core.transport.on_frame(p.Result(login.req, 0))
-    core.scheduler.run_until_idle()
+    core.clock.run_until_idle()
     assert isinstance(core.sent[-1], p.Logout)
     assert len(trace) == n
-    assert client.connectionState is S.CONNECTION_STATE_DISCONNECTED
+    assert state_of(client) is S.CONNECTION_STATE_DISCONNECTED
     world.check()
 
 
@@ -508,7 +514,7 @@ def test_renew_token_extends_the_session(style: str) -> None:
     world.advance(70)  # t = 320: 30 s before the new expiry at 350
     assert alice.names()[-1] == "onTokenPrivilegeWillExpire"
     world.advance(30)
-    assert alice.state is S.CONNECTION_STATE_ABORTED
+    assert state(alice) is S.CONNECTION_STATE_ABORTED
     world.check()
 
 
@@ -577,7 +583,10 @@ def test_renew_token_too_often(style: str) -> None:
         (lambda now: "", LOGIN_ERR_CODE.LOGIN_ERR_INVALID_TOKEN),
         (lambda now: "006garbage", LOGIN_ERR_CODE.LOGIN_ERR_INVALID_TOKEN),
         (lambda now: token("bob", 100, now), LOGIN_ERR_CODE.LOGIN_ERR_INVALID_TOKEN),
-        (lambda now: token("alice", 100, now, cert="0" * 32), LOGIN_ERR_CODE.LOGIN_ERR_INVALID_TOKEN),
+        (
+            lambda now: token("alice", 100, now, cert="0" * 32),
+            LOGIN_ERR_CODE.LOGIN_ERR_INVALID_TOKEN,
+        ),
         (lambda now: token("alice", 100, now, app=APP2), LOGIN_ERR_CODE.LOGIN_ERR_INVALID_TOKEN),
         (lambda now: token("alice", -1, now), LOGIN_ERR_CODE.LOGIN_ERR_TOKEN_EXPIRED),
         (lambda now: token("alice", 0, now), LOGIN_ERR_CODE.LOGIN_ERR_TOKEN_EXPIRED),
@@ -670,7 +679,7 @@ def test_create_message_forms(world: World) -> None:
     client = world.peer("alice").client
     assert client.createMessage().getText() == ""
     assert client.createMessage("t").getMessageType() == MESSAGE_TYPE.MESSAGE_TYPE_TEXT
-    raw = client.createMessage(bytearray(b"ab"))
+    raw = client.createMessage(b"ab")
     assert raw.getMessageType() == MESSAGE_TYPE.MESSAGE_TYPE_RAW and raw.raw == b"ab"
     with pytest.raises(TypeError, match="str or bytes"):
         client.createMessage(42)  # type: ignore[arg-type]
@@ -723,9 +732,11 @@ def test_offline_messages_capped_at_200_newest_kept(world: World) -> None:
     alice = world.online("alice")[0]
     options = SendMessageOptions(enableOfflineMessaging=True)
     for i in range(205):
-        world.api(lambda i=i: alice.client.sendMessageToPeer(  # type: ignore[misc]
-            "bob", RtmMessage(f"m{i}"), options
-        ))
+        world.api(
+            lambda i=i: alice.client.sendMessageToPeer(  # type: ignore[misc]
+                "bob", RtmMessage(f"m{i}"), options
+            )
+        )
     world.run()
     codes = [a[1] for a in world.trace.args("alice", "onSendMessageResult")]
     assert codes == [PEER_MESSAGE_ERR_CODE.PEER_MESSAGE_ERR_CACHED_BY_SERVER] * 205
@@ -738,9 +749,11 @@ def test_offline_messages_capped_at_200_newest_kept(world: World) -> None:
 @pytest.mark.parametrize(("wait", "kept"), [(7 * 24 * 3600 - 1, True), (7 * 24 * 3600 + 1, False)])
 def test_offline_messages_expire_after_7_days(world: World, wait: float, kept: bool) -> None:
     alice = world.online("alice")[0]
-    world.api(lambda: alice.client.sendMessageToPeer(
-        "bob", RtmMessage("old"), SendMessageOptions(enableOfflineMessaging=True)
-    ))
+    world.api(
+        lambda: alice.client.sendMessageToPeer(
+            "bob", RtmMessage("old"), SendMessageOptions(enableOfflineMessaging=True)
+        )
+    )
     world.run()
     world.advance(wait)
     bob = world.peer("bob")
@@ -783,7 +796,7 @@ def test_send_message_to_peer_bad_input(
 
 
 def test_message_of_exactly_32_kb_is_accepted(world: World) -> None:
-    alice, bob = world.online("alice", "bob")
+    alice, _bob = world.online("alice", "bob")
     cb = alice.cb()
     world.api(lambda: alice.client.sendMessageToPeer("bob", RtmMessage("x" * 32 * 1024), None, cb))
     world.run()
@@ -828,7 +841,7 @@ def test_peer_messages_too_often(style: str) -> None:
 
 
 def test_peer_messages_keep_per_sender_order(world: World) -> None:
-    alice, bob, carol = world.online("alice", "bob", "carol")
+    alice, bob, _carol = world.online("alice", "bob", "carol")
     for i in range(50):
         alice.send("carol", f"a{i}")
         bob.send("carol", f"b{i}")
@@ -839,7 +852,7 @@ def test_peer_messages_keep_per_sender_order(world: World) -> None:
 
 
 def test_cpp_client_with_result_callback_gets_both(world: World) -> None:
-    alice, bob = world.online("alice", "bob")
+    alice, _bob = world.online("alice", "bob")
     message = RtmMessage("x")
     cb = alice.cb()
     world.api(lambda: alice.client.sendMessageToPeer("bob", message, None, cb))
@@ -867,9 +880,14 @@ def test_query_peers_online_status(world: World, style: str) -> None:
     alice, _bob = world.online("alice", "bob", style=style)
     request = RequestId()
     cb = alice.cb()
-    assert world.api(lambda: alice.client.queryPeersOnlineStatus(
-        ["bob", "carol", "bob"], cb, requestId=request
-    )) == 0
+    assert (
+        world.api(
+            lambda: alice.client.queryPeersOnlineStatus(
+                ["bob", "carol", "bob"], cb, requestId=request
+            )
+        )
+        == 0
+    )
     assert request.value > 0
     world.run()
     assert cb.value() == {"bob": True, "carol": False}
@@ -926,9 +944,12 @@ def test_subscribe_pushes_initial_states_then_changes(world: World, style: str) 
     bob = world.online("bob")[0]
     cb = alice.cb()
     request = RequestId()
-    assert world.api(lambda: alice.client.subscribePeersOnlineStatus(
-        ["bob", "carol"], cb, requestId=request
-    )) == 0
+    assert (
+        world.api(
+            lambda: alice.client.subscribePeersOnlineStatus(["bob", "carol"], cb, requestId=request)
+        )
+        == 0
+    )
     world.run()
     assert cb.value() is None
     if not alice.java:
@@ -1026,9 +1047,9 @@ def test_subscribing_513_at_once_overflows(world: World, style: str) -> None:
     )
     # 512 distinct peers (with repeats) fit, from a generator too
     ok = alice.cb()
-    world.api(lambda: alice.client.subscribePeersOnlineStatus(
-        (f"p{i % 512}" for i in range(600)), ok
-    ))
+    world.api(
+        lambda: alice.client.subscribePeersOnlineStatus((f"p{i % 512}" for i in range(600)), ok)
+    )
     world.run()
     assert ok.code == 0
 
@@ -1036,7 +1057,10 @@ def test_subscribing_513_at_once_overflows(world: World, style: str) -> None:
 @pytest.mark.parametrize("peers", [[], "bob", ["a", "null"], [3]])
 def test_subscribe_bad_input(world: World, style: str, peers: Any) -> None:
     alice = world.online("alice", style=style)[0]
-    for call in (alice.client.subscribePeersOnlineStatus, alice.client.unsubscribePeersOnlineStatus):
+    for call in (
+        alice.client.subscribePeersOnlineStatus,
+        alice.client.unsubscribePeersOnlineStatus,
+    ):
         rejected(
             world,
             alice,
@@ -1108,7 +1132,7 @@ def test_user_attribute_operations(world: World, style: str) -> None:
     world.api(lambda: bob.client.getUserAttributesByKeys("alice", ["y", "nope"], by_keys))
     world.run()
     assert by_keys.value() == [RtmAttribute("y", "8")]
-    write(world, alice, lambda cb: c.clearLocalUserAttributes(cb))
+    write(world, alice, c.clearLocalUserAttributes)
     assert attrs_of(world, bob, "alice") == {}
     write(world, alice, lambda cb: c.setLocalUserAttributes([], cb))  # empty set = clear
 
@@ -1116,12 +1140,14 @@ def test_user_attribute_operations(world: World, style: str) -> None:
 def test_user_attribute_callbacks_cpp(world: World) -> None:
     alice, bob = world.online("alice", "bob")
     requests = [RequestId() for _ in range(6)]
-    world.api(lambda: alice.client.setLocalUserAttributes(
-        [RtmAttribute("k", "v")], requestId=requests[0]
-    ))
-    world.api(lambda: alice.client.addOrUpdateLocalUserAttributes(
-        [RtmAttribute("k2", "v2")], requestId=requests[1]
-    ))
+    world.api(
+        lambda: alice.client.setLocalUserAttributes([RtmAttribute("k", "v")], requestId=requests[0])
+    )
+    world.api(
+        lambda: alice.client.addOrUpdateLocalUserAttributes(
+            [RtmAttribute("k2", "v2")], requestId=requests[1]
+        )
+    )
     world.api(lambda: bob.client.getUserAttributes("alice", requestId=requests[2]))
     world.api(lambda: bob.client.getUserAttributesByKeys("alice", ["k2"], requestId=requests[3]))
     world.api(lambda: alice.client.deleteLocalUserAttributesByKeys(["k"], requestId=requests[4]))
@@ -1164,7 +1190,9 @@ def test_user_attributes_of_offline_users_not_found(world: World, style: str) ->
 def test_user_attributes_dropped_on_remote_login(world: World) -> None:
     first = world.peer("first")
     first.login("alice")
-    write(world, first, lambda cb: first.client.setLocalUserAttributes([RtmAttribute("k", "v")], cb))
+    write(
+        world, first, lambda cb: first.client.setLocalUserAttributes([RtmAttribute("k", "v")], cb)
+    )
     world.peer("second").login("alice")
     assert attrs_of(world, world.online("bob")[0], "alice") == {}
 
@@ -1193,14 +1221,22 @@ def test_user_attribute_bad_arguments_rejected_at_once(
     alice, bob = world.online("alice", "bob", style=style)
     write(world, alice, lambda cb: alice.client.setLocalUserAttributes([A("keep", "me")], cb))
     calls: dict[str, tuple[Callable[[Results], int], str]] = {
-        "set": (lambda cb: alice.client.setLocalUserAttributes(arg, cb),
-                "onSetLocalUserAttributesResult"),
-        "add": (lambda cb: alice.client.addOrUpdateLocalUserAttributes(arg, cb),
-                "onAddOrUpdateLocalUserAttributesResult"),
-        "delete": (lambda cb: alice.client.deleteLocalUserAttributesByKeys(arg, cb),
-                   "onDeleteLocalUserAttributesResult"),
-        "get_keys": (lambda cb: alice.client.getUserAttributesByKeys("bob", arg, cb),
-                     "onGetUserAttributesResult"),
+        "set": (
+            lambda cb: alice.client.setLocalUserAttributes(arg, cb),
+            "onSetLocalUserAttributesResult",
+        ),
+        "add": (
+            lambda cb: alice.client.addOrUpdateLocalUserAttributes(arg, cb),
+            "onAddOrUpdateLocalUserAttributesResult",
+        ),
+        "delete": (
+            lambda cb: alice.client.deleteLocalUserAttributesByKeys(arg, cb),
+            "onDeleteLocalUserAttributesResult",
+        ),
+        "get_keys": (
+            lambda cb: alice.client.getUserAttributesByKeys("bob", arg, cb),
+            "onGetUserAttributesResult",
+        ),
     }
     call, event = calls[op]
     rejected(world, alice, call, code, event)
@@ -1282,7 +1318,7 @@ def test_user_attribute_rates() -> None:
     failed_later(
         world,
         alice,
-        lambda cb: alice.client.clearLocalUserAttributes(cb),
+        alice.client.clearLocalUserAttributes,
         ATTRIBUTE_OPERATION_ERR.ATTRIBUTE_OPERATION_ERR_TOO_OFTEN,
         "onClearLocalUserAttributesResult",
     )
@@ -1320,3 +1356,189 @@ def test_setters_that_do_nothing_report_success(world: World) -> None:
     assert client.setLogFileSize(1024) == 0
     assert client.setLogFileSize(100) != 0  # below the documented 512 KB minimum
     assert client.core is world.core
+
+
+# --- wrong types that are not covered by an RTM parameter check ---------------------------
+
+
+def test_a_callback_that_is_not_a_result_callback_is_logged_never_raised(
+    world: World, caplog: pytest.LogCaptureFixture
+) -> None:
+    alice, _bob = world.online("alice", "bob")
+    message = RtmMessage("x")
+    not_a_callback: Any = 42
+    with caplog.at_level(logging.ERROR, logger="rtm.client"):
+        assert (
+            world.api(lambda: alice.client.sendMessageToPeer("bob", message, None, not_a_callback))
+            == 0
+        )
+        world.run()
+        assert (
+            world.api(lambda: alice.client.sendMessageToPeer("b/b", message, None, not_a_callback))
+            == 6
+        )
+        world.run()
+    # the C++ handler still got both outcomes, and bob the message
+    assert world.trace.args("alice", "onSendMessageResult") == [
+        (message.messageId, 0),
+        (message.messageId, 6),
+    ]
+    assert len(world.trace.args("bob", "onMessageReceivedFromPeer")) == 1
+    assert sum("not a ResultCallback" in r.getMessage() for r in caplog.records) == 2
+    assert not any("service failed" in r.getMessage() for r in caplog.records)
+
+
+def test_options_of_the_wrong_type(world: World, style: str) -> None:
+    alice, bob = world.online("alice", "bob", style=style)
+    bad: Any = {"enableOfflineMessaging": True}
+    info = rejected(
+        world,
+        alice,
+        lambda cb: alice.client.sendMessageToPeer("bob", RtmMessage("x"), bad, cb),
+        PEER_MESSAGE_ERR_CODE.PEER_MESSAGE_ERR_FAILURE,
+        "onSendMessageResult",
+    )
+    assert "SendMessageOptions" in info.errorDescription
+    assert bob.events("onMessageReceivedFromPeer") == bob.events("onMessageReceived") == []
+    info = rejected(
+        world,
+        alice,
+        lambda cb: alice.client.setChannelAttributes(
+            "room", [RtmChannelAttribute("k", "v")], bad, cb
+        ),
+        ATTRIBUTE_OPERATION_ERR.ATTRIBUTE_OPERATION_ERR_INVALID_ARGUMENT,
+        "onSetChannelAttributesResult",
+    )
+    assert "ChannelAttributeOptions" in info.errorDescription
+
+
+def test_not_initialized_is_described(world: World) -> None:
+    service = createRtmService(world.core)
+    cb = Results(world.trace, "cb")
+    assert world.api(lambda: service.logout(cb)) == 101
+    world.run()
+    assert "initialize" in cb.error().errorDescription
+
+
+@pytest.mark.parametrize("style", ["cpp", "java"])
+def test_banned_by_server_aborts_with_reason_7(style: str) -> None:
+    core = _SilentCore()
+    world = World()
+    handler = (
+        ServiceHandler(world.trace, "a") if style == "cpp" else ClientListener(world.trace, "a")
+    )
+    client = createRtmService(core)
+    client.initialize(APP, handler)
+    client.login(None, "alice")
+    assert core.transport is not None
+    login = core.sent[0]
+    assert isinstance(login, p.Login)
+    with core.clock.lock:
+        core.transport.on_frame(p.Result(login.req, 0))
+        core.transport.on_frame(p.Kicked(int(R.CONNECTION_CHANGE_REASON_BANNED_BY_SERVER)))
+        core.transport.on_frame(p.Kicked(int(R.CONNECTION_CHANGE_REASON_BANNED_BY_SERVER)))
+    core.clock.run_until_idle()
+    assert state_of(client) is S.CONNECTION_STATE_ABORTED
+    # the repeated kick is ignored: one state change only
+    assert world.trace.args("a", "onConnectionStateChanged") == [(2, 1), (3, 2), (5, 7)]
+    assert "onTokenExpired" not in world.trace.names("a")
+    world.check()
+
+
+# --- the API surface named by RTM 1.x ------------------------------------------------------
+
+CPP_SERVICE_METHODS = [
+    "initialize",
+    "release",
+    "login",
+    "logout",
+    "renewToken",
+    "createMessage",
+    "sendMessageToPeer",
+    "createChannel",
+    "queryPeersOnlineStatus",
+    "subscribePeersOnlineStatus",
+    "unsubscribePeersOnlineStatus",
+    "queryPeersBySubscriptionOption",
+    "setLocalUserAttributes",
+    "addOrUpdateLocalUserAttributes",
+    "deleteLocalUserAttributesByKeys",
+    "clearLocalUserAttributes",
+    "getUserAttributes",
+    "getUserAttributesByKeys",
+    "setChannelAttributes",
+    "addOrUpdateChannelAttributes",
+    "deleteChannelAttributesByKeys",
+    "clearChannelAttributes",
+    "getChannelAttributes",
+    "getChannelAttributesByKeys",
+    "getChannelMemberCount",
+    "getRtmCallManager",
+    "createChannelAttribute",
+    "addEventHandler",
+    "removeEventHandler",
+    "setParameters",
+    "setLogFile",
+    "setLogFilter",
+    "setLogFileSize",
+    "getRtmSdkVersion",
+]
+JAVA_CLIENT_METHODS = [
+    "createInstance",
+    "release",
+    "login",
+    "logout",
+    "renewToken",
+    "createMessage",
+    "sendMessageToPeer",
+    "createChannel",
+    "getRtmCallManager",
+    "queryPeersOnlineStatus",
+    "subscribePeersOnlineStatus",
+    "unsubscribePeersOnlineStatus",
+    "queryPeersBySubscriptionOption",
+    "setLocalUserAttributes",
+    "addOrUpdateLocalUserAttributes",
+    "deleteLocalUserAttributesByKeys",
+    "clearLocalUserAttributes",
+    "getUserAttributes",
+    "getUserAttributesByKeys",
+    "setChannelAttributes",
+    "addOrUpdateChannelAttributes",
+    "deleteChannelAttributesByKeys",
+    "clearChannelAttributes",
+    "getChannelAttributes",
+    "getChannelAttributesByKeys",
+    "getChannelMemberCount",
+    "getSdkVersion",
+]
+CHANNEL_METHODS = ["join", "leave", "sendMessage", "getMembers", "getId", "release"]
+CALL_MANAGER_METHODS = [
+    "createLocalCallInvitation",
+    "createLocalInvitation",
+    "sendLocalInvitation",
+    "cancelLocalInvitation",
+    "acceptRemoteInvitation",
+    "refuseRemoteInvitation",
+    "setEventListener",
+    "release",
+]
+
+
+@pytest.mark.parametrize(
+    ("cls_name", "methods"),
+    [
+        ("IRtmService", CPP_SERVICE_METHODS),
+        ("RtmClient", JAVA_CLIENT_METHODS),
+        ("IChannel", CHANNEL_METHODS),
+        ("RtmChannel", CHANNEL_METHODS),
+        ("IRtmCallManager", CALL_MANAGER_METHODS),
+        ("RtmCallManager", CALL_MANAGER_METHODS),
+    ],
+)
+def test_rtm_method_names_exist(cls_name: str, methods: list[str]) -> None:
+    import rtm
+
+    cls = getattr(rtm, cls_name)
+    missing = [m for m in methods if not callable(getattr(cls, m, None))]
+    assert missing == []

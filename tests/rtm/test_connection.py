@@ -70,8 +70,8 @@ def test_numeric_values_are_rtms() -> None:
         ("CONNECTION_STATE_ABORTED", 5),
     ]
     assert [r.value for r in R] == list(range(1, 10))
-    assert R.CONNECTION_CHANGE_REASON_REMOTE_LOGIN == 8
-    assert R.CONNECTION_CHANGE_REASON_TOKEN_EXPIRED == 9
+    assert int(R.CONNECTION_CHANGE_REASON_REMOTE_LOGIN) == 8
+    assert int(R.CONNECTION_CHANGE_REASON_TOKEN_EXPIRED) == 9
 
 
 def test_table_is_exactly_the_documented_one() -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import inspect
+from typing import Any
 
 import pytest
 
@@ -37,7 +38,11 @@ SERVICE = {
     "onDeleteLocalUserAttributesResult": ["requestId", "errorCode"],
     "onClearLocalUserAttributesResult": ["requestId", "errorCode"],
     "onGetUserAttributesResult": [
-        "requestId", "userId", "attributes", "numberOfAttributes", "errorCode",
+        "requestId",
+        "userId",
+        "attributes",
+        "numberOfAttributes",
+        "errorCode",
     ],
     "onSetChannelAttributesResult": ["requestId", "errorCode"],
     "onAddOrUpdateChannelAttributesResult": ["requestId", "errorCode"],
@@ -45,7 +50,10 @@ SERVICE = {
     "onClearChannelAttributesResult": ["requestId", "errorCode"],
     "onGetChannelAttributesResult": ["requestId", "attributes", "numberOfAttributes", "errorCode"],
     "onGetChannelMemberCountResult": [
-        "requestId", "channelMemberCounts", "channelCount", "errorCode",
+        "requestId",
+        "channelMemberCounts",
+        "channelCount",
+        "errorCode",
     ],
 }
 CHANNEL = {
@@ -111,14 +119,25 @@ def test_interfaces_have_exactly_rtms_callbacks(cls: type, expected: dict[str, l
     assert callbacks(cls) == expected
 
 
-def test_default_callbacks_are_no_ops() -> None:
-    handler = IRtmServiceEventHandler()
-    assert handler.onLoginFailure(3) is None
-    assert IChannelEventHandler().onMemberCountUpdated(2) is None
-    assert RtmClientListener().onTokenExpired() is None
-    base: ResultCallback[int] = ResultCallback()
-    assert base.onSuccess(1) is None
-    assert base.onFailure(ErrorInfo(1, "x")) is None
+@pytest.mark.parametrize(
+    "cls",
+    [
+        IRtmServiceEventHandler,
+        IChannelEventHandler,
+        IRtmCallEventHandler,
+        RtmClientListener,
+        RtmChannelListener,
+        ResultCallback,
+    ],
+)
+def test_default_callbacks_are_no_ops(cls: type) -> None:
+    instance = cls()
+    names = [n for n in dir(cls) if n.startswith("on")]
+    assert names
+    for name in names:
+        method: Any = getattr(instance, name)
+        arity = len(inspect.signature(method).parameters)
+        assert method(*([None] * arity)) is None, name
 
 
 def test_result_callback_of_functions() -> None:
@@ -131,3 +150,19 @@ def test_result_callback_of_functions() -> None:
     silent: ResultCallback[int] = ResultCallback.of()
     silent.onSuccess(1)
     silent.onFailure(ErrorInfo(1, "ignored"))  # no function given: nothing happens
+
+
+def test_the_recording_harness_catches_wrong_callbacks() -> None:
+    # the test kit itself must be able to fail: wrong arity and unknown names are recorded
+    from tests.rtm.kit import ClientListener, ServiceHandler, Trace
+
+    trace = Trace()
+    handler: Any = ServiceHandler(trace, "h")
+    handler.onLoginFailure()  # missing errorCode
+    handler.onLoginSuccess()
+    listener: Any = ClientListener(trace, "j")
+    listener.onLoginSuccess()  # a C++ callback leaking to a Java listener
+    assert len(trace.violations) == 2
+    assert "does not bind" in trace.violations[0]
+    assert "not a callback of ClientListener" in trace.violations[1]
+    assert trace.names("h") == ["onLoginFailure", "onLoginSuccess"]

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from rtm import (
-    ILocalCallInvitation,
-    IRemoteCallInvitation,
     LOCAL_INVITATION_STATE,
     REMOTE_INVITATION_STATE,
+    ILocalCallInvitation,
+    IRemoteCallInvitation,
     LocalInvitation,
     RemoteInvitation,
 )

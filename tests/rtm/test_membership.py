@@ -38,7 +38,9 @@ def test_table_is_the_expected_one() -> None:
 
 
 @pytest.mark.parametrize(("pair", "target"), list(EXPECTED.items()), ids=str)
-def test_every_allowed_transition(pair: tuple[MemberState, MemberEvent], target: MemberState) -> None:
+def test_every_allowed_transition(
+    pair: tuple[MemberState, MemberEvent], target: MemberState
+) -> None:
     m = machine_in(pair[0])
     assert m.fire(pair[1]) is target
     assert m.state is target

@@ -34,7 +34,7 @@ def test_raw_message_and_set_raw() -> None:
     assert message.getRawMessageLength() == 2
     assert message.getText() == "desc"
     text = RtmMessage("t")
-    text.setRawMessage(bytearray(b"xyz"), "d")
+    text.setRawMessage(b"xyz", "d")
     assert (text.messageType, text.raw, text.text) == (MESSAGE_TYPE.MESSAGE_TYPE_RAW, b"xyz", "d")
 
 

@@ -114,6 +114,7 @@ def test_reentrant_run_is_refused_and_livelock_detected() -> None:
 def test_core_work_runs_under_the_lock() -> None:
     sched = DeterministicScheduler()
     held: list[bool] = []
+
     # an RLock is "owned" by this thread iff a non-blocking acquire from another thread fails
     def probe() -> None:
         result: list[bool] = []

@@ -125,7 +125,7 @@ INVITATION_HORIZON = 100.0
 
 
 def user_of(client: str) -> str:
-    return client.split("#")[0]
+    return client.split("#", maxsplit=1)[0]
 
 
 @attrs.define
@@ -459,9 +459,10 @@ class RtmModelMachine(RuleBasedStateMachine):
         options = SendMessageOptions(enableOfflineMessaging=offline)
         cb = self.cb("peer", client)
         message = RtmMessage(text)
-        assert self.world.api(
-            lambda: self.client(client).sendMessageToPeer(to, message, options, cb)
-        ) == 0
+        assert (
+            self.world.api(lambda: self.client(client).sendMessageToPeer(to, message, options, cb))
+            == 0
+        )
         target = self.model.active[to]
         if target is not None:
             expected = 0
@@ -756,7 +757,9 @@ class RtmModelMachine(RuleBasedStateMachine):
     def membership_views_match(self) -> None:
         model = self.model
         for channel in CHANNELS:
-            holders = {u for u in USERS if model.active[u] and channel in model.joined[model.active[u]]}  # type: ignore[index]
+            holders = {
+                u for u, c in model.active.items() if c is not None and channel in model.joined[c]
+            }
             assert holders == model.members[channel]
             for client in self.clients_in(CONN):
                 if channel in model.joined[client]:

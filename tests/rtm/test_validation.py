@@ -10,8 +10,7 @@ from rtm.validation import ID_CHARSET, check_app_id, check_id, check_ids, utf8_l
 
 # The documented character set, typed from the reference note (§4.1), not from the code.
 DOCUMENTED = (
-    "abcdefghijklmnopqrstuvwxyz" "ABCDEFGHIJKLMNOPQRSTUVWXYZ" "0123456789"
-    " !#$%&()+-:;<=.>?@[]^_{}|~,"
+    "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 !#$%&()+-:;<=.>?@[]^_{}|~,"
 )
 
 

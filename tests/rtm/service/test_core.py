@@ -75,7 +75,7 @@ def test_requests_before_login_are_not_logged_in() -> None:
     for make in (
         lambda r: p.SendPeer(r, "bob", TEXT, False),
         lambda r: p.Join(r, "room"),
-        lambda r: p.Logout(r),
+        p.Logout,
         lambda r: p.GetUserAttrs(r, "bob", None),
         lambda r: p.CallSignal(r, "invite", "bob", "c1"),
     ):
@@ -260,17 +260,21 @@ payloads = st.builds(p.Payload, st.just(1), st.text(max_size=5))
 
 frames = st.one_of(
     st.builds(lambda u: lambda r: p.Login(r, APP, u, None), user_ids),
-    st.just(lambda r: p.Logout(r)),
+    st.just(p.Logout),
     st.builds(lambda t: lambda r: p.RenewToken(r, t), st.text(max_size=3)),
-    st.builds(lambda u, pl, o: lambda r: p.SendPeer(r, u, pl, o), user_ids, payloads, st.booleans()),
+    st.builds(
+        lambda u, pl, o: lambda r: p.SendPeer(r, u, pl, o), user_ids, payloads, st.booleans()
+    ),
     st.builds(lambda us: lambda r: p.QueryOnline(r, tuple(us)), st.lists(user_ids, max_size=3)),
     st.builds(lambda us: lambda r: p.Subscribe(r, tuple(us)), st.lists(user_ids, max_size=3)),
     st.builds(lambda us: lambda r: p.Unsubscribe(r, tuple(us)), st.lists(user_ids, max_size=3)),
-    st.just(lambda r: p.QuerySubscribed(r)),
+    st.just(p.QuerySubscribed),
     st.builds(
         lambda op, kv: lambda r: p.UserAttrs(r, op, tuple(kv), tuple(k for k, _ in kv)),
         st.sampled_from(["set", "add", "delete", "clear", "bogus"]),
-        st.lists(st.tuples(st.sampled_from(["a", "b", ""]), st.sampled_from(["1", ""])), max_size=2),
+        st.lists(
+            st.tuples(st.sampled_from(["a", "b", ""]), st.sampled_from(["1", ""])), max_size=2
+        ),
     ),
     st.builds(lambda u: lambda r: p.GetUserAttrs(r, u, None), user_ids),
     st.builds(lambda c: lambda r: p.Join(r, c), channel_ids),

@@ -1,0 +1,1 @@
+"""Adapters: the legacy Signaling API (and other dialects) on the RTM core."""

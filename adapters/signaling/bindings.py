@@ -1,0 +1,453 @@
+"""The two ways the shim talks to the RTM core: C++ event handlers or Java result callbacks.
+
+Seed 001 (C++) and seed 003 (Java) describe the same legacy API on two RTM result styles.
+A binding performs the RTM calls an operation needs in its style and turns every RTM
+callback into one *RTM event* — the qualified callback name the mapping tables use
+(``IRtmServiceEventHandler.onSendMessageResult``, ``ResultCallback.onSuccess`` with its
+trigger ``RtmClient.sendMessageToPeer`` ...) plus its parameters — which the shim executes
+through the flavour's table. Both bindings must lead to the same legacy traces; the
+equivalence tests run both.
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections import deque
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, Protocol
+
+import rtm
+from rtm.handlers import (
+    IChannelEventHandler,
+    IRtmCallEventHandler,
+    IRtmServiceEventHandler,
+    RtmCallEventListener,
+    RtmChannelListener,
+    RtmClientListener,
+)
+
+if TYPE_CHECKING:
+    from .context import Request
+
+__all__ = ["Binding", "CppBinding", "EventSink", "JavaBinding", "make_binding"]
+
+#: (qualified RTM callback, parameters, request or None, trigger, channel or "")
+EventSink = Callable[[str, dict[str, Any], "Request | None", str, str], None]
+
+
+def _forwarding_class(base: type, interface: str, route: Callable[..., None]) -> type:
+    """A subclass of handler ``base`` whose every ``on*`` method forwards its named arguments."""
+
+    def make(name: str, params: list[str]) -> Callable[..., None]:
+        def method(self: Any, *args: Any) -> None:
+            route(self, f"{interface}.{name}", dict(zip(params, args, strict=False)))
+
+        method.__name__ = name
+        return method
+
+    methods = {}
+    for name, fn in inspect.getmembers(base, inspect.isfunction):
+        if name.startswith("on"):
+            params = list(inspect.signature(fn).parameters)[1:]
+            methods[name] = make(name, params)
+    return type(f"Shim{base.__name__}", (base,), methods)
+
+
+class Binding(Protocol):
+    client: rtm.RtmClient
+
+    def login(self, token: str | None, user: str, req: Request) -> None: ...
+    def logout(self, req: Request) -> None: ...
+    def release(self) -> None: ...
+    def send_peer(self, peer: str, text: str, offline: bool, req: Request) -> None: ...
+    def join(self, channel: str, req: Request) -> None: ...
+    def leave(self, channel: str, req: Request) -> None: ...
+    def leave_quietly(self, channel: str) -> None: ...
+    def send_channel(self, channel: str, text: str, req: Request) -> None: ...
+    def get_members(self, channel: str, req: Request) -> None: ...
+    def query_online(self, peers: list[str], req: Request) -> None: ...
+    def user_attrs_add(self, pairs: list[tuple[str, str]], req: Request | None) -> None: ...
+    def user_attrs_delete(self, keys: list[str], req: Request | None) -> None: ...
+    def get_user_attrs(self, user: str, keys: list[str] | None, req: Request) -> None: ...
+    def channel_attrs_add(
+        self, channel: str, pairs: list[tuple[str, str]], notify: bool, req: Request | None
+    ) -> None: ...
+    def channel_attrs_delete(
+        self, channel: str, keys: list[str], notify: bool, req: Request | None
+    ) -> None: ...
+    def channel_attrs_clear(self, channel: str, notify: bool, req: Request | None) -> None: ...
+    def get_channel_attrs(self, channel: str, req: Request) -> None: ...
+    def member_count(self, channels: list[str], req: Request) -> None: ...
+    def invite(
+        self, callee: str, content: str, channel: str, req: Request
+    ) -> rtm.LocalInvitation: ...
+    def cancel(self, invitation: rtm.LocalInvitation) -> None: ...
+    def accept(self, invitation: rtm.RemoteInvitation, response: str) -> None: ...
+    def refuse(self, invitation: rtm.RemoteInvitation, response: str) -> None: ...
+
+
+class _Common:
+    """What both bindings share: channel objects and their pending-request queues."""
+
+    def __init__(self, core: Any, app_id: str, sink: EventSink) -> None:
+        self._sink = sink
+        self._channels: dict[str, rtm.RtmChannel] = {}
+        self._pending: dict[tuple[str, str], deque[Request]] = {}
+        self.client: rtm.RtmClient = rtm.RtmClient(core)
+        self.app_id = app_id
+
+    def _queue(self, channel: str, kind: str) -> deque[Request]:
+        return self._pending.setdefault((channel, kind), deque())
+
+    def _take(self, channel: str, kind: str) -> Request | None:
+        queue = self._pending.get((channel, kind))
+        return queue.popleft() if queue else None
+
+    def release(self) -> None:
+        self.client.release()
+
+    def leave_quietly(self, channel: str) -> None:
+        obj = self._channels.pop(channel, None)
+        if obj is not None:
+            obj.release()
+
+
+class CppBinding(_Common):
+    """RTM C++ style (seed 001): event handlers; results correlated by request or message ID."""
+
+    def __init__(self, core: Any, app_id: str, sink: EventSink) -> None:
+        super().__init__(core, app_id, sink)
+        self._by_request: dict[int, Request] = {}
+        self._by_message: dict[int, Request] = {}
+        service_cls = _forwarding_class(
+            IRtmServiceEventHandler, "IRtmServiceEventHandler", self._service_event
+        )
+        call_cls = _forwarding_class(IRtmCallEventHandler, "IRtmCallEventHandler", self._call_event)
+        self._channel_cls = _forwarding_class(
+            IChannelEventHandler, "IChannelEventHandler", self._channel_event
+        )
+        self.client.initialize(app_id, service_cls())
+        self.calls = self.client.getRtmCallManager(call_cls())
+        self._login_req: Request | None = None
+        self._logout_req: Request | None = None
+
+    # routing ------------------------------------------------------------------------
+
+    def _service_event(self, handler: Any, name: str, params: dict[str, Any]) -> None:
+        req: Request | None = None
+        if "requestId" in params:
+            req = self._by_request.pop(params["requestId"], None)
+        elif name.endswith(".onSendMessageResult"):
+            req = self._by_message.pop(params["messageId"], None)
+        elif name.endswith((".onLoginSuccess", ".onLoginFailure")):
+            req, self._login_req = self._login_req, None
+        elif name.endswith(".onLogout"):
+            req, self._logout_req = self._logout_req, None
+        self._sink(name, params, req, "", "")
+
+    def _channel_event(self, handler: Any, name: str, params: dict[str, Any]) -> None:
+        channel = handler.channel_id
+        kind = name.rsplit(".", 1)[1]
+        req: Request | None = None
+        if kind in ("onJoinSuccess", "onJoinFailure"):
+            req = self._take(channel, "join")
+        elif kind == "onLeave":
+            req = self._take(channel, "leave")
+        elif kind == "onGetMembers":
+            req = self._take(channel, "members")
+        elif kind == "onSendMessageResult":
+            req = self._by_message.pop(params["messageId"], None)
+        self._sink(name, params, req, "", channel)
+
+    def _call_event(self, handler: Any, name: str, params: dict[str, Any]) -> None:
+        self._sink(name, params, None, "", "")
+
+    def _remember(self, rid: rtm.RequestId, req: Request | None) -> None:
+        if req is not None:
+            self._by_request[rid.value] = req
+
+    # calls --------------------------------------------------------------------------
+
+    def login(self, token: str | None, user: str, req: Request) -> None:
+        self._login_req = req
+        self.client.login(token, user)
+
+    def logout(self, req: Request) -> None:
+        self._logout_req = req
+        self.client.logout()
+
+    def send_peer(self, peer: str, text: str, offline: bool, req: Request) -> None:
+        message = self.client.createMessage(text)
+        self._by_message[message.messageId] = req
+        self.client.sendMessageToPeer(peer, message, rtm.SendMessageOptions(offline))
+
+    def _channel(self, channel: str) -> rtm.RtmChannel:
+        obj = self._channels.get(channel)
+        if obj is None:
+            handler = self._channel_cls()
+            handler.channel_id = channel
+            created = self.client.createChannel(channel, handler)
+            if created is None:
+                raise ValueError(f"RTM refused channel ID {channel!r}")
+            obj = self._channels[channel] = created
+        return obj
+
+    def join(self, channel: str, req: Request) -> None:
+        self._queue(channel, "join").append(req)
+        self._channel(channel).join()
+
+    def leave(self, channel: str, req: Request) -> None:
+        self._queue(channel, "leave").append(req)
+        self._channel(channel).leave()
+
+    def send_channel(self, channel: str, text: str, req: Request) -> None:
+        message = self.client.createMessage(text)
+        self._by_message[message.messageId] = req
+        self._channel(channel).sendMessage(message)
+
+    def get_members(self, channel: str, req: Request) -> None:
+        self._queue(channel, "members").append(req)
+        self._channel(channel).getMembers()
+
+    def query_online(self, peers: list[str], req: Request) -> None:
+        rid = rtm.RequestId()
+        self.client.queryPeersOnlineStatus(peers, requestId=rid)
+        self._remember(rid, req)
+
+    def user_attrs_add(self, pairs: list[tuple[str, str]], req: Request | None) -> None:
+        rid = rtm.RequestId()
+        self.client.addOrUpdateLocalUserAttributes(
+            [rtm.RtmAttribute(k, v) for k, v in pairs], requestId=rid
+        )
+        self._remember(rid, req)
+
+    def user_attrs_delete(self, keys: list[str], req: Request | None) -> None:
+        rid = rtm.RequestId()
+        self.client.deleteLocalUserAttributesByKeys(keys, requestId=rid)
+        self._remember(rid, req)
+
+    def get_user_attrs(self, user: str, keys: list[str] | None, req: Request) -> None:
+        rid = rtm.RequestId()
+        if keys is None:
+            self.client.getUserAttributes(user, requestId=rid)
+        else:
+            self.client.getUserAttributesByKeys(user, keys, requestId=rid)
+        self._remember(rid, req)
+
+    def channel_attrs_add(
+        self, channel: str, pairs: list[tuple[str, str]], notify: bool, req: Request | None
+    ) -> None:
+        rid = rtm.RequestId()
+        self.client.addOrUpdateChannelAttributes(
+            channel,
+            [rtm.RtmChannelAttribute(k, v) for k, v in pairs],
+            rtm.ChannelAttributeOptions(notify),
+            requestId=rid,
+        )
+        self._remember(rid, req)
+
+    def channel_attrs_delete(
+        self, channel: str, keys: list[str], notify: bool, req: Request | None
+    ) -> None:
+        rid = rtm.RequestId()
+        self.client.deleteChannelAttributesByKeys(
+            channel, keys, rtm.ChannelAttributeOptions(notify), requestId=rid
+        )
+        self._remember(rid, req)
+
+    def channel_attrs_clear(self, channel: str, notify: bool, req: Request | None) -> None:
+        rid = rtm.RequestId()
+        self.client.clearChannelAttributes(
+            channel, rtm.ChannelAttributeOptions(notify), requestId=rid
+        )
+        self._remember(rid, req)
+
+    def get_channel_attrs(self, channel: str, req: Request) -> None:
+        rid = rtm.RequestId()
+        self.client.getChannelAttributes(channel, requestId=rid)
+        self._remember(rid, req)
+
+    def member_count(self, channels: list[str], req: Request) -> None:
+        rid = rtm.RequestId()
+        self.client.getChannelMemberCount(channels, requestId=rid)
+        self._remember(rid, req)
+
+    def invite(self, callee: str, content: str, channel: str, req: Request) -> rtm.LocalInvitation:
+        invitation = self.calls.createLocalCallInvitation(callee)
+        invitation.setContent(content)
+        invitation.setChannelId(channel)
+        self.calls.sendLocalInvitation(invitation)
+        return invitation
+
+    def cancel(self, invitation: rtm.LocalInvitation) -> None:
+        self.calls.cancelLocalInvitation(invitation)
+
+    def accept(self, invitation: rtm.RemoteInvitation, response: str) -> None:
+        invitation.setResponse(response)
+        self.calls.acceptRemoteInvitation(invitation)
+
+    def refuse(self, invitation: rtm.RemoteInvitation, response: str) -> None:
+        invitation.setResponse(response)
+        self.calls.refuseRemoteInvitation(invitation)
+
+
+class JavaBinding(_Common):
+    """RTM Java style (seed 003): listeners for events, a ResultCallback per call."""
+
+    def __init__(self, core: Any, app_id: str, sink: EventSink) -> None:
+        super().__init__(core, app_id, sink)
+        client_cls = _forwarding_class(RtmClientListener, "RtmClientListener", self._event)
+        call_cls = _forwarding_class(RtmCallEventListener, "RtmCallEventListener", self._event)
+        self._channel_cls = _forwarding_class(
+            RtmChannelListener, "RtmChannelListener", self._channel_event
+        )
+        self.client.initialize(app_id, client_cls())
+        self.calls = self.client.getRtmCallManager()
+        self.calls.setEventListener(call_cls())
+
+    def _event(self, handler: Any, name: str, params: dict[str, Any]) -> None:
+        self._sink(name, params, None, "", "")
+
+    def _channel_event(self, handler: Any, name: str, params: dict[str, Any]) -> None:
+        self._sink(name, params, None, "", handler.channel_id)
+
+    def _cb(self, trigger: str, req: Request | None, channel: str = "") -> rtm.ResultCallback[Any]:
+        sink = self._sink
+
+        def ok(value: Any) -> None:
+            sink("ResultCallback.onSuccess", {"responseInfo": value}, req, trigger, channel)
+
+        def fail(info: rtm.ErrorInfo) -> None:
+            sink("ResultCallback.onFailure", {"errorInfo": info}, req, trigger, channel)
+
+        return rtm.ResultCallback.of(ok, fail)
+
+    def login(self, token: str | None, user: str, req: Request) -> None:
+        self.client.login(token, user, self._cb("RtmClient.login", req))
+
+    def logout(self, req: Request) -> None:
+        self.client.logout(self._cb("RtmClient.logout", req))
+
+    def send_peer(self, peer: str, text: str, offline: bool, req: Request) -> None:
+        self.client.sendMessageToPeer(
+            peer,
+            self.client.createMessage(text),
+            rtm.SendMessageOptions(offline),
+            self._cb("RtmClient.sendMessageToPeer", req),
+        )
+
+    def _channel(self, channel: str) -> rtm.RtmChannel:
+        obj = self._channels.get(channel)
+        if obj is None:
+            listener = self._channel_cls()
+            listener.channel_id = channel
+            created = self.client.createChannel(channel, listener)
+            if created is None:
+                raise ValueError(f"RTM refused channel ID {channel!r}")
+            obj = self._channels[channel] = created
+        return obj
+
+    def join(self, channel: str, req: Request) -> None:
+        self._channel(channel).join(self._cb("RtmChannel.join", req, channel))
+
+    def leave(self, channel: str, req: Request) -> None:
+        self._channel(channel).leave(self._cb("RtmChannel.leave", req, channel))
+
+    def send_channel(self, channel: str, text: str, req: Request) -> None:
+        self._channel(channel).sendMessage(
+            self.client.createMessage(text), None, self._cb("RtmChannel.sendMessage", req, channel)
+        )
+
+    def get_members(self, channel: str, req: Request) -> None:
+        self._channel(channel).getMembers(self._cb("RtmChannel.getMembers", req, channel))
+
+    def query_online(self, peers: list[str], req: Request) -> None:
+        self.client.queryPeersOnlineStatus(
+            set(peers), self._cb("RtmClient.queryPeersOnlineStatus", req)
+        )
+
+    def user_attrs_add(self, pairs: list[tuple[str, str]], req: Request | None) -> None:
+        self.client.addOrUpdateLocalUserAttributes(
+            [rtm.RtmAttribute(k, v) for k, v in pairs],
+            self._cb("RtmClient.addOrUpdateLocalUserAttributes", req),
+        )
+
+    def user_attrs_delete(self, keys: list[str], req: Request | None) -> None:
+        self.client.deleteLocalUserAttributesByKeys(
+            keys, self._cb("RtmClient.deleteLocalUserAttributesByKeys", req)
+        )
+
+    def get_user_attrs(self, user: str, keys: list[str] | None, req: Request) -> None:
+        if keys is None:
+            self.client.getUserAttributes(user, self._cb("RtmClient.getUserAttributes", req))
+        else:
+            self.client.getUserAttributesByKeys(
+                user, keys, self._cb("RtmClient.getUserAttributesByKeys", req)
+            )
+
+    def channel_attrs_add(
+        self, channel: str, pairs: list[tuple[str, str]], notify: bool, req: Request | None
+    ) -> None:
+        self.client.addOrUpdateChannelAttributes(
+            channel,
+            [rtm.RtmChannelAttribute(k, v) for k, v in pairs],
+            rtm.ChannelAttributeOptions(notify),
+            self._cb("RtmClient.addOrUpdateChannelAttributes", req),
+        )
+
+    def channel_attrs_delete(
+        self, channel: str, keys: list[str], notify: bool, req: Request | None
+    ) -> None:
+        self.client.deleteChannelAttributesByKeys(
+            channel,
+            keys,
+            rtm.ChannelAttributeOptions(notify),
+            self._cb("RtmClient.deleteChannelAttributesByKeys", req),
+        )
+
+    def channel_attrs_clear(self, channel: str, notify: bool, req: Request | None) -> None:
+        self.client.clearChannelAttributes(
+            channel,
+            rtm.ChannelAttributeOptions(notify),
+            self._cb("RtmClient.clearChannelAttributes", req),
+        )
+
+    def get_channel_attrs(self, channel: str, req: Request) -> None:
+        self.client.getChannelAttributes(channel, self._cb("RtmClient.getChannelAttributes", req))
+
+    def member_count(self, channels: list[str], req: Request) -> None:
+        self.client.getChannelMemberCount(
+            channels, self._cb("RtmClient.getChannelMemberCount", req)
+        )
+
+    def invite(self, callee: str, content: str, channel: str, req: Request) -> rtm.LocalInvitation:
+        invitation = self.calls.createLocalInvitation(callee)
+        invitation.setContent(content)
+        invitation.setChannelId(channel)
+        self.calls.sendLocalInvitation(
+            invitation, self._cb("RtmCallManager.sendLocalInvitation", req)
+        )
+        return invitation
+
+    def cancel(self, invitation: rtm.LocalInvitation) -> None:
+        self.calls.cancelLocalInvitation(invitation)
+
+    def accept(self, invitation: rtm.RemoteInvitation, response: str) -> None:
+        invitation.setResponse(response)
+        self.calls.acceptRemoteInvitation(invitation)
+
+    def refuse(self, invitation: rtm.RemoteInvitation, response: str) -> None:
+        invitation.setResponse(response)
+        self.calls.refuseRemoteInvitation(invitation)
+
+
+def make_binding(flavour: str, core: Any, app_id: str, sink: EventSink) -> Binding:
+    factories: dict[str, Callable[[Any, str, EventSink], Binding]] = {
+        "cpp": CppBinding,
+        "java": JavaBinding,
+    }
+    try:
+        factory = factories[flavour]
+    except KeyError:
+        raise ValueError(f"unknown RTM flavour {flavour!r}; use 'cpp' or 'java'") from None
+    return factory(core, app_id, sink)

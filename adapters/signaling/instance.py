@@ -1,0 +1,1155 @@
+"""``ShimAgoraAPI``: the legacy native ``IAgoraAPI`` implemented on the RTM core.
+
+A legacy call runs in three parts:
+
+1. the *facade* checks arguments and state exactly as the legacy SDK did (legacy limits,
+   legacy codes; ``legacy_signaling.identity`` holds the rules) and reports local failures
+   through the legacy callbacks;
+2. the *operation* named by the call's method row (``mapping_tables``) makes the RTM calls,
+   through a :mod:`~adapters.signaling.bindings` binding in the table's result style;
+3. every RTM callback becomes an RTM event that the flavour's *event rows* translate into
+   legacy callbacks (``mapping_tables.project.dispatch``): conditions and argument
+   projections are data, not code here.
+
+What RTM lacks is emulated in named places: the channel echo and member list on join come
+from rows; channel attribute operations and sends from outside a channel travel as markers
+(:mod:`~adapters.signaling.markers`); call ends and DTMF as peer signals; the one-channel rule,
+the legacy call registry and its timers live in this module. In ``native`` mode rows with
+status *emulated* are skipped and emulations are off, so RTM's behaviour shows through.
+"""
+
+from __future__ import annotations
+
+import itertools
+import logging
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any, Final
+
+import attrs
+
+import rtm
+from legacy_signaling.api import IAgoraAPI, InstanceDestroyedError
+from legacy_signaling.callback import ICallBack
+from legacy_signaling.codes import (
+    ECODE,
+    INVITE_OFFLINE_WAIT_S,
+    INVOKE_PREFIX,
+    RESERVED_CHANNELS,
+    SDK_VERSION,
+    ErrorDesc,
+    LoginStatus,
+)
+from legacy_signaling.identity import (
+    MessageIdAllocator,
+    check_account,
+    check_attr_name,
+    check_attr_value,
+    check_channel,
+    check_dtmf,
+    check_extra,
+    check_message,
+    invite_options,
+    legacy_uid,
+    require_str,
+    require_uint32,
+)
+from legacy_signaling.tokens import LegacyTokenError, verify_legacy_token
+from mapping_tables.expr import Function
+from mapping_tables.functions import encode_peer_signal
+from mapping_tables.markers import MARKER_KEY, USER_CHANNEL_KEY, Marker, encode_marker
+from mapping_tables.model import EventRow, FlavourTable, Status
+from mapping_tables.project import fire
+
+from .bindings import Binding, make_binding
+from .context import Request, Session
+from .profile import legacy_name, rtm_id
+from .views import legacy_view
+
+if TYPE_CHECKING:
+    from .world import ShimWorld
+
+__all__ = ["ShimAgoraAPI"]
+
+log = logging.getLogger("adapters.signaling")
+
+#: getStatus() follows these legacy callbacks as they are delivered (as the legacy SDK did).
+_STATUS_AFTER: Final[Mapping[str, LoginStatus]] = {
+    "onLoginSuccess": LoginStatus.LOGIN_STATE_LOGINED,
+    "onLoginFailed": LoginStatus.LOGIN_STATE_NOT_LOGIN,
+    "onLogout": LoginStatus.LOGIN_STATE_NOT_LOGIN,
+    "onReconnecting": LoginStatus.LOGIN_STATE_RECONNECTING,
+    "onReconnected": LoginStatus.LOGIN_STATE_LOGINED,
+}
+
+Check = tuple[ECODE | None, ErrorDesc]
+
+
+@attrs.define(eq=False)
+class _Call:
+    """One legacy call as this instance knows it (docs/legacy-semantics.md V)."""
+
+    channel: str
+    peer: str
+    role: str  # "caller" | "callee"
+    state: str  # "sent" | "received" | "accepted"
+    extra: str
+    invitation: Any = None
+    timers: list[Any] = attrs.field(factory=list)
+
+    def cancel_timers(self) -> None:
+        for timer in self.timers:
+            timer.cancel()
+        self.timers.clear()
+
+
+def _plain(value: object) -> object:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int):
+        return int(value)
+    if isinstance(value, str):
+        return str(value)
+    return value
+
+
+class ShimAgoraAPI(IAgoraAPI):
+    """One legacy SDK instance on the RTM core. Create it through a :class:`ShimWorld`."""
+
+    def __init__(self, world: ShimWorld, app_id: str) -> None:
+        self._world = world
+        self.app_id = app_id
+        self._table: FlavourTable = world.table
+        self._functions: Mapping[str, Function] = world.functions
+        self._legacy_mode = world.mode == "legacy"
+        self._sched = world.core.scheduler
+        self._rows = _index_rows(self._table, legacy_mode=self._legacy_mode)
+        self._handler: ICallBack | None = None
+        self._status = LoginStatus.LOGIN_STATE_NOT_LOGIN
+        self._ids = MessageIdAllocator()
+        self._session = Session()
+        self._destroyed = False
+        self._logged_in = False
+        self._login_pending: Request | None = None
+        self._calls: dict[tuple[str, str], _Call] = {}
+        self._markers = itertools.count(1)
+        self._marker_prefix = f"{id(self):x}"
+        self.binding: Binding = make_binding(
+            world.flavour, world.core, world.rtm_app_id, self._on_rtm_event
+        )
+
+    def __repr__(self) -> str:
+        return f"<ShimAgoraAPI {self.app_id!r} account={self._session.self_account!r}>"
+
+    # ================================================================ delivery
+
+    def deliver(self, name: str, *args: object) -> None:
+        """Queue a legacy callback made by the facade itself (never inside the call)."""
+        self._sched.deliver(self._dispatch, name, tuple(_plain(a) for a in args))
+
+    def _dispatch(self, name: str, args: tuple[object, ...]) -> None:
+        if self._destroyed:
+            return
+        status = _STATUS_AFTER.get(name)
+        if status is not None:
+            self._status = status
+        self._world.trace("callback", name)
+        handler = self._handler
+        if handler is None:
+            return
+        try:
+            getattr(handler, name)(*args)
+        except Exception:
+            log.exception("exception in legacy callback %s (ignored)", name)
+
+    # ================================================================ RTM events -> rows
+
+    def _on_rtm_event(
+        self,
+        name: str,
+        params: dict[str, Any],
+        req: Request | None,
+        trigger: str,
+        rtm_channel: str,
+    ) -> None:
+        if self._destroyed:
+            return
+        with self._sched.lock:
+            session = self._session
+            session.handler_channel = legacy_name(rtm_channel) if rtm_channel else ""
+            suppress = self._before_event(name, params, trigger)
+            if not suppress and not (req is not None and req.silent):
+                context = {
+                    "request": req.view(session.self_account) if req is not None else {},
+                    "event": legacy_view(params),
+                    "session": session,
+                }
+                for row in self._rows.get((name, trigger), ()):
+                    for args in fire(row, context, self._functions):
+                        self._world.trace("emulation", row.legacy, row.differences)
+                        self._dispatch(row.legacy, tuple(_plain(a) for a in args))
+            self._after_event(name, params, trigger)
+            if req is not None and req.then is not None:
+                code, value = _outcome(params)
+                req.then(code, value)
+
+    # ---------------------------------------------------------------- emulation hooks
+
+    def _before_event(self, name: str, params: dict[str, Any], trigger: str) -> bool:
+        """State the rows need, and whether this event must stay silent; True = suppress."""
+        short = name.rsplit(".", 1)[1]
+        if short == "onConnectionStateChanged":
+            state, reason = int(params["state"]), int(params["reason"])
+            aborted = state == rtm.CONNECTION_STATE.CONNECTION_STATE_ABORTED
+            if aborted and self._legacy_mode:
+                self._session_lost(
+                    ECODE.LEAVECHANNEL_E_KICKED
+                    if reason == rtm.CONNECTION_CHANGE_REASON.CONNECTION_CHANGE_REASON_REMOTE_LOGIN
+                    else ECODE.LEAVECHANNEL_E_DISCONN
+                )
+            if state == rtm.CONNECTION_STATE.CONNECTION_STATE_RECONNECTING:
+                self._session.reconnect_attempt += 1
+            return False
+        if short in ("onTokenPrivilegeWillExpire",):
+            token = self._world.rtm_token(self._rtm_user)
+            if token is not None:
+                self.binding.client.renewToken(token)
+            return False
+        handler = _CALL_HOOKS.get(short)
+        if handler is not None:
+            return handler(self, params)
+        if short == "onMessageReceivedFromPeer" or (
+            short == "onMessageReceived" and "peerId" in params
+        ):
+            return self._peer_signal_hook(params)
+        return False
+
+    def _after_event(self, name: str, params: dict[str, Any], trigger: str) -> None:
+        short = name.rsplit(".", 1)[1]
+        if short == "onConnectionStateChanged":
+            self._session.previous_state = int(params["state"])
+            if int(params["state"]) == rtm.CONNECTION_STATE.CONNECTION_STATE_ABORTED:
+                self._logged_in = False
+                self.binding.logout(Request("logout", {}, silent=True))
+        elif short == "onAttributesUpdated":
+            attributes = params.get("attributes", params.get("attributeList")) or []
+            self._session.channel_attrs = {a.key: a.value for a in attributes}
+
+    # ================================================================ helpers
+
+    def _alive(self) -> None:
+        if self._destroyed:
+            raise InstanceDestroyedError("this legacy SDK instance was destroyed")
+
+    @property
+    def _rtm_user(self) -> str:
+        return rtm_id(self._session.self_account) or ""
+
+    def _live(self) -> bool:
+        return self._logged_in
+
+    def _precheck(self, method: str, *checks: Check) -> bool:
+        if not self._live():
+            self.deliver("onError", method, ECODE.GENERAL_E_NOT_LOGIN, ErrorDesc.NOT_LOGGED_IN)
+            return False
+        for code, desc in checks:
+            if code is not None:
+                self.deliver("onError", method, code, desc)
+                return False
+        return True
+
+    def _unsupported(self, method: str) -> None:
+        self._world.trace("call", method)
+        self.deliver("onError", method, ECODE.GENERAL_E_FAILED, ErrorDesc.UNSUPPORTED)
+
+    def _req(
+        self, method: str, then: Callable[[int, Any], None] | None = None, **args: Any
+    ) -> Request:
+        return Request(method, args, then)
+
+    def _next_marker(self) -> str:
+        return f"{self._marker_prefix}.{next(self._markers)}"
+
+    # ================================================================ handler, status
+
+    def callbackSet(self, handler: ICallBack | None) -> None:
+        self._alive()
+        if handler is not None and not isinstance(handler, ICallBack):
+            raise TypeError(f"handler must be an ICallBack, got {type(handler).__name__}")
+        self._world.trace("call", "callbackSet")
+        self._handler = handler
+
+    def callbackGet(self) -> ICallBack | None:
+        self._alive()
+        return self._handler
+
+    def getStatus(self) -> int:
+        self._alive()
+        return int(self._status)
+
+    def getSdkVersion(self) -> int:
+        self._alive()
+        return SDK_VERSION
+
+    def isOnline(self) -> bool:
+        self._alive()
+        return self._status is LoginStatus.LOGIN_STATE_LOGINED
+
+    def destroy(self) -> None:
+        self._alive()
+        self._world.trace("call", "destroy")
+        with self._sched.lock:
+            self._destroyed = True
+            if self._logged_in:
+                self._end_session_calls_and_channel(notify_self=False)
+            self._logged_in = False
+            self.binding.release()
+            self._world.forget(self)
+
+    destory = destroy
+
+    # ================================================================ login / logout
+
+    def login(self, appId: str, account: str, token: str, uid: int, deviceID: str) -> None:
+        self._alive()
+        require_str(appId=appId, account=account, token=token, deviceID=deviceID)
+        require_uint32(uid=uid)
+        self._start_login("login", appId, account, token)
+
+    def login2(
+        self,
+        appId: str,
+        account: str,
+        token: str,
+        uid: int,
+        deviceID: str,
+        retry_time_in_s: int,
+        retry_count: int,
+    ) -> None:
+        self._alive()
+        require_str(appId=appId, account=account, token=token, deviceID=deviceID)
+        require_uint32(uid=uid)
+        for name, value in (("retry_time_in_s", retry_time_in_s), ("retry_count", retry_count)):
+            if isinstance(value, bool) or not isinstance(value, int):
+                raise TypeError(f"{name} must be int, got {type(value).__name__}")
+        if retry_time_in_s < 0 or retry_count < 0:
+            self.deliver("onError", "login2", ECODE.GENERAL_E_WRONG_PARAM, ErrorDesc.INVALID_RETRY)
+            return
+        self._start_login("login2", appId, account, token)
+
+    def _start_login(self, method: str, app_id: str, account: str, token: str) -> None:
+        self._world.trace("call", method)
+        with self._sched.lock:
+            if self._logged_in or self._login_pending is not None:
+                self.deliver("onError", method, ECODE.GENERAL_E_FAILED, ErrorDesc.ALREADY_LOGGED_IN)
+                return
+            self._status = LoginStatus.LOGIN_STATE_LOGINING
+            user = rtm_id(account)
+            if check_account(account) is not None or user is None:
+                self.deliver("onLoginFailed", ECODE.LOGIN_E_INVALID_USER)
+                return
+            if app_id != self._world.app_id:
+                self.deliver("onLoginFailed", ECODE.LOGIN_E_FAILED)
+                return
+            try:
+                verify_legacy_token(
+                    token,
+                    account=account,
+                    app_id=self._world.app_id,
+                    app_certificate=self._world.app_certificate,
+                    now=self._sched.time(),
+                    debug_switch=self._world.debug_switch,
+                )
+            except LegacyTokenError as exc:
+                self.deliver("onLoginFailed", exc.code)
+                return
+            self._session = Session(self_account=account, uid=legacy_uid(account))
+
+            def done(code: int, value: Any) -> None:
+                if self._login_pending is not req:
+                    return
+                self._login_pending = None
+                self._logged_in = code == 0
+
+            req = self._req(method, done, appId=app_id, account=account, token=token)
+            self._login_pending = req
+            self.binding.login(self._world.rtm_token(user), user, req)
+
+    def logout(self) -> None:
+        self._alive()
+        self._world.trace("call", "logout")
+        with self._sched.lock:
+            if self._login_pending is not None:
+                self._login_pending = None
+                self.deliver("onLoginFailed", ECODE.LOGIN_E_CANCEL)
+                self.binding.logout(Request("logout", {}, silent=True))
+                return
+            if not self._logged_in:
+                self.deliver("onLogout", ECODE.LOGOUT_E_ALREADY_LOGOUT)
+                return
+            self._end_session_calls_and_channel(notify_self=True)
+            self._logged_in = False
+            self.binding.logout(self._req("logout"))
+
+    def _end_session_calls_and_channel(self, *, notify_self: bool) -> None:
+        """L7/V12: leave the channel (members are told), end every call, then log out."""
+        channel = self._session.channel
+        if channel:
+            if notify_self:
+                self.deliver("onChannelLeaved", channel, ECODE.LEAVECHANNEL_E_LOGOUT)
+            self._session.channel = ""
+            self.binding.leave(rtm_id(channel) or "", Request("channelLeave", {}, silent=True))
+        for call in list(self._calls.values()):
+            self._end_call_quietly(call)
+        self._calls.clear()
+
+    def _session_lost(self, leave_code: ECODE) -> None:
+        """The RTM session ended under us (remote login, token expiry): L6."""
+        channel = self._session.channel
+        if channel:
+            self._dispatch("onChannelLeaved", (channel, int(leave_code)))
+            self._session.channel = ""
+            self.binding.leave_quietly(rtm_id(channel) or "")
+        for call in self._calls.values():
+            call.cancel_timers()
+        self._calls.clear()
+
+    # ================================================================ peer messages
+
+    def messageInstantSend(self, account: str, uid: int, msg: str, msgID: str) -> None:
+        self._alive()
+        require_str(account=account, msg=msg, msgID=msgID)
+        require_uint32(uid=uid)
+        self._send_peer("messageInstantSend", account, msg, msgID, "")
+
+    def messageInstantSend2(
+        self, account: str, uid: int, msg: str, msgID: str, options: str
+    ) -> None:
+        self._alive()
+        require_str(account=account, msg=msg, msgID=msgID, options=options)
+        require_uint32(uid=uid)
+        self._send_peer("messageInstantSend", account, msg, msgID, options)
+
+    def _send_peer(self, method: str, account: str, msg: str, msg_id: str, options: str) -> None:
+        self._world.trace("call", method)
+        with self._sched.lock:
+            msg_id = self._ids.resolve(msg_id)
+            peer = rtm_id(account)
+            if (
+                not self._live()
+                or check_account(account) is not None
+                or peer is None
+                or check_message(msg) is not None
+                or check_extra(options) is not None
+            ):
+                self.deliver("onMessageSendError", msg_id, ECODE.SENDMESSAGE_E_OTHER)
+                return
+            req = self._req("messageInstantSend", account=account, uid=0, msg=msg, msgID=msg_id)
+            self.binding.send_peer(peer, msg, self._legacy_mode, req)
+
+    def _peer_signal_hook(self, params: dict[str, Any]) -> bool:
+        """Call ends and DTMF arrive as peer signals: update the call registry first."""
+        from mapping_tables.functions import decode_peer_signal
+
+        message = params.get("message")
+        text = message.text if message is not None else ""
+        signal = decode_peer_signal(text) if isinstance(text, str) else None
+        if signal is None:
+            return False
+        peer = legacy_name(str(params.get("peerId", "")))
+        call = self._calls.get((signal.channel, peer))
+        if call is None:
+            return True  # nothing to end or ring: stay silent
+        if signal.kind == "endcall":
+            self._forget_call(call)
+            if call.role == "caller" and call.invitation is not None and call.state != "accepted":
+                self._silent_cancel(call)
+        return False
+
+    # ================================================================ channel messages
+
+    def messageChannelSend(self, channelID: str, msg: str, msgID: str) -> None:
+        self._alive()
+        require_str(channelID=channelID, msg=msg, msgID=msgID)
+        self._send_channel("messageChannelSend", channelID, msg, msgID, "", force=False)
+
+    def messageChannelSendForce(self, channelID: str, msg: str, msgID: str) -> None:
+        self._alive()
+        require_str(channelID=channelID, msg=msg, msgID=msgID)
+        self._send_channel("messageChannelSendForce", channelID, msg, msgID, "", force=True)
+
+    def messageChannelSend2(self, channelID: str, msg: str, msgID: str, extra: str) -> None:
+        self._alive()
+        require_str(channelID=channelID, msg=msg, msgID=msgID, extra=extra)
+        self._send_channel("messageChannelSend", channelID, msg, msgID, extra, force=False)
+
+    def _send_channel(
+        self, method: str, channel: str, msg: str, msg_id: str, extra: str, *, force: bool
+    ) -> None:
+        self._world.trace("call", method)
+        with self._sched.lock:
+            msg_id = self._ids.resolve(msg_id)
+            rtm_channel = rtm_id(channel)
+            if (
+                not self._live()
+                or check_channel(channel) is not None
+                or rtm_channel is None
+                or check_message(msg) is not None
+                or check_extra(extra) is not None
+                or (not force and self._session.channel != channel)
+            ):
+                self.deliver("onMessageSendError", msg_id, ECODE.SENDMESSAGE_E_OTHER)
+                return
+            req = self._req(method, channelID=channel, msg=msg, msgID=msg_id)
+            if force and self._legacy_mode:
+                marker = Marker(self._next_marker(), "msg", "", msg, self._session.self_account)
+                self.binding.channel_attrs_add(
+                    rtm_channel, [(MARKER_KEY, encode_marker(marker))], True, req
+                )
+            else:
+                self.binding.send_channel(rtm_channel, msg, req)
+
+    def _send_unsupported(self, method: str, msg_id: str) -> None:
+        self._world.trace("call", method)
+        self.deliver("onMessageSendError", self._ids.resolve(msg_id), ECODE.SENDMESSAGE_E_OTHER)
+
+    def messageAppSend(self, msg: str, msgID: str) -> None:
+        self._alive()
+        require_str(msg=msg, msgID=msgID)
+        self._send_unsupported("messageAppSend", msgID)
+
+    def messagePushSend(self, account: str, uid: int, msg: str, msgID: str) -> None:
+        self._alive()
+        require_str(account=account, msg=msg, msgID=msgID)
+        require_uint32(uid=uid)
+        self._send_unsupported("messagePushSend", msgID)
+
+    def messageChatSend(self, account: str, uid: int, msg: str, msgID: str) -> None:
+        self._alive()
+        require_str(account=account, msg=msg, msgID=msgID)
+        require_uint32(uid=uid)
+        self._send_unsupported("messageChatSend", msgID)
+
+    def messageDTMFSend(self, uid: int, msg: str, msgID: str) -> None:
+        self._alive()
+        require_str(msg=msg, msgID=msgID)
+        require_uint32(uid=uid)
+        self._send_unsupported("messageDTMFSend", msgID)
+
+    # ================================================================ queries
+
+    def queryUserStatus(self, account: str) -> None:
+        self._alive()
+        require_str(account=account)
+        self._world.trace("call", "queryUserStatus")
+        with self._sched.lock:
+            peer = rtm_id(account)
+            check = check_account(account) or (None if peer else ECODE.GENERAL_E_LARGE_PARAM)
+            if self._precheck("queryUserStatus", (check, ErrorDesc.INVALID_ACCOUNT)):
+                self.binding.query_online(
+                    [peer or ""], self._req("queryUserStatus", account=account)
+                )
+
+    def channelQueryUserNum(self, channelID: str) -> None:
+        self._alive()
+        require_str(channelID=channelID)
+        self._world.trace("call", "channelQueryUserNum")
+        with self._sched.lock:
+            rtm_channel = rtm_id(channelID)
+            if not self._live() or check_channel(channelID) is not None or rtm_channel is None:
+                self.deliver(
+                    "onChannelQueryUserNumResult", channelID, ECODE.QUERYUSERNUM_E_OTHER, 0
+                )
+                return
+            self.binding.member_count(
+                [rtm_channel], self._req("channelQueryUserNum", channelID=channelID)
+            )
+
+    def channelQueryUserIsIn(self, channelID: str, account: str) -> None:
+        self._alive()
+        require_str(channelID=channelID, account=account)
+        self._world.trace("call", "channelQueryUserIsIn")
+        with self._sched.lock:
+            peer = rtm_id(account)
+            if self._precheck(
+                "channelQueryUserIsIn",
+                (check_channel(channelID), ErrorDesc.INVALID_CHANNEL),
+                (
+                    check_account(account) or (None if peer else ECODE.GENERAL_E_LARGE_PARAM),
+                    ErrorDesc.INVALID_ACCOUNT,
+                ),
+            ):
+                self.binding.get_user_attrs(
+                    peer or "",
+                    [USER_CHANNEL_KEY],
+                    self._req("channelQueryUserIsIn", channelID=channelID, account=account),
+                )
+
+    def invoke(self, name: str, req: str, callID: str) -> None:
+        self._alive()
+        require_str(name=name, req=req, callID=callID)
+        self._world.trace("call", "invoke")
+        with self._sched.lock:
+            from .invoke import run_invoke
+
+            run_invoke(self, name.removeprefix(INVOKE_PREFIX), req, callID)
+
+    # ================================================================ user attributes
+
+    def setAttr(self, name: str, value: str) -> None:
+        self._alive()
+        require_str(name=name, value=value)
+        self._world.trace("call", "setAttr")
+        with self._sched.lock:
+            if self._precheck(
+                "setAttr",
+                (check_attr_name(name), ErrorDesc.INVALID_ATTR_NAME),
+                (check_attr_value(value), ErrorDesc.INVALID_ATTR_VALUE),
+            ):
+                self._set_user_attr(name, value, Request("setAttr", {}, silent=True))
+
+    def _set_user_attr(self, name: str, value: str, req: Request) -> None:
+        if value:
+            self.binding.user_attrs_add([(name, value)], req)
+        else:
+            self.binding.user_attrs_delete([name], req)
+
+    def getAttr(self, name: str) -> None:
+        self._alive()
+        require_str(name=name)
+        self._world.trace("call", "getAttr")
+        with self._sched.lock:
+            if self._precheck("getAttr", (check_attr_name(name), ErrorDesc.INVALID_ATTR_NAME)):
+                self.binding.get_user_attrs(self._rtm_user, [name], self._req("getAttr", name=name))
+
+    def getAttrAll(self) -> None:
+        self._alive()
+        self._world.trace("call", "getAttrAll")
+        with self._sched.lock:
+            if self._precheck("getAttrAll"):
+                self.binding.get_user_attrs(self._rtm_user, None, self._req("getAttrAll"))
+
+    def getUserAttr(self, account: str, name: str) -> None:
+        self._alive()
+        require_str(account=account, name=name)
+        self._world.trace("call", "getUserAttr")
+        with self._sched.lock:
+            peer = rtm_id(account)
+            if self._precheck(
+                "getUserAttr",
+                (
+                    check_account(account) or (None if peer else ECODE.GENERAL_E_LARGE_PARAM),
+                    ErrorDesc.INVALID_ACCOUNT,
+                ),
+                (check_attr_name(name), ErrorDesc.INVALID_ATTR_NAME),
+            ):
+                self.binding.get_user_attrs(
+                    peer or "", [name], self._req("getUserAttr", account=account, name=name)
+                )
+
+    def getUserAttrAll(self, account: str) -> None:
+        self._alive()
+        require_str(account=account)
+        self._world.trace("call", "getUserAttrAll")
+        with self._sched.lock:
+            peer = rtm_id(account)
+            if self._precheck(
+                "getUserAttrAll",
+                (
+                    check_account(account) or (None if peer else ECODE.GENERAL_E_LARGE_PARAM),
+                    ErrorDesc.INVALID_ACCOUNT,
+                ),
+            ):
+                self.binding.get_user_attrs(
+                    peer or "", None, self._req("getUserAttrAll", account=account)
+                )
+
+    # ================================================================ channels
+
+    def channelJoin(self, channelID: str) -> None:
+        self._alive()
+        require_str(channelID=channelID)
+        self._world.trace("call", "channelJoin")
+        with self._sched.lock:
+            rtm_channel = rtm_id(channelID)
+            if (
+                not self._live()
+                or check_channel(channelID) is not None
+                or rtm_channel is None
+                or channelID in RESERVED_CHANNELS
+                or channelID == self._session.channel
+            ):
+                self.deliver("onChannelJoinFailed", channelID, ECODE.JOINCHANNEL_E_OTHER)
+                return
+            old = self._session.channel
+            if old and self._legacy_mode:
+                self._session.channel = ""
+                self.binding.leave(rtm_id(old) or "", self._req("channelLeave", channelID=old))
+            self.binding.join(
+                rtm_channel,
+                self._req("channelJoin", self._joined(channelID, rtm_channel), channelID=channelID),
+            )
+
+    def _joined(self, channel: str, rtm_channel: str) -> Callable[[int, Any], None]:
+        def then(code: int, value: Any) -> None:
+            if code != 0:
+                return
+            self._session.channel = channel
+            if not self._legacy_mode:
+                return
+            self.binding.get_members(rtm_channel, self._req("channelJoin", channelID=channel))
+            self.binding.get_channel_attrs(rtm_channel, self._req("channelJoin", channelID=channel))
+            self.binding.user_attrs_add(
+                [(USER_CHANNEL_KEY, channel)], Request("channelJoin", {}, silent=True)
+            )
+
+        return then
+
+    def channelLeave(self, channelID: str) -> None:
+        self._alive()
+        require_str(channelID=channelID)
+        self._world.trace("call", "channelLeave")
+        with self._sched.lock:
+            if not self._precheck("channelLeave"):
+                return
+            if self._session.channel != channelID:
+                self.deliver(
+                    "onError", "channelLeave", ECODE.GENERAL_E_WRONG_PARAM, ErrorDesc.NOT_IN_CHANNEL
+                )
+                return
+            self._session.channel = ""
+            self.binding.leave(
+                rtm_id(channelID) or "", self._req("channelLeave", channelID=channelID)
+            )
+            self.binding.user_attrs_delete(
+                [USER_CHANNEL_KEY], Request("channelLeave", {}, silent=True)
+            )
+
+    # ---------------------------------------------------------------- channel attributes
+
+    def _channel_attr_checks(self, channel: str, *more: Check) -> tuple[Check, ...]:
+        rtm_channel = rtm_id(channel)
+        code = check_channel(channel) or (None if rtm_channel else ECODE.GENERAL_E_LARGE_PARAM)
+        return ((code, ErrorDesc.INVALID_CHANNEL), *more)
+
+    def channelSetAttr(self, channelID: str, name: str, value: str) -> None:
+        self._alive()
+        require_str(channelID=channelID, name=name, value=value)
+        self._world.trace("call", "channelSetAttr")
+        with self._sched.lock:
+            if self._precheck(
+                "channelSetAttr",
+                *self._channel_attr_checks(
+                    channelID,
+                    (check_attr_name(name), ErrorDesc.INVALID_ATTR_NAME),
+                    (check_attr_value(value), ErrorDesc.INVALID_ATTR_VALUE),
+                ),
+            ):
+                self.channel_attr_op(channelID, "update" if value else "del", name, value)
+
+    def channelDelAttr(self, channelID: str, name: str) -> None:
+        self._alive()
+        require_str(channelID=channelID, name=name)
+        self._world.trace("call", "channelDelAttr")
+        with self._sched.lock:
+            if self._precheck(
+                "channelDelAttr",
+                *self._channel_attr_checks(
+                    channelID, (check_attr_name(name), ErrorDesc.INVALID_ATTR_NAME)
+                ),
+            ):
+                self.channel_attr_op(channelID, "del", name, "")
+
+    def channelClearAttr(self, channelID: str) -> None:
+        self._alive()
+        require_str(channelID=channelID)
+        self._world.trace("call", "channelClearAttr")
+        with self._sched.lock:
+            if self._precheck("channelClearAttr", *self._channel_attr_checks(channelID)):
+                self.channel_attr_op(channelID, "clear", "", "")
+
+    def channel_attr_op(
+        self, channel: str, op: str, name: str, value: str, then: Request | None = None
+    ) -> None:
+        """One legacy channel-attribute operation as RTM writes plus a marker (A1-A3)."""
+        rtm_channel = rtm_id(channel) or ""
+        quiet = Request("channelAttr", {}, silent=True)
+        marker = (MARKER_KEY, encode_marker(Marker(self._next_marker(), op, name, value)))
+        notify_req = then or quiet
+        if op == "update":
+            self.binding.channel_attrs_add(rtm_channel, [(name, value), marker], True, notify_req)
+        elif op == "del":
+            self.binding.channel_attrs_delete(rtm_channel, [name], False, quiet)
+            self.binding.channel_attrs_add(rtm_channel, [marker], True, notify_req)
+        else:
+            self.binding.channel_attrs_clear(rtm_channel, False, quiet)
+            self.binding.channel_attrs_add(rtm_channel, [marker], True, notify_req)
+
+    # ================================================================ invitations
+
+    def channelInviteUser(self, channelID: str, account: str, uid: int = 0) -> None:
+        self._alive()
+        require_str(channelID=channelID, account=account)
+        require_uint32(uid=uid)
+        self._invite("channelInviteUser", channelID, account, "")
+
+    def channelInviteUser2(self, channelID: str, account: str, extra: str) -> None:
+        self._alive()
+        require_str(channelID=channelID, account=account, extra=extra)
+        self._invite("channelInviteUser2", channelID, account, extra)
+
+    def _invite(self, method: str, channel: str, account: str, extra: str) -> None:
+        self._world.trace("call", method)
+        with self._sched.lock:
+            callee = rtm_id(account)
+            if (
+                not self._live()
+                or check_channel(channel) is not None
+                or check_account(account) is not None
+                or callee is None
+                or check_extra(extra) is not None
+                or account == self._session.self_account
+            ):
+                self.deliver(
+                    "onInviteFailed",
+                    channel,
+                    account,
+                    legacy_uid(account),
+                    ECODE.INVITE_E_OTHER,
+                    extra,
+                )
+                return
+            if (channel, account) in self._calls:
+                self.deliver(
+                    "onInviteFailed",
+                    channel,
+                    account,
+                    legacy_uid(account),
+                    ECODE.INVITE_E_REINVITE,
+                    extra,
+                )
+                return
+            require_online, _ = invite_options(extra)
+            call = _Call(channel, account, "caller", "sent", extra)
+            self._calls[(channel, account)] = call
+            if require_online and self._legacy_mode:
+
+                def checked(code: int, value: Any) -> None:
+                    if self._calls.get((channel, account)) is not call:
+                        return
+                    if code == 0 and _peer_is_online(value, callee):
+                        self._send_invitation(call, callee)
+                    else:
+                        self._fail_call(call, ECODE.INVITE_E_PEEROFFLINE)
+
+                self.binding.query_online(
+                    [callee], Request("channelInviteUser2", {}, checked, silent=True)
+                )
+            else:
+                self._send_invitation(call, callee)
+
+    def _send_invitation(self, call: _Call, callee: str) -> None:
+        req = self._req(
+            "channelInviteUser2", channelID=call.channel, account=call.peer, extra=call.extra
+        )
+        call.invitation = self.binding.invite(callee, call.extra, call.channel, req)
+        if self._legacy_mode:
+            call.timers.append(
+                self._sched.call_later(INVITE_OFFLINE_WAIT_S, self._offline_timeout, call)
+            )
+
+    def _offline_timeout(self, call: _Call) -> None:
+        if self._calls.get((call.channel, call.peer)) is call and call.state == "sent":
+            self._silent_cancel(call)
+            self._fail_call(call, ECODE.INVITE_E_PEEROFFLINE)
+
+    def _answer_timeout(self, call: _Call) -> None:
+        if self._calls.get((call.channel, call.peer)) is call and call.state == "received":
+            self._silent_cancel(call)
+            self._fail_call(call, ECODE.INVITE_E_TIMEOUT)
+
+    def _fail_call(self, call: _Call, code: ECODE) -> None:
+        self._forget_call(call)
+        self._dispatch_later(
+            "onInviteFailed", call.channel, call.peer, legacy_uid(call.peer), code, call.extra
+        )
+
+    def _dispatch_later(self, name: str, *args: object) -> None:
+        self.deliver(name, *args)
+
+    def _forget_call(self, call: _Call) -> None:
+        call.cancel_timers()
+        if self._calls.get((call.channel, call.peer)) is call:
+            del self._calls[(call.channel, call.peer)]
+
+    def _silent_cancel(self, call: _Call) -> None:
+        invitation = call.invitation
+        if invitation is not None:
+            invitation._sig2rtm_silent = True
+            self.binding.cancel(invitation)
+
+    def _end_call_quietly(self, call: _Call) -> None:
+        """V12: the other party learns the call ended; this side reports nothing."""
+        call.cancel_timers()
+        if call.role == "caller" and call.state != "accepted":
+            self._silent_cancel(call)
+        elif call.role == "caller" or call.state in ("received", "accepted"):
+            self._signal(call, "endcall", "")
+
+    def _signal(self, call: _Call, kind: str, payload: str) -> None:
+        peer = rtm_id(call.peer) or ""
+        text = encode_peer_signal(kind, call.channel, payload)
+        self.binding.send_peer(peer, text, False, Request("signal", {}, silent=True))
+
+    def _call_checks(self, channel: str, account: str, *more: Check) -> tuple[Check, ...]:
+        return (
+            (check_channel(channel), ErrorDesc.INVALID_CHANNEL),
+            (check_account(account), ErrorDesc.INVALID_ACCOUNT),
+            *more,
+        )
+
+    def _no_such_call(self, method: str) -> None:
+        self.deliver("onError", method, ECODE.GENERAL_E_WRONG_PARAM, ErrorDesc.NO_SUCH_CALL)
+
+    def channelInviteAccept(self, channelID: str, account: str, uid: int, extra: str = "") -> None:
+        self._answer("channelInviteAccept", channelID, account, uid, extra)
+
+    def channelInviteRefuse(self, channelID: str, account: str, uid: int, extra: str = "") -> None:
+        self._answer("channelInviteRefuse", channelID, account, uid, extra)
+
+    def _answer(self, method: str, channel: str, account: str, uid: int, extra: str) -> None:
+        self._alive()
+        require_str(channelID=channel, account=account, extra=extra)
+        require_uint32(uid=uid)
+        self._world.trace("call", method)
+        with self._sched.lock:
+            if not self._precheck(
+                method,
+                *self._call_checks(channel, account, (check_extra(extra), ErrorDesc.INVALID_EXTRA)),
+            ):
+                return
+            call = self._calls.get((channel, account))
+            if call is None or call.role != "callee" or call.state != "received":
+                self._no_such_call(method)
+                return
+            if method == "channelInviteAccept":
+                call.state = "accepted"
+                self.binding.accept(call.invitation, extra)
+            else:
+                self._forget_call(call)
+                self.binding.refuse(call.invitation, extra)
+
+    def channelInviteEnd(self, channelID: str, account: str, uid: int) -> None:
+        self._alive()
+        require_str(channelID=channelID, account=account)
+        require_uint32(uid=uid)
+        self._world.trace("call", "channelInviteEnd")
+        with self._sched.lock:
+            if not self._precheck("channelInviteEnd", *self._call_checks(channelID, account)):
+                return
+            call = self._calls.get((channelID, account))
+            if call is None:
+                self._no_such_call("channelInviteEnd")
+                return
+            self._forget_call(call)
+            self.deliver("onInviteEndByMyself", channelID, account, legacy_uid(account))
+            self._end_call_quietly(call)
+
+    def channelInviteDTMF(self, channelID: str, phoneNum: str, dtmf: str) -> None:
+        self._alive()
+        require_str(channelID=channelID, phoneNum=phoneNum, dtmf=dtmf)
+        self._world.trace("call", "channelInviteDTMF")
+        with self._sched.lock:
+            if not self._precheck(
+                "channelInviteDTMF",
+                *self._call_checks(channelID, phoneNum, (check_dtmf(dtmf), ErrorDesc.INVALID_DTMF)),
+            ):
+                return
+            call = self._calls.get((channelID, phoneNum))
+            if call is None or call.state == "sent":
+                self._no_such_call("channelInviteDTMF")
+                return
+            self._signal(call, "dtmf", dtmf)
+
+    # call-manager hooks (called before rows; True suppresses the rows) -----------------
+
+    def _hook_received_by_peer(self, params: dict[str, Any]) -> bool:
+        call = self._call_of_local(params.get("localInvitation"))
+        if call is None:
+            return True
+        call.state = "received"
+        _, timeout = invite_options(call.extra)
+        if self._legacy_mode:
+            call.cancel_timers()
+            call.timers.append(self._sched.call_later(timeout, self._answer_timeout, call))
+        return False
+
+    def _hook_local_accepted(self, params: dict[str, Any]) -> bool:
+        call = self._call_of_local(params.get("localInvitation"))
+        if call is None:
+            return True
+        call.state = "accepted"
+        call.cancel_timers()
+        return False
+
+    def _hook_local_refused(self, params: dict[str, Any]) -> bool:
+        call = self._call_of_local(params.get("localInvitation"))
+        if call is None:
+            return True
+        self._forget_call(call)
+        return False
+
+    def _hook_local_ended(self, params: dict[str, Any]) -> bool:
+        """Canceled or failed: the shim ends calls itself in legacy mode."""
+        invitation = params.get("localInvitation")
+        if getattr(invitation, "_sig2rtm_silent", False):
+            return True
+        call = self._call_of_local(invitation)
+        if call is None:
+            return True
+        self._forget_call(call)
+        return False
+
+    def _hook_remote_received(self, params: dict[str, Any]) -> bool:
+        invitation = params["remoteInvitation"]
+        caller = legacy_name(invitation.callerId)
+        channel = invitation.channelId
+        if (channel, caller) in self._calls:
+            return True
+        self._calls[(channel, caller)] = _Call(
+            channel, caller, "callee", "received", invitation.content, invitation
+        )
+        return False
+
+    def _hook_remote_canceled(self, params: dict[str, Any]) -> bool:
+        invitation = params.get("remoteInvitation")
+        call = self._call_of_remote(invitation)
+        if call is None:
+            return True
+        self._forget_call(call)
+        return False
+
+    def _hook_remote_quiet(self, params: dict[str, Any]) -> bool:
+        """Accepted/refused confirmations and callee-side failures: legacy had none."""
+        invitation = params.get("remoteInvitation")
+        call = self._call_of_remote(invitation)
+        if call is not None and call.state != "accepted":
+            self._forget_call(call)
+        return self._legacy_mode
+
+    def _call_of_local(self, invitation: Any) -> _Call | None:
+        for call in self._calls.values():
+            if call.invitation is invitation and call.role == "caller":
+                return call
+        return None
+
+    def _call_of_remote(self, invitation: Any) -> _Call | None:
+        for call in self._calls.values():
+            if call.invitation is invitation and call.role == "callee":
+                return call
+        return None
+
+    # ================================================================ not supported
+
+    def channelInvitePhone(self, channelID: str, phoneNum: str, uid: int = 0) -> None:
+        self._alive()
+        require_str(channelID=channelID, phoneNum=phoneNum)
+        require_uint32(uid=uid)
+        self._unsupported("channelInvitePhone")
+
+    def channelInvitePhone2(self, channelID: str, phoneNum: str, sourcesNum: str) -> None:
+        self._alive()
+        require_str(channelID=channelID, phoneNum=phoneNum, sourcesNum=sourcesNum)
+        self._unsupported("channelInvitePhone2")
+
+    def channelInvitePhone3(
+        self, channelID: str, phoneNum: str, sourcesNum: str, extra: str
+    ) -> None:
+        self._alive()
+        require_str(channelID=channelID, phoneNum=phoneNum, sourcesNum=sourcesNum, extra=extra)
+        self._unsupported("channelInvitePhone3")
+
+    def setBackground(self, bOut: int) -> None:
+        self._alive()
+        require_uint32(bOut=bOut)
+        self._unsupported("setBackground")
+
+    def setNetworkStatus(self, bOut: int) -> None:
+        self._alive()
+        require_uint32(bOut=bOut)
+        self._unsupported("setNetworkStatus")
+
+    def ping(self) -> None:
+        self._alive()
+        self._unsupported("ping")
+
+    def start(self) -> None:
+        self._alive()
+        self._unsupported("start")
+
+    def stop(self) -> None:
+        self._alive()
+        self._unsupported("stop")
+
+    def dbg(self, a: str, b: str) -> None:
+        self._alive()
+        require_str(a=a, b=b)
+        self._unsupported("dbg")
+
+    def bc_call(self, func: str, json_args: str, callID: str) -> None:
+        self._alive()
+        require_str(func=func, json_args=json_args, callID=callID)
+        self._world.trace("call", "bc_call")
+        self.deliver("onBCCall_result", ErrorDesc.UNSUPPORTED, "", callID)
+
+
+#: Invitation callbacks and the hook that keeps the legacy call registry in step.
+_CALL_HOOKS: dict[str, Callable[[ShimAgoraAPI, dict[str, Any]], bool]] = {
+    "onLocalInvitationReceivedByPeer": ShimAgoraAPI._hook_received_by_peer,
+    "onLocalInvitationAccepted": ShimAgoraAPI._hook_local_accepted,
+    "onLocalInvitationRefused": ShimAgoraAPI._hook_local_refused,
+    "onLocalInvitationCanceled": ShimAgoraAPI._hook_local_ended,
+    "onLocalInvitationFailure": ShimAgoraAPI._hook_local_ended,
+    "onRemoteInvitationReceived": ShimAgoraAPI._hook_remote_received,
+    "onRemoteInvitationCanceled": ShimAgoraAPI._hook_remote_canceled,
+    "onRemoteInvitationAccepted": ShimAgoraAPI._hook_remote_quiet,
+    "onRemoteInvitationRefused": ShimAgoraAPI._hook_remote_quiet,
+    "onRemoteInvitationFailure": ShimAgoraAPI._hook_remote_quiet,
+}
+
+
+def _index_rows(
+    table: FlavourTable, *, legacy_mode: bool
+) -> dict[tuple[str, str], tuple[EventRow, ...]]:
+    """Event rows by (RTM callback, trigger), in table order; native mode drops emulations."""
+    index: dict[tuple[str, str], list[EventRow]] = {}
+    for row in table.events:
+        if not row.rtm or row.rtm.startswith("Shim."):
+            continue
+        if row.status is Status.UNSUPPORTED:
+            continue
+        if not legacy_mode and row.status is Status.EMULATED:
+            continue
+        index.setdefault((row.rtm, row.trigger), []).append(row)
+    return {key: tuple(rows) for key, rows in index.items()}
+
+
+def _outcome(params: dict[str, Any]) -> tuple[int, Any]:
+    """(code, value) of an RTM result event in either style, for continuations."""
+    if "errorInfo" in params:
+        return int(params["errorInfo"].errorCode), None
+    if "responseInfo" in params:
+        return 0, params["responseInfo"]
+    code = int(params.get("errorCode", 0))
+    for key in ("members", "attributes", "peersStatus", "channelMemberCounts"):
+        if key in params:
+            return code, params[key]
+    return code, None
+
+
+def _peer_is_online(value: Any, peer: str) -> bool:
+    if isinstance(value, dict):
+        return bool(value.get(peer))
+    for status in value or ():
+        if status.peerId == peer:
+            return bool(status.isOnline)
+    return False

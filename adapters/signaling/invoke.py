@@ -1,0 +1,221 @@
+"""The legacy ``invoke`` RPCs on RTM (docs/legacy-semantics.md R1-R10).
+
+Parameters are checked in the legacy order (not logged in, unknown function, bad JSON, bad
+parameter); each function then runs the same RTM requests as its dedicated legacy method and
+answers with one ``onInvokeRet``. Functions that write answer once the write's effects have
+reached the caller (a read queued after the write completes after its notifications), so
+``onChannelAttrUpdated`` precedes ``onInvokeRet`` as it did in legacy.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any
+
+from legacy_signaling.codes import ECODE, MAX_USER_LIST, InvokeError
+from legacy_signaling.identity import (
+    attrs_json,
+    check_account,
+    check_attr_name,
+    check_attr_value,
+    check_channel,
+    compact_json,
+    legacy_uid,
+)
+from mapping_tables.functions import _attr_map, _members
+from mapping_tables.markers import USER_CHANNEL_KEY
+
+from .context import Request
+from .profile import legacy_name, rtm_id
+
+if TYPE_CHECKING:
+    from .instance import ShimAgoraAPI
+
+__all__ = ["run_invoke"]
+
+Check = Callable[[str], ECODE | None]
+
+
+class _InvalidParam(Exception):
+    pass
+
+
+def _text(params: Mapping[str, object], key: str, check: Check | None = None) -> str:
+    value = params.get(key)
+    if not isinstance(value, str) or (check is not None and check(value) is not None):
+        raise _InvalidParam(key)
+    return value
+
+
+def _id(name: str) -> str:
+    value = rtm_id(name)
+    if value is None:
+        raise _InvalidParam(name)
+    return value
+
+
+def run_invoke(shim: ShimAgoraAPI, function: str, req: str, call_id: str) -> None:
+    def answer(err: str, resp: str) -> None:
+        shim.deliver("onInvokeRet", call_id, err, resp)
+
+    if not shim._live():
+        return answer(InvokeError.NOT_LOGIN, "")
+    handler = _FUNCTIONS.get(function)
+    if handler is None:
+        return answer(InvokeError.UNKNOWN_FUNCTION, "")
+    try:
+        params = json.loads(req)
+    except ValueError:
+        return answer(InvokeError.INVALID_JSON, "")
+    if not isinstance(params, dict):
+        return answer(InvokeError.INVALID_JSON, "")
+    try:
+        handler(shim, params, answer)
+    except _InvalidParam:
+        answer(InvokeError.INVALID_PARAM, "")
+
+
+Answer = Callable[[str, str], None]
+
+
+def _then(fn: Callable[[int, Any], None]) -> Request:
+    return Request("invoke", {}, fn, silent=True)
+
+
+def _query_user_status(shim: ShimAgoraAPI, p: Mapping[str, object], answer: Answer) -> None:
+    account = _text(p, "account", check_account)
+    peer = _id(account)
+
+    def done(code: int, value: Any) -> None:
+        from .instance import _peer_is_online
+
+        answer("", compact_json({"status": int(code == 0 and _peer_is_online(value, peer))}))
+
+    shim.binding.query_online([peer], _then(done))
+
+
+def _user_set_attr(shim: ShimAgoraAPI, p: Mapping[str, object], answer: Answer) -> None:
+    name = _text(p, "name", check_attr_name)
+    value = _text(p, "value", check_attr_value)
+    shim._set_user_attr(name, value, _then(lambda code, v: answer("", "{}")))
+
+
+def _user_attrs(
+    shim: ShimAgoraAPI, account: str, keys: list[str] | None, done: Callable[[dict[str, str]], None]
+) -> None:
+    def got(code: int, value: Any) -> None:
+        done(_attr_map(value) if code == 0 else {})
+
+    shim.binding.get_user_attrs(_id(account), keys, _then(got))
+
+
+def _user_get_attr(shim: ShimAgoraAPI, p: Mapping[str, object], answer: Answer) -> None:
+    account = _text(p, "account", check_account)
+    name = _text(p, "name", check_attr_name)
+    _user_attrs(
+        shim, account, [name], lambda a: answer("", compact_json({"value": a.get(name, "")}))
+    )
+
+
+def _user_get_attr_all(shim: ShimAgoraAPI, p: Mapping[str, object], answer: Answer) -> None:
+    account = _text(p, "account", check_account)
+    _user_attrs(shim, account, None, lambda a: answer("", attrs_json(a)))
+
+
+def _channel_query_num(shim: ShimAgoraAPI, p: Mapping[str, object], answer: Answer) -> None:
+    channel = _text(p, "name", check_channel)
+    rtm_channel = _id(channel)
+
+    def done(code: int, value: Any) -> None:
+        from mapping_tables.functions import member_count_of
+
+        answer("", compact_json({"num": member_count_of(value, rtm_channel) if code == 0 else 0}))
+
+    shim.binding.member_count([rtm_channel], _then(done))
+
+
+def _channel_query_user_isin(shim: ShimAgoraAPI, p: Mapping[str, object], answer: Answer) -> None:
+    channel = _text(p, "name", check_channel)
+    account = _text(p, "account", check_account)
+    _id(channel)
+
+    def done(code: int, value: Any) -> None:
+        where = _attr_map(value, reserved=True).get(USER_CHANNEL_KEY, "") if code == 0 else ""
+        answer("", compact_json({"isin": int(where == channel)}))
+
+    shim.binding.get_user_attrs(_id(account), [USER_CHANNEL_KEY], _then(done))
+
+
+def _user_list(shim: ShimAgoraAPI, channel: str, count: int | None, answer: Answer) -> None:
+    if channel != shim._session.channel:
+        # RTM 1.x lists members only to members (difference channel_userlist_outside).
+        raise _InvalidParam("name")
+
+    def done(code: int, value: Any) -> None:
+        members = [legacy_name(m) for m in _members(value)] if code == 0 else []
+        listed = members if count is None else members[len(members) - min(count, len(members)) :]
+        pairs = [[m, legacy_uid(m)] for m in listed]
+        answer("", compact_json({"num": len(members), "list": pairs}))
+
+    shim.binding.get_members(_id(channel), _then(done))
+
+
+def _channel_query_userlist(shim: ShimAgoraAPI, p: Mapping[str, object], answer: Answer) -> None:
+    _user_list(shim, _text(p, "name", check_channel), MAX_USER_LIST, answer)
+
+
+def _channel_query_userlist_all(
+    shim: ShimAgoraAPI, p: Mapping[str, object], answer: Answer
+) -> None:
+    channel = _text(p, "name", check_channel)
+    count = p.get("num")
+    if count is not None and (isinstance(count, bool) or not isinstance(count, int) or count < 0):
+        raise _InvalidParam("num")
+    _user_list(shim, channel, count, answer)
+
+
+def _after_effects(shim: ShimAgoraAPI, channel: str, answer: Answer) -> Request:
+    """Answer after a read queued behind the write, i.e. after its notifications."""
+
+    def written(code: int, value: Any) -> None:
+        shim.binding.get_channel_attrs(_id(channel), _then(lambda c, v: answer("", "{}")))
+
+    return _then(written)
+
+
+def _channel_set_attr(shim: ShimAgoraAPI, p: Mapping[str, object], answer: Answer) -> None:
+    channel = _text(p, "channel", check_channel)
+    name = _text(p, "name", check_attr_name)
+    value = _text(p, "value", check_attr_value)
+    _id(channel)
+    op = "update" if value else "del"
+    shim.channel_attr_op(channel, op, name, value, _after_effects(shim, channel, answer))
+
+
+def _channel_del_attr(shim: ShimAgoraAPI, p: Mapping[str, object], answer: Answer) -> None:
+    channel = _text(p, "channel", check_channel)
+    name = _text(p, "name", check_attr_name)
+    _id(channel)
+    shim.channel_attr_op(channel, "del", name, "", _after_effects(shim, channel, answer))
+
+
+def _channel_clear_attr(shim: ShimAgoraAPI, p: Mapping[str, object], answer: Answer) -> None:
+    channel = _text(p, "channel", check_channel)
+    _id(channel)
+    shim.channel_attr_op(channel, "clear", "", "", _after_effects(shim, channel, answer))
+
+
+_FUNCTIONS: Mapping[str, Callable[[ShimAgoraAPI, Mapping[str, object], Answer], None]] = {
+    "user_query_user_status": _query_user_status,
+    "user_set_attr": _user_set_attr,
+    "user_get_attr": _user_get_attr,
+    "user_get_attr_all": _user_get_attr_all,
+    "channel_query_num": _channel_query_num,
+    "channel_query_user_isin": _channel_query_user_isin,
+    "channel_query_userlist": _channel_query_userlist,
+    "channel_query_userlist_all": _channel_query_userlist_all,
+    "channel_set_attr": _channel_set_attr,
+    "channel_del_attr": _channel_del_attr,
+    "channel_clear_attr": _channel_clear_attr,
+}

@@ -1,0 +1,76 @@
+"""RTM callback parameters as a legacy app names things.
+
+RTM carries escaped IDs (see :mod:`~adapters.signaling.profile`); the mapping tables project
+legacy accounts and channel names, so every ID an event carries is shown unescaped, and
+reserved attributes (:mod:`~adapters.signaling.markers`) are hidden from attribute lists
+except through the marker functions.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import rtm
+
+from .profile import legacy_name
+
+__all__ = ["legacy_view"]
+
+_ID_KEYS = frozenset({"peerId", "userId"})
+
+
+class _Member:
+    __slots__ = ("channelId", "userId")
+
+    def __init__(self, member: rtm.RtmChannelMember) -> None:
+        self.userId = legacy_name(member.userId)
+        self.channelId = legacy_name(member.channelId)
+
+
+class _Status:
+    __slots__ = ("isOnline", "onlineState", "peerId")
+
+    def __init__(self, status: rtm.PeerOnlineStatus) -> None:
+        self.peerId = legacy_name(status.peerId)
+        self.onlineState = int(status.onlineState)
+        self.isOnline = status.isOnline
+
+
+class _Invitation:
+    __slots__ = ("calleeId", "callerId", "channelId", "content", "response", "state")
+
+    def __init__(self, invitation: Any) -> None:
+        self.calleeId = legacy_name(getattr(invitation, "calleeId", ""))
+        self.callerId = legacy_name(getattr(invitation, "callerId", ""))
+        self.channelId = invitation.channelId
+        self.content = invitation.content
+        self.response = invitation.response
+        self.state = int(invitation.state)
+
+
+def _view(value: Any) -> Any:
+    if isinstance(value, rtm.RtmChannelMember):
+        return _Member(value)
+    if isinstance(value, rtm.PeerOnlineStatus):
+        return _Status(value)
+    if isinstance(value, rtm.LocalInvitation | rtm.RemoteInvitation):
+        return _Invitation(value)
+    if isinstance(value, list):
+        return [_view(v) for v in value]
+    if isinstance(value, set):
+        return {legacy_name(v) if isinstance(v, str) else v for v in value}
+    if isinstance(value, dict):
+        return {legacy_name(k) if isinstance(k, str) else k: v for k, v in value.items()}
+    return value
+
+
+def legacy_view(params: dict[str, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in params.items():
+        if key in _ID_KEYS and isinstance(value, str):
+            out[key] = legacy_name(value)
+        elif key == "fromMember" and isinstance(value, rtm.RtmChannelMember):
+            out[key] = _Member(value)
+        else:
+            out[key] = _view(value)
+    return out

@@ -1,0 +1,121 @@
+"""``ShimWorld``: legacy instances on one RTM core, with the world interface the tests use.
+
+The same interface as :class:`legacy_signaling.reference.ReferenceWorld` (``getInstance``,
+``createAgoraSDKInstance``, ``run_until_idle``, ``advance``, ``now``), so one legacy program
+can run on the reference model and on the shim. By default the world runs an embedded core
+on virtual time; pass ``core=`` to run on the threaded default or a gateway.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import rtm
+from legacy_signaling.identity import legacy_uid
+from legacy_signaling.tokens import CertificateTokenProvider, NoTokenProvider, RtmTokenProvider
+from mapping_tables import load
+from mapping_tables.expr import Function
+from mapping_tables.functions import standard_functions
+from mapping_tables.model import FlavourTable
+from rtm.scheduler import DeterministicScheduler
+
+from .instance import ShimAgoraAPI
+from .profile import LEGACY_LIMITS, rtm_app_id
+from .usage import UsageTrace
+
+__all__ = ["ShimWorld"]
+
+#: What this world can simulate (the equivalence generator reads it).
+CAPABILITIES = frozenset({"time"})
+
+
+class ShimWorld:
+    """Legacy Signaling apps on the RTM core (``flavour`` cpp | java, ``mode`` legacy | native)."""
+
+    capabilities = CAPABILITIES
+
+    def __init__(
+        self,
+        app_id: str,
+        app_certificate: str | None = None,
+        debug_switch: bool = False,
+        *,
+        flavour: str = "cpp",
+        mode: str = "legacy",
+        core: Any = None,
+        rtm_certificate: str | None = None,
+        token_provider: RtmTokenProvider | None = None,
+        usage: UsageTrace | None = None,
+    ) -> None:
+        if not app_id:
+            raise ValueError("app_id must not be empty")
+        if mode not in ("legacy", "native"):
+            raise ValueError(f"mode must be 'legacy' or 'native', not {mode!r}")
+        self.app_id = app_id
+        self.app_certificate = app_certificate
+        self.debug_switch = debug_switch
+        self.flavour = flavour
+        self.mode = mode
+        self.rtm_app_id = rtm_app_id(app_id)
+        if core is None:
+            certificates = {self.rtm_app_id: rtm_certificate} if rtm_certificate else {}
+            config = rtm.ServiceConfig(limits=LEGACY_LIMITS, app_certificates=certificates)
+            core = rtm.EmbeddedCore(DeterministicScheduler(), config)
+        self.core = core
+        if token_provider is None:
+            token_provider = (
+                CertificateTokenProvider(
+                    self.rtm_app_id, rtm_certificate, clock=core.scheduler.time
+                )
+                if rtm_certificate
+                else NoTokenProvider()
+            )
+        self._tokens = token_provider
+        tables = load()
+        self.table: FlavourTable = tables.flavour(flavour)
+        self.functions: Mapping[str, Function] = standard_functions(tables, legacy_uid=legacy_uid)
+        self.usage = usage if usage is not None else UsageTrace.from_environment()
+        self._singletons: dict[str, ShimAgoraAPI] = {}
+
+    def rtm_token(self, user_id: str) -> str | None:
+        return self._tokens(user_id)
+
+    def trace(self, kind: str, name: str, differences: tuple[str, ...] = ()) -> None:
+        if self.usage is not None:
+            self.usage.record(kind, name, differences, flavour=self.flavour)
+
+    def getInstance(self, appId: str) -> ShimAgoraAPI:
+        if not appId:
+            raise ValueError("appId must not be empty")
+        instance = self._singletons.get(appId)
+        if instance is None:
+            instance = self._singletons[appId] = ShimAgoraAPI(self, appId)
+        return instance
+
+    def createAgoraSDKInstance(self, appId: str) -> ShimAgoraAPI:
+        if not appId:
+            raise ValueError("appId must not be empty")
+        return ShimAgoraAPI(self, appId)
+
+    def forget(self, instance: ShimAgoraAPI) -> None:
+        for key, value in list(self._singletons.items()):
+            if value is instance:
+                del self._singletons[key]
+
+    @property
+    def now(self) -> float:
+        return float(self.core.scheduler.time())
+
+    def run_until_idle(self) -> int:
+        scheduler = self.core.scheduler
+        if isinstance(scheduler, DeterministicScheduler):
+            return scheduler.run_until_idle()
+        scheduler.drain()
+        return 0
+
+    def advance(self, seconds: float) -> None:
+        scheduler = self.core.scheduler
+        if not isinstance(scheduler, DeterministicScheduler):
+            raise TypeError("advance() needs a world on virtual time")
+        scheduler.advance(seconds)

@@ -1,0 +1,655 @@
+"""Hypothesis strategies for legacy programs.
+
+``programs()`` draws a world configuration, a short prologue (2-4 instances created, given
+a recorder and mostly logged in) and then steps chosen by weight. A rough model of what
+the program has done so far (who is logged in as whom, who is in which channel, which
+invitations were sent) steers the draws toward *legal* sequences — sends from members,
+answers to invitations that exist, restores of dropped connections — because random calls
+mostly fail early and test little. Each draw also has a small chance of an illegal or
+malformed variant (invalid names, bad JSON, wrong state, misuse of types), so error paths
+are covered too. The model is only a guide: the worlds decide what really happens.
+
+Importing this module needs Hypothesis (a test dependency).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Sequence
+from typing import Final, TypeVar
+
+import attrs
+from hypothesis import strategies as st
+
+from legacy_signaling.equivalence import universe as u
+from legacy_signaling.equivalence.program import (
+    DTMF,
+    UNSUPPORTED_CALLS,
+    Accept,
+    Advance,
+    ChannelClearAttr,
+    ChannelDelAttr,
+    ChannelSetAttr,
+    CreateInstance,
+    Destroy,
+    DropConnection,
+    End,
+    ForceSendChannel,
+    GetAttr,
+    GetAttrAll,
+    GetStatus,
+    GetUserAttr,
+    GetUserAttrAll,
+    Handler,
+    InviteUser,
+    InviteUser2,
+    Invoke,
+    Join,
+    Leave,
+    Login,
+    Login2,
+    Logout,
+    Misuse,
+    PeerBurst,
+    Program,
+    QueryUserIsIn,
+    QueryUserNum,
+    QueryUserStatus,
+    Refuse,
+    RestoreConnection,
+    RunUntilIdle,
+    SendChannel,
+    SendPeer,
+    SetAttr,
+    SetCallback,
+    SetServerAvailable,
+    Step,
+    TokenKind,
+    Unsupported,
+)
+from legacy_signaling.equivalence.world import (
+    ALL_CAPABILITIES,
+    CONNECTION,
+    SERVER_AVAILABILITY,
+    WorldConfig,
+)
+from legacy_signaling.reference.testing import APP_ID
+
+__all__ = ["KIND_WEIGHTS", "programs", "world_configs"]
+
+_T = TypeVar("_T")
+
+MAX_STEPS: Final = 40
+MIN_STEPS: Final = 5
+
+
+def world_configs() -> st.SearchStrategy[WorldConfig]:
+    """Mostly no certificate (any token works); sometimes one, with or without debugging."""
+    return st.sampled_from(
+        [
+            WorldConfig(APP_ID),
+            WorldConfig(APP_ID),
+            WorldConfig(APP_ID),
+            WorldConfig(APP_ID, u.CERTIFICATE, debug_switch=False),
+            WorldConfig(APP_ID, u.CERTIFICATE, debug_switch=True),
+        ]
+    )
+
+
+# ----------------------------------------------------------------------------- guide model
+
+
+@attrs.define
+class _Client:
+    created: bool = False
+    alive: bool = False
+    account: str | None = None  # believed logged in as
+    channel: str | None = None
+    dropped: bool = False
+
+    @property
+    def online(self) -> bool:
+        return self.alive and self.account is not None and not self.dropped
+
+    def logged_out(self) -> None:
+        self.account = None
+        self.channel = None
+        self.dropped = False
+
+
+@attrs.define
+class _Model:
+    """What the program has probably done; steers draws, never decides outcomes."""
+
+    config: WorldConfig
+    capabilities: frozenset[str]
+    long_advances: bool
+    clients: dict[str, _Client] = attrs.Factory(lambda: {c: _Client() for c in u.CLIENTS})
+    #: (channel, caller account, callee account) of invitations sent.
+    invites: list[tuple[str, str, str]] = attrs.Factory(list)
+    server_down: bool = False
+
+    def names(self, want: Callable[[_Client], bool]) -> list[str]:
+        return [name for name, c in self.clients.items() if want(c)]
+
+    def holder(self, account: str) -> str | None:
+        """The client believed logged in as ``account``."""
+        return next((n for n, c in self.clients.items() if c.account == account), None)
+
+    def token_works(self, kind: TokenKind) -> bool:
+        if self.config.app_certificate is None:
+            return True
+        return kind is TokenKind.VALID or (kind is TokenKind.NO_NEED and self.config.debug_switch)
+
+    def logged_in(self, name: str, account: str) -> None:
+        for other in self.clients.values():
+            if other.account == account:
+                other.logged_out()  # kicked (L6)
+        client = self.clients[name]
+        client.account, client.channel, client.dropped = account, None, False
+
+
+# ----------------------------------------------------------------------------- draw helpers
+
+
+def _chance(draw: st.DrawFn, percent: int) -> bool:
+    return draw(st.integers(0, 99)) < percent
+
+
+def _pick(draw: st.DrawFn, values: Sequence[_T]) -> _T:
+    return draw(st.sampled_from(values))
+
+
+def _valid_or(draw: st.DrawFn, valid: Sequence[str], invalid: Sequence[str], bad: int) -> str:
+    return _pick(draw, invalid) if _chance(draw, bad) else _pick(draw, valid)
+
+
+def _actor(draw: st.DrawFn, m: _Model) -> str:
+    """Mostly a client that is online; else one that exists; else any name."""
+    online = m.names(lambda c: c.online)
+    if online and not _chance(draw, 10):
+        return _pick(draw, online)
+    created = m.names(lambda c: c.created)
+    return _pick(draw, created or list(u.CLIENTS))
+
+
+def _peer(draw: st.DrawFn, m: _Model, me: str) -> str:
+    """An account to talk to: mostly another online user; sometimes offline or invalid."""
+    mine = m.clients[me].account
+    others = [c.account for c in m.clients.values() if c.online and c.account != mine]
+    roll = draw(st.integers(0, 99))
+    if others and roll < 70:
+        return _pick(draw, [a for a in others if a is not None])
+    if roll < 85:
+        return _pick(draw, [*u.STRANGERS, *u.ACCOUNTS])
+    if roll < 92 and mine is not None:
+        return mine
+    return _pick(draw, u.INVALID_ACCOUNTS)
+
+
+def _channel(draw: st.DrawFn, m: _Model, me: str) -> str:
+    """Mostly the actor's channel, else any channel; sometimes an invalid name."""
+    current = m.clients[me].channel
+    if current is not None and _chance(draw, 75):
+        return current
+    return _valid_or(draw, u.CHANNELS, u.INVALID_CHANNELS, 8)
+
+
+def _text(draw: st.DrawFn) -> str:
+    return _pick(draw, u.LONG_TEXTS) if _chance(draw, 5) else _pick(draw, u.TEXTS)
+
+
+def _attr(draw: st.DrawFn) -> str:
+    return _valid_or(draw, u.ATTR_NAMES, u.INVALID_ATTR_NAMES, 6)
+
+
+def _value(draw: st.DrawFn) -> str:
+    return _valid_or(draw, u.ATTR_VALUES, u.INVALID_ATTR_VALUES, 4)
+
+
+def _token(draw: st.DrawFn, m: _Model) -> TokenKind:
+    if _chance(draw, 80):
+        working = [k for k in TokenKind if m.token_works(k)]
+        return _pick(draw, working)
+    return _pick(draw, list(TokenKind))
+
+
+def _account_for(draw: st.DrawFn, name: str) -> str:
+    own = u.ACCOUNTS[u.CLIENTS.index(name) % len(u.ACCOUNTS)]
+    roll = draw(st.integers(0, 99))
+    if roll < 75:
+        return own
+    if roll < 94:
+        return _pick(draw, u.ACCOUNTS)
+    return _pick(draw, u.INVALID_ACCOUNTS)
+
+
+# ----------------------------------------------------------------------------- step builders
+# Each builder draws one step and updates the model with its likely effect.
+
+Builder = Callable[[st.DrawFn, _Model], Step]
+
+
+def _create(draw: st.DrawFn, m: _Model) -> Step:
+    free = m.names(lambda c: not c.alive)
+    name = _pick(draw, free or list(u.CLIENTS))
+    singleton = _chance(draw, 15)
+    valid = not _chance(draw, 4)
+    if valid:
+        m.clients[name] = _Client(created=True, alive=True)
+    return CreateInstance(name, singleton=singleton, valid_app_id=valid)
+
+
+def _set_callback(draw: st.DrawFn, m: _Model) -> Step:
+    return SetCallback(_actor(draw, m), _pick(draw, list(Handler)))
+
+
+def _destroy(draw: st.DrawFn, m: _Model) -> Step:
+    name = _actor(draw, m)
+    client = m.clients[name]
+    client.logged_out()
+    client.alive = False
+    return Destroy(name, alias=_chance(draw, 20))
+
+
+def _get_status(draw: st.DrawFn, m: _Model) -> Step:
+    return GetStatus(_actor(draw, m))
+
+
+def _login_target(draw: st.DrawFn, m: _Model) -> str:
+    idle = m.names(lambda c: c.alive and c.account is None)
+    if idle and _chance(draw, 85):
+        return _pick(draw, idle)
+    return _actor(draw, m)
+
+
+def _note_login(m: _Model, name: str, account: str, token: TokenKind, right: bool) -> None:
+    client = m.clients[name]
+    if client.account is not None or not client.alive:
+        return  # already logged in (L2) or destroyed (D8): nothing changes
+    if right and account in u.ACCOUNTS and m.token_works(token) and not m.server_down:
+        m.logged_in(name, account)
+
+
+def _login(draw: st.DrawFn, m: _Model) -> Step:
+    name = _login_target(draw, m)
+    account = _account_for(draw, name)
+    token = _token(draw, m)
+    right = not _chance(draw, 5)
+    _note_login(m, name, account, token, right)
+    return Login(name, account, token, right_app=right)
+
+
+_RETRIES: Final = ((30, 3), (0, 0), (4, 1), (10, 5), (3, 9), (-1, 3), (5, -1))
+
+
+def _login2(draw: st.DrawFn, m: _Model) -> Step:
+    name = _login_target(draw, m)
+    account = _account_for(draw, name)
+    token = _token(draw, m)
+    retry_time, retry_count = _pick(draw, _RETRIES)
+    right = not _chance(draw, 5)
+    if retry_time >= 0 and retry_count >= 0:
+        _note_login(m, name, account, token, right)
+    return Login2(name, account, token, retry_time, retry_count, right_app=right)
+
+
+def _logout(draw: st.DrawFn, m: _Model) -> Step:
+    name = _actor(draw, m)
+    m.clients[name].logged_out()
+    return Logout(name)
+
+
+def _join(draw: st.DrawFn, m: _Model) -> Step:
+    name = _actor(draw, m)
+    client = m.clients[name]
+    others = [c.channel for c in m.clients.values() if c.channel is not None]
+    if others and _chance(draw, 60):
+        channel = _pick(draw, others)  # meet someone
+    else:
+        channel = _valid_or(draw, u.CHANNELS, u.INVALID_CHANNELS, 8)
+    if client.online and channel in u.CHANNELS:
+        client.channel = channel
+    return Join(name, channel)
+
+
+def _leave(draw: st.DrawFn, m: _Model) -> Step:
+    name = _actor(draw, m)
+    channel = _channel(draw, m, name)
+    if m.clients[name].channel == channel:
+        m.clients[name].channel = None
+    return Leave(name, channel)
+
+
+def _query_num(draw: st.DrawFn, m: _Model) -> Step:
+    name = _actor(draw, m)
+    return QueryUserNum(name, _channel(draw, m, name))
+
+
+def _query_is_in(draw: st.DrawFn, m: _Model) -> Step:
+    name = _actor(draw, m)
+    return QueryUserIsIn(name, _channel(draw, m, name), _peer(draw, m, name))
+
+
+def _query_status(draw: st.DrawFn, m: _Model) -> Step:
+    name = _actor(draw, m)
+    return QueryUserStatus(name, _peer(draw, m, name))
+
+
+def _send_peer(draw: st.DrawFn, m: _Model) -> Step:
+    name = _actor(draw, m)
+    options = _pick(draw, u.SEND_OPTIONS) if _chance(draw, 15) else None
+    return SendPeer(
+        name, _peer(draw, m, name), _text(draw), _pick(draw, u.MSG_IDS), options=options
+    )
+
+
+def _peer_burst(draw: st.DrawFn, m: _Model) -> Step:
+    name = _actor(draw, m)
+    return PeerBurst(name, _peer(draw, m, name), _pick(draw, (2, 59, 61)))
+
+
+def _send_channel(draw: st.DrawFn, m: _Model) -> Step:
+    name = _actor(draw, m)
+    extra = _pick(draw, u.SEND_OPTIONS) if _chance(draw, 15) else None
+    return SendChannel(
+        name, _channel(draw, m, name), _text(draw), _pick(draw, u.MSG_IDS), extra=extra
+    )
+
+
+def _force_send(draw: st.DrawFn, m: _Model) -> Step:
+    name = _actor(draw, m)
+    channel = _valid_or(draw, u.CHANNELS, u.INVALID_CHANNELS, 8)
+    return ForceSendChannel(name, channel, _text(draw), _pick(draw, u.MSG_IDS))
+
+
+def _set_attr(draw: st.DrawFn, m: _Model) -> Step:
+    return SetAttr(_actor(draw, m), _attr(draw), _value(draw))
+
+
+def _get_attr(draw: st.DrawFn, m: _Model) -> Step:
+    return GetAttr(_actor(draw, m), _attr(draw))
+
+
+def _get_attr_all(draw: st.DrawFn, m: _Model) -> Step:
+    return GetAttrAll(_actor(draw, m))
+
+
+def _get_user_attr(draw: st.DrawFn, m: _Model) -> Step:
+    name = _actor(draw, m)
+    return GetUserAttr(name, _peer(draw, m, name), _attr(draw))
+
+
+def _get_user_attr_all(draw: st.DrawFn, m: _Model) -> Step:
+    name = _actor(draw, m)
+    return GetUserAttrAll(name, _peer(draw, m, name))
+
+
+def _channel_set_attr(draw: st.DrawFn, m: _Model) -> Step:
+    name = _actor(draw, m)
+    return ChannelSetAttr(name, _channel(draw, m, name), _attr(draw), _value(draw))
+
+
+def _channel_del_attr(draw: st.DrawFn, m: _Model) -> Step:
+    name = _actor(draw, m)
+    return ChannelDelAttr(name, _channel(draw, m, name), _attr(draw))
+
+
+def _channel_clear_attr(draw: st.DrawFn, m: _Model) -> Step:
+    name = _actor(draw, m)
+    return ChannelClearAttr(name, _channel(draw, m, name))
+
+
+#: Request fields of each ``invoke`` function (R1-R9), by kind of value.
+_INVOKE_FIELDS: Final[dict[str, tuple[str, ...]]] = {
+    "user_query_user_status": ("account",),
+    "user_set_attr": ("name", "value"),
+    "user_get_attr": ("account", "name"),
+    "user_get_attr_all": ("account",),
+    "channel_query_num": ("channel",),
+    "channel_query_user_isin": ("channel", "account"),
+    "channel_query_userlist": ("channel",),
+    "channel_query_userlist_all": ("channel", "num?"),
+    "channel_set_attr": ("channel", "name", "value"),
+    "channel_del_attr": ("channel", "name"),
+    "channel_clear_attr": ("channel",),
+}
+#: Channel-query functions name their channel "name"; attribute functions "channel".
+_CHANNEL_KEY: Final = {
+    "channel_query_num",
+    "channel_query_user_isin",
+    "channel_query_userlist",
+    "channel_query_userlist_all",
+}
+
+
+def _invoke_req(draw: st.DrawFn, m: _Model, me: str, function: str) -> str:
+    roll = draw(st.integers(0, 99))
+    if roll < 5:
+        return _pick(draw, ("not json", "[1]", '"text"', ""))
+    req: dict[str, object] = {}
+    for field in _INVOKE_FIELDS[function]:
+        if field == "num?":
+            if _chance(draw, 60):
+                req["num"] = _pick(draw, (0, 1, 2, 50, -1, "2"))
+        elif field == "channel":
+            key = "name" if function in _CHANNEL_KEY else "channel"
+            req[key] = _channel(draw, m, me)
+        elif field == "account":
+            req["account"] = _peer(draw, m, me)
+        elif field == "name":
+            req["name"] = _attr(draw)
+        else:
+            req["value"] = _value(draw)
+    if roll < 12 and req:
+        req.pop(_pick(draw, sorted(req)))  # a missing field (R10)
+    elif roll < 15 and req:
+        req[_pick(draw, sorted(req))] = 7  # a field of the wrong type
+    return json.dumps(req, ensure_ascii=_chance(draw, 50))
+
+
+def _invoke(draw: st.DrawFn, m: _Model) -> Step:
+    name = _actor(draw, m)
+    call_id = _pick(draw, ("call-1", "call-2", ""))
+    if _chance(draw, 6):
+        return Invoke(name, _pick(draw, u.UNKNOWN_FUNCTIONS), "{}", call_id)
+    function = _pick(draw, u.INVOKE_FUNCTIONS)
+    req = _invoke_req(draw, m, name, function)
+    full = function if _chance(draw, 30) else f"io.agora.signal.{function}"
+    return Invoke(name, full, req, call_id)
+
+
+def _invite_parts(draw: st.DrawFn, m: _Model) -> tuple[str, str, str]:
+    name = _actor(draw, m)
+    channel = _valid_or(draw, u.CHANNELS, u.INVALID_CHANNELS, 5)
+    callee = _peer(draw, m, name)
+    caller = m.clients[name].account
+    if caller is not None and m.clients[name].online:
+        m.invites.append((channel, caller, callee))
+    return name, channel, callee
+
+
+def _invite(draw: st.DrawFn, m: _Model) -> Step:
+    return InviteUser(*_invite_parts(draw, m))
+
+
+def _invite2(draw: st.DrawFn, m: _Model) -> Step:
+    name, channel, callee = _invite_parts(draw, m)
+    return InviteUser2(name, channel, callee, _pick(draw, u.INVITE_EXTRAS))
+
+
+def _call_side(draw: st.DrawFn, m: _Model, *, callee_only: bool) -> tuple[str, str, str]:
+    """(actor, channel, peer account) of a sent invitation, from either side."""
+    candidates: list[tuple[str, str, str]] = []
+    for channel, caller, callee in m.invites:
+        at_callee = m.holder(callee)
+        if at_callee is not None:
+            candidates.append((at_callee, channel, caller))
+        at_caller = m.holder(caller)
+        if at_caller is not None and not callee_only:
+            candidates.append((at_caller, channel, callee))
+    if candidates and not _chance(draw, 10):
+        return _pick(draw, candidates)
+    name = _actor(draw, m)
+    return name, _channel(draw, m, name), _peer(draw, m, name)
+
+
+def _accept(draw: st.DrawFn, m: _Model) -> Step:
+    return Accept(*_call_side(draw, m, callee_only=True), _pick(draw, u.ANSWER_EXTRAS))
+
+
+def _refuse(draw: st.DrawFn, m: _Model) -> Step:
+    return Refuse(*_call_side(draw, m, callee_only=True), _pick(draw, u.ANSWER_EXTRAS))
+
+
+def _end(draw: st.DrawFn, m: _Model) -> Step:
+    return End(*_call_side(draw, m, callee_only=False))
+
+
+def _dtmf(draw: st.DrawFn, m: _Model) -> Step:
+    digits = _valid_or(draw, u.DTMF_DIGITS, u.INVALID_DTMF_DIGITS, 10)
+    return DTMF(*_call_side(draw, m, callee_only=False), digits)
+
+
+def _advance(draw: st.DrawFn, m: _Model) -> Step:
+    if m.long_advances and _chance(draw, 8):
+        return Advance(_pick(draw, u.LONG_ADVANCES))
+    return Advance(_pick(draw, u.ADVANCES))
+
+
+def _run_until_idle(draw: st.DrawFn, m: _Model) -> Step:
+    return RunUntilIdle()
+
+
+def _unsupported(draw: st.DrawFn, m: _Model) -> Step:
+    return Unsupported(_actor(draw, m), _pick(draw, sorted(UNSUPPORTED_CALLS)))
+
+
+def _misuse(draw: st.DrawFn, m: _Model) -> Step:
+    method, args = _pick(draw, u.MISUSES)
+    return Misuse(_actor(draw, m), method, args)
+
+
+def _drop(draw: st.DrawFn, m: _Model) -> Step:
+    name = _actor(draw, m)
+    if m.clients[name].online:
+        m.clients[name].dropped = True
+    return DropConnection(name)
+
+
+def _restore(draw: st.DrawFn, m: _Model) -> Step:
+    dropped = m.names(lambda c: c.alive and c.dropped)
+    name = _pick(draw, dropped) if dropped and not _chance(draw, 10) else _actor(draw, m)
+    m.clients[name].dropped = False
+    return RestoreConnection(name)
+
+
+def _server(draw: st.DrawFn, m: _Model) -> Step:
+    available = m.server_down if not _chance(draw, 20) else not m.server_down
+    m.server_down = not available
+    return SetServerAvailable(available)
+
+
+#: (builder, weight, capability needed). Simple steps first: shrinking moves toward them.
+KIND_WEIGHTS: Final[tuple[tuple[Builder, int, str | None], ...]] = (
+    (_get_status, 3, None),
+    (_run_until_idle, 1, None),
+    (_advance, 8, None),
+    (_create, 2, None),
+    (_set_callback, 2, None),
+    (_destroy, 1, None),
+    (_login, 8, None),
+    (_login2, 3, None),
+    (_logout, 3, None),
+    (_join, 9, None),
+    (_leave, 3, None),
+    (_query_num, 2, None),
+    (_query_is_in, 2, None),
+    (_query_status, 2, None),
+    (_send_peer, 7, None),
+    (_send_channel, 7, None),
+    (_force_send, 2, None),
+    (_peer_burst, 1, None),
+    (_set_attr, 2, None),
+    (_get_attr, 2, None),
+    (_get_attr_all, 1, None),
+    (_get_user_attr, 2, None),
+    (_get_user_attr_all, 1, None),
+    (_channel_set_attr, 5, None),
+    (_channel_del_attr, 2, None),
+    (_channel_clear_attr, 1, None),
+    (_invoke, 4, None),
+    (_invite, 3, None),
+    (_invite2, 6, None),
+    (_accept, 5, None),
+    (_refuse, 3, None),
+    (_end, 4, None),
+    (_dtmf, 2, None),
+    (_unsupported, 1, None),
+    (_misuse, 1, None),
+    (_drop, 2, CONNECTION),
+    (_restore, 2, CONNECTION),
+    (_server, 1, SERVER_AVAILABILITY),
+)
+
+
+def _prologue(draw: st.DrawFn, m: _Model) -> list[Step]:
+    """Instances with recorders, mostly logged in: programs start multi-client."""
+    count = _pick(draw, (2, 3, 4, 1))
+    steps: list[Step] = []
+    for name in u.CLIENTS[:count]:
+        singleton = name == u.CLIENTS[0] and _chance(draw, 20)
+        steps.append(CreateInstance(name, singleton=singleton))
+        m.clients[name] = _Client(created=True, alive=True)
+        steps.append(SetCallback(name))
+        if _chance(draw, 90):
+            account = _account_for(draw, name)
+            token = _token(draw, m)
+            _note_login(m, name, account, token, True)
+            steps.append(Login(name, account, token))
+    return steps
+
+
+@st.composite
+def _programs(
+    draw: st.DrawFn,
+    capabilities: frozenset[str],
+    min_steps: int,
+    max_steps: int,
+    long_advances: bool,
+) -> Program:
+    config = draw(world_configs())
+    model = _Model(config, capabilities, long_advances)
+    kinds = [(b, w) for b, w, cap in KIND_WEIGHTS if cap is None or cap in capabilities]
+    total = sum(w for _, w in kinds)
+    steps = _prologue(draw, model)[:max_steps]
+    body = draw(st.integers(max(min_steps - len(steps), 0), max_steps - len(steps)))
+    for _ in range(body):
+        roll = draw(st.integers(0, total - 1))
+        for builder, weight in kinds:
+            if roll < weight:
+                steps.append(builder(draw, model))
+                break
+            roll -= weight
+    return Program(config, tuple(steps))
+
+
+def programs(
+    *,
+    capabilities: frozenset[str] = ALL_CAPABILITIES,
+    min_steps: int = MIN_STEPS,
+    max_steps: int = MAX_STEPS,
+    long_advances: bool = True,
+) -> st.SearchStrategy[Program]:
+    """Random multi-client legacy programs of ``min_steps``..``max_steps`` steps.
+
+    ``capabilities``: the optional world controls steps may use (pass
+    ``capabilities_of(world)`` for a world that lacks some). ``long_advances``: allow
+    single jumps of 30 s to one day (the attribute and offline-message TTLs).
+    """
+    if not 1 <= min_steps <= max_steps:
+        raise ValueError(f"need 1 <= min_steps <= max_steps, got {min_steps}, {max_steps}")
+    unknown = capabilities - ALL_CAPABILITIES
+    if unknown:
+        raise ValueError(f"unknown capabilities {sorted(unknown)}")
+    return _programs(capabilities, min_steps, max_steps, long_advances)
