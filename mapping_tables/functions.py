@@ -353,7 +353,9 @@ def standard_functions(
         return _attr_map(attributes, reserved=True).get(str(key), "")
 
     def json_attrs(attributes: object) -> str:
-        return json.dumps(_attr_map(attributes), separators=(",", ":"), ensure_ascii=False)
+        return json.dumps(
+            _attr_map(attributes), separators=(",", ":"), ensure_ascii=False, sort_keys=True
+        )
 
     def peer_online_fn(statuses: object, peer: object) -> bool:
         return peer_online(statuses, str(peer))

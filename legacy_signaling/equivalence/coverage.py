@@ -31,7 +31,7 @@ OUTCOME_ARGS: Final[Mapping[str, tuple[int, ...]]] = {
     "onChannelAttrUpdated": (3,),
     "onMessageSendError": (1,),
     "onInviteFailed": (3,),
-    "onError": (0, 1),
+    "onError": (0, 1, 2),
     "onInvokeRet": (1,),
     "onQueryUserStatusResult": (1,),
     RAISE: (0, 1),

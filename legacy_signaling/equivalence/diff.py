@@ -15,7 +15,7 @@ from typing import Final
 import attrs
 
 from legacy_signaling.callback import TraceEntry
-from legacy_signaling.equivalence.program import Program
+from legacy_signaling.equivalence.program import Program, compact_repr, describe
 from legacy_signaling.equivalence.runner import Recording
 
 __all__ = ["Divergence", "InstanceDivergence", "Traces", "compare", "format_entry"]
@@ -28,7 +28,7 @@ _MAX_ARG_CHARS: Final = 60
 
 
 def _short(value: object) -> str:
-    text = repr(value)
+    text = compact_repr(value)
     if len(text) <= _MAX_ARG_CHARS:
         return text
     return f"{text[: _MAX_ARG_CHARS - 20]}…<{len(text)} chars>"
@@ -78,7 +78,7 @@ class Divergence:
             if index is None:
                 return "step unknown"
             if program is not None and 0 <= index < len(program.steps):
-                return f"step {index} {program.steps[index]!r}"
+                return f"step {index} {describe(program.steps[index])}"
             return f"step {index}"
 
         lines = [

@@ -15,7 +15,7 @@ from typing import TextIO
 
 from legacy_signaling.callback import TraceEntry
 from legacy_signaling.equivalence.diff import compare, format_entry
-from legacy_signaling.equivalence.program import Program, Step
+from legacy_signaling.equivalence.program import Program, Step, describe
 from legacy_signaling.equivalence.runner import Recording, StepCrashedError, execute
 from legacy_signaling.equivalence.world import LegacyWorld, WorldConfig
 from legacy_signaling.reference import ReferenceWorld
@@ -85,7 +85,7 @@ def replay(program: Program, world: LegacyWorld, *, file: TextIO | None = None) 
     width = len(str(max(len(program.steps) - 1, 0)))
 
     def show(index: int, step: Step, new: Mapping[str, Sequence[TraceEntry]]) -> None:
-        print(f"[{index:>{width}}] {step!r}", file=out)
+        print(f"[{index:>{width}}] {describe(step)}", file=out)
         for client, entries in new.items():
             for entry in entries:
                 print(f"{'':>{width}}    {client} <- {format_entry(entry)}", file=out)

@@ -11,6 +11,7 @@ hands them to :meth:`Step.apply` through the :class:`StepContext` protocol.
 from __future__ import annotations
 
 import enum
+import itertools
 from collections.abc import Mapping
 from typing import ClassVar, Final, Protocol
 
@@ -64,6 +65,8 @@ __all__ = [
     "StepContext",
     "TokenKind",
     "Unsupported",
+    "compact_repr",
+    "describe",
 ]
 
 
@@ -621,6 +624,50 @@ class SetServerAvailable(Step):
         ctx.set_server_available(self.available)
 
 
+# ------------------------------------------------------------------------ printing
+
+#: Runs of one character at least this long are printed as ``'x' * n``.
+_RUN: Final = 16
+
+
+def compact_repr(value: object) -> str:
+    """``repr`` that stays short and valid Python: ``'{"big":"' + 'x' * 8200 + '"}'``.
+
+    Programs carry 8 KB strings (the limits, D10); printed in full they would bury the
+    steps around them.
+    """
+    if isinstance(value, str) and len(value) > _RUN:
+        parts: list[str] = []
+        plain = ""
+        for char, group in itertools.groupby(value):
+            count = len(list(group))
+            if count >= _RUN:
+                if plain:
+                    parts.append(repr(plain))
+                    plain = ""
+                parts.append(f"{char!r} * {count}")
+            else:
+                plain += char * count
+        if plain:
+            parts.append(repr(plain))
+        return " + ".join(parts)
+    if isinstance(value, tuple):
+        inner = ", ".join(compact_repr(v) for v in value)
+        return f"({inner},)" if len(value) == 1 else f"({inner})"
+    return repr(value)
+
+
+def describe(step: Step) -> str:
+    """``Join(client='c1', channel='lobby')``, with long strings compacted; valid Python."""
+    kind = type(step)
+    if not attrs.has(kind):
+        return repr(step)
+    fields = ", ".join(
+        f"{a.name}={compact_repr(getattr(step, a.name))}" for a in attrs.fields(kind)
+    )
+    return f"{type(step).__name__}({fields})"
+
+
 # ------------------------------------------------------------------------ programs
 
 
@@ -649,11 +696,11 @@ class Program:
         """Numbered steps, one a line (the numbers are the step indexes of a divergence)."""
         width = len(str(max(len(self.steps) - 1, 0)))
         lines = [f"{self.config!r}"]
-        lines += [f"  [{i:>{width}}] {step!r}" for i, step in enumerate(self.steps)]
+        lines += [f"  [{i:>{width}}] {describe(step)}" for i, step in enumerate(self.steps)]
         return "\n".join(lines)
 
     def __repr__(self) -> str:
         # Valid Python over the names of legacy_signaling.equivalence.program, one step a
         # line, so a failing example printed by Hypothesis can be pasted into a test.
-        inner = "".join(f"        {step!r},\n" for step in self.steps)
+        inner = "".join(f"        {describe(step)},\n" for step in self.steps)
         return f"Program(\n    config={self.config!r},\n    steps=(\n{inner}    ),\n)"

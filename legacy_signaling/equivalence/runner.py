@@ -23,7 +23,7 @@ import attrs
 from legacy_signaling.api import IAgoraAPI, InstanceDestroyedError
 from legacy_signaling.callback import CALLBACK_NAMES, RecordingCallBack, TraceEntry
 from legacy_signaling.equivalence import world as worlds
-from legacy_signaling.equivalence.program import Handler, Program, Step, TokenKind
+from legacy_signaling.equivalence.program import Handler, Program, Step, TokenKind, describe
 from legacy_signaling.equivalence.universe import CERTIFICATE, WRONG_APP_ID
 from legacy_signaling.equivalence.world import (
     LegacyWorld,
@@ -65,7 +65,7 @@ class StepCrashedError(Exception):
 
     def __init__(self, index: int, step: Step, world: object) -> None:
         super().__init__(
-            f"step {index} {step!r} crashed inside {type(world).__name__} "
+            f"step {index} {describe(step)} crashed inside {type(world).__name__} "
             "(an exception escaped run_until_idle/advance or a world control)"
         )
         self.index = index

@@ -73,12 +73,16 @@ from legacy_signaling.equivalence.world import (
     SERVER_AVAILABILITY,
     WorldConfig,
 )
+from legacy_signaling.identity import check_extra
 from legacy_signaling.reference.testing import APP_ID
 
 __all__ = ["KIND_WEIGHTS", "programs", "world_configs"]
 
 _T = TypeVar("_T")
 
+#: Model approximations of docs V6 and C3 (the worlds use the exact rules).
+DEFAULT_TIMEOUT_S: Final = 20.0
+GIVE_UP_S: Final = 30.0
 MAX_STEPS: Final = 40
 MIN_STEPS: Final = 5
 
@@ -105,7 +109,11 @@ class _Client:
     alive: bool = False
     account: str | None = None  # believed logged in as
     channel: str | None = None
-    dropped: bool = False
+    dropped_at: float | None = None  # model clock when the connection was dropped
+
+    @property
+    def dropped(self) -> bool:
+        return self.dropped_at is not None
 
     @property
     def online(self) -> bool:
@@ -114,7 +122,16 @@ class _Client:
     def logged_out(self) -> None:
         self.account = None
         self.channel = None
-        self.dropped = False
+        self.dropped_at = None
+
+
+@attrs.define
+class _Invite:
+    channel: str
+    caller: str
+    callee: str
+    sent_at: float
+    accepted: bool = False
 
 
 @attrs.define
@@ -125,9 +142,10 @@ class _Model:
     capabilities: frozenset[str]
     long_advances: bool
     clients: dict[str, _Client] = attrs.Factory(lambda: {c: _Client() for c in u.CLIENTS})
-    #: (channel, caller account, callee account) of invitations sent.
-    invites: list[tuple[str, str, str]] = attrs.Factory(list)
+    #: Invitations believed to be alive.
+    invites: list[_Invite] = attrs.Factory(list)
     server_down: bool = False
+    clock: float = 0.0
 
     def names(self, want: Callable[[_Client], bool]) -> list[str]:
         return [name for name, c in self.clients.items() if want(c)]
@@ -145,8 +163,29 @@ class _Model:
         for other in self.clients.values():
             if other.account == account:
                 other.logged_out()  # kicked (L6)
+                self.forget_calls(account)
         client = self.clients[name]
-        client.account, client.channel, client.dropped = account, None, False
+        client.account, client.channel, client.dropped_at = account, None, None
+
+    def logged_out(self, name: str) -> None:
+        client = self.clients[name]
+        if client.account is not None:
+            self.forget_calls(client.account)
+        client.logged_out()
+
+    def forget_calls(self, account: str) -> None:
+        """A session ended: its calls end (V12)."""
+        self.invites = [i for i in self.invites if account not in (i.caller, i.callee)]
+
+    def tick(self, seconds: float) -> None:
+        """Time passes: unanswered invitations time out, long drops give up (V3, V6, C3)."""
+        self.clock += seconds
+        self.invites = [
+            i for i in self.invites if i.accepted or self.clock - i.sent_at < DEFAULT_TIMEOUT_S
+        ]
+        for name, client in self.clients.items():
+            if client.dropped_at is not None and self.clock - client.dropped_at >= GIVE_UP_S:
+                self.logged_out(name)
 
 
 # ----------------------------------------------------------------------------- draw helpers
@@ -227,7 +266,8 @@ def _account_for(draw: st.DrawFn, name: str) -> str:
 # ----------------------------------------------------------------------------- step builders
 # Each builder draws one step and updates the model with its likely effect.
 
-Builder = Callable[[st.DrawFn, _Model], Step]
+#: A builder returns one step, or a short scenario of steps that only mean something together.
+Builder = Callable[[st.DrawFn, _Model], Step | list[Step]]
 
 
 def _create(draw: st.DrawFn, m: _Model) -> Step:
@@ -246,9 +286,8 @@ def _set_callback(draw: st.DrawFn, m: _Model) -> Step:
 
 def _destroy(draw: st.DrawFn, m: _Model) -> Step:
     name = _actor(draw, m)
-    client = m.clients[name]
-    client.logged_out()
-    client.alive = False
+    m.logged_out(name)
+    m.clients[name].alive = False
     return Destroy(name, alias=_chance(draw, 20))
 
 
@@ -272,10 +311,12 @@ def _note_login(m: _Model, name: str, account: str, token: TokenKind, right: boo
 
 
 def _login(draw: st.DrawFn, m: _Model) -> Step:
+    if not m.names(lambda c: c.alive and c.account is None) and _chance(draw, 60):
+        return _logout(draw, m)  # everyone is logged in: make room for a later login
     name = _login_target(draw, m)
     account = _account_for(draw, name)
     token = _token(draw, m)
-    right = not _chance(draw, 5)
+    right = not _chance(draw, 8)
     _note_login(m, name, account, token, right)
     return Login(name, account, token, right_app=right)
 
@@ -288,15 +329,17 @@ def _login2(draw: st.DrawFn, m: _Model) -> Step:
     account = _account_for(draw, name)
     token = _token(draw, m)
     retry_time, retry_count = _pick(draw, _RETRIES)
-    right = not _chance(draw, 5)
+    right = not _chance(draw, 8)
     if retry_time >= 0 and retry_count >= 0:
         _note_login(m, name, account, token, right)
     return Login2(name, account, token, retry_time, retry_count, right_app=right)
 
 
 def _logout(draw: st.DrawFn, m: _Model) -> Step:
-    name = _actor(draw, m)
-    m.clients[name].logged_out()
+    # Sometimes any instance: logging out while logged out (L8) or retrying (L9).
+    alive = m.names(lambda c: c.alive)
+    name = _pick(draw, alive) if alive and _chance(draw, 25) else _actor(draw, m)
+    m.logged_out(name)
     return Logout(name)
 
 
@@ -349,8 +392,16 @@ def _peer_burst(draw: st.DrawFn, m: _Model) -> Step:
     return PeerBurst(name, _peer(draw, m, name), _pick(draw, (2, 59, 61)))
 
 
+def _member(draw: st.DrawFn, m: _Model) -> str:
+    """Mostly a client that is in a channel (sends and attribute changes reach someone)."""
+    members = m.names(lambda c: c.online and c.channel is not None)
+    if members and _chance(draw, 80):
+        return _pick(draw, members)
+    return _actor(draw, m)
+
+
 def _send_channel(draw: st.DrawFn, m: _Model) -> Step:
-    name = _actor(draw, m)
+    name = _member(draw, m)
     extra = _pick(draw, u.SEND_OPTIONS) if _chance(draw, 15) else None
     return SendChannel(
         name, _channel(draw, m, name), _text(draw), _pick(draw, u.MSG_IDS), extra=extra
@@ -386,17 +437,17 @@ def _get_user_attr_all(draw: st.DrawFn, m: _Model) -> Step:
 
 
 def _channel_set_attr(draw: st.DrawFn, m: _Model) -> Step:
-    name = _actor(draw, m)
+    name = _member(draw, m)
     return ChannelSetAttr(name, _channel(draw, m, name), _attr(draw), _value(draw))
 
 
 def _channel_del_attr(draw: st.DrawFn, m: _Model) -> Step:
-    name = _actor(draw, m)
+    name = _member(draw, m)
     return ChannelDelAttr(name, _channel(draw, m, name), _attr(draw))
 
 
 def _channel_clear_attr(draw: st.DrawFn, m: _Model) -> Step:
-    name = _actor(draw, m)
+    name = _member(draw, m)
     return ChannelClearAttr(name, _channel(draw, m, name))
 
 
@@ -461,60 +512,116 @@ def _invoke(draw: st.DrawFn, m: _Model) -> Step:
 
 def _invite_parts(draw: st.DrawFn, m: _Model) -> tuple[str, str, str]:
     name = _actor(draw, m)
-    channel = _valid_or(draw, u.CHANNELS, u.INVALID_CHANNELS, 5)
-    callee = _peer(draw, m, name)
     caller = m.clients[name].account
-    if caller is not None and m.clients[name].online:
-        m.invites.append((channel, caller, callee))
-    return name, channel, callee
+    mine = [i for i in m.invites if caller in (i.caller, i.callee)]
+    if mine and _chance(draw, 10):
+        again = _pick(draw, mine)  # a call that exists already (V5)
+        return name, again.channel, again.callee if again.caller == caller else again.caller
+    channel = _valid_or(draw, u.CHANNELS, u.INVALID_CHANNELS, 5)
+    return name, channel, _peer(draw, m, name)
+
+
+def _note_invite(m: _Model, name: str, channel: str, callee: str, extra: str) -> None:
+    caller = m.clients[name].account
+    if (
+        caller is None
+        or not m.clients[name].online
+        or callee == caller
+        or channel not in u.CHANNELS
+        or check_extra(extra) is not None
+        or any(i.channel == channel and {i.caller, i.callee} == {caller, callee} for i in m.invites)
+    ):
+        return
+    m.invites.append(_Invite(channel, caller, callee, m.clock))
 
 
 def _invite(draw: st.DrawFn, m: _Model) -> Step:
-    return InviteUser(*_invite_parts(draw, m))
+    name, channel, callee = _invite_parts(draw, m)
+    _note_invite(m, name, channel, callee, "")
+    return InviteUser(name, channel, callee)
 
 
 def _invite2(draw: st.DrawFn, m: _Model) -> Step:
     name, channel, callee = _invite_parts(draw, m)
-    return InviteUser2(name, channel, callee, _pick(draw, u.INVITE_EXTRAS))
+    extra = _pick(draw, u.INVITE_EXTRAS)
+    _note_invite(m, name, channel, callee, extra)
+    return InviteUser2(name, channel, callee, extra)
 
 
-def _call_side(draw: st.DrawFn, m: _Model, *, callee_only: bool) -> tuple[str, str, str]:
-    """(actor, channel, peer account) of a sent invitation, from either side."""
-    candidates: list[tuple[str, str, str]] = []
-    for channel, caller, callee in m.invites:
-        at_callee = m.holder(callee)
+CallSide = tuple[str, str, str]  # (actor, channel, peer account)
+
+
+def _call_side(
+    draw: st.DrawFn, m: _Model, *, callee_only: bool, ringing: bool
+) -> tuple[CallSide, _Invite | None] | None:
+    """An invitation believed alive, seen from one of its sides; or random parts.
+
+    None when no invitation is alive: the caller then invites instead, so answers mostly
+    meet calls that exist (random parts would almost always be "no such call").
+    """
+    candidates: list[tuple[CallSide, _Invite]] = []
+    for invite in m.invites:
+        if ringing and invite.accepted:
+            continue
+        at_callee = m.holder(invite.callee)
         if at_callee is not None:
-            candidates.append((at_callee, channel, caller))
-        at_caller = m.holder(caller)
+            candidates.append(((at_callee, invite.channel, invite.caller), invite))
+        at_caller = m.holder(invite.caller)
         if at_caller is not None and not callee_only:
-            candidates.append((at_caller, channel, callee))
+            candidates.append(((at_caller, invite.channel, invite.callee), invite))
     if candidates and not _chance(draw, 10):
         return _pick(draw, candidates)
+    if not candidates and _chance(draw, 75):
+        return None
     name = _actor(draw, m)
-    return name, _channel(draw, m, name), _peer(draw, m, name)
+    return (name, _channel(draw, m, name), _peer(draw, m, name)), None
 
 
 def _accept(draw: st.DrawFn, m: _Model) -> Step:
-    return Accept(*_call_side(draw, m, callee_only=True), _pick(draw, u.ANSWER_EXTRAS))
+    found = _call_side(draw, m, callee_only=True, ringing=True)
+    if found is None:
+        return _invite2(draw, m)
+    side, invite = found
+    if invite is not None:
+        invite.accepted = True
+    return Accept(*side, _valid_or(draw, u.ANSWER_EXTRAS, u.BAD_ANSWER_EXTRAS, 6))
 
 
 def _refuse(draw: st.DrawFn, m: _Model) -> Step:
-    return Refuse(*_call_side(draw, m, callee_only=True), _pick(draw, u.ANSWER_EXTRAS))
+    found = _call_side(draw, m, callee_only=True, ringing=True)
+    if found is None:
+        return _invite2(draw, m)
+    side, invite = found
+    if invite is not None:
+        m.invites.remove(invite)
+    return Refuse(*side, _valid_or(draw, u.ANSWER_EXTRAS, u.BAD_ANSWER_EXTRAS, 6))
 
 
 def _end(draw: st.DrawFn, m: _Model) -> Step:
-    return End(*_call_side(draw, m, callee_only=False))
+    found = _call_side(draw, m, callee_only=False, ringing=False)
+    if found is None:
+        return _invite2(draw, m)
+    side, invite = found
+    if invite is not None:
+        m.invites.remove(invite)
+    return End(*side)
 
 
 def _dtmf(draw: st.DrawFn, m: _Model) -> Step:
-    digits = _valid_or(draw, u.DTMF_DIGITS, u.INVALID_DTMF_DIGITS, 10)
-    return DTMF(*_call_side(draw, m, callee_only=False), digits)
+    found = _call_side(draw, m, callee_only=False, ringing=False)
+    if found is None:
+        return _invite2(draw, m)
+    side, _ = found
+    return DTMF(*side, _valid_or(draw, u.DTMF_DIGITS, u.INVALID_DTMF_DIGITS, 10))
 
 
 def _advance(draw: st.DrawFn, m: _Model) -> Step:
-    if m.long_advances and _chance(draw, 8):
-        return Advance(_pick(draw, u.LONG_ADVANCES))
-    return Advance(_pick(draw, u.ADVANCES))
+    if m.long_advances and _chance(draw, 12):
+        seconds = _pick(draw, u.LONG_ADVANCES)
+    else:
+        seconds = _pick(draw, u.ADVANCES)
+    m.tick(seconds)
+    return Advance(seconds)
 
 
 def _run_until_idle(draw: st.DrawFn, m: _Model) -> Step:
@@ -530,18 +637,50 @@ def _misuse(draw: st.DrawFn, m: _Model) -> Step:
     return Misuse(_actor(draw, m), method, args)
 
 
-def _drop(draw: st.DrawFn, m: _Model) -> Step:
+def _network(draw: st.DrawFn, m: _Model) -> Step:
+    """Restore a dropped connection if there is one, else drop one (C1, C2).
+
+    One time in ten the other control on any instance: a ``ValueError`` both worlds must
+    raise alike.
+    """
+    dropped = m.names(lambda c: c.alive and c.dropped)
+    wrong = _chance(draw, 10)
+    if dropped and not wrong:
+        name = _pick(draw, dropped)
+        m.clients[name].dropped_at = None
+        return RestoreConnection(name)
     name = _actor(draw, m)
+    if wrong and _chance(draw, 50):
+        return RestoreConnection(name)
     if m.clients[name].online:
-        m.clients[name].dropped = True
+        m.clients[name].dropped_at = m.clock
     return DropConnection(name)
 
 
-def _restore(draw: st.DrawFn, m: _Model) -> Step:
-    dropped = m.names(lambda c: c.alive and c.dropped)
-    name = _pick(draw, dropped) if dropped and not _chance(draw, 10) else _actor(draw, m)
-    m.clients[name].dropped = False
-    return RestoreConnection(name)
+def _login_retry(draw: st.DrawFn, m: _Model) -> list[Step]:
+    """Server down, a login that retries (status 1), then time, a logout or the server back.
+
+    L9 (cancel, 203) and L11 (retries, 201) need this order; independent draws rarely
+    produce it.
+    """
+    name = _login_target(draw, m)
+    steps: list[Step] = [SetServerAvailable(False)]
+    login = _login2 if _chance(draw, 40) else _login
+    m.server_down = True
+    made = login(draw, m)
+    steps += made if isinstance(made, list) else [made]
+    steps.append(GetStatus(name))
+    ending = draw(st.integers(0, 2))
+    if ending == 0:
+        steps.append(Logout(name))
+    elif ending == 1:
+        steps.append(Advance(_pick(draw, (2.0, 4.0, 6.0, 8.0))))
+    steps.append(SetServerAvailable(True))
+    m.server_down = False
+    if _chance(draw, 50):
+        steps.append(Advance(_pick(draw, (2.0, 4.0, 30.0))))
+        steps.append(GetStatus(name))
+    return steps
 
 
 def _server(draw: st.DrawFn, m: _Model) -> Step:
@@ -577,7 +716,7 @@ KIND_WEIGHTS: Final[tuple[tuple[Builder, int, str | None], ...]] = (
     (_get_user_attr_all, 1, None),
     (_channel_set_attr, 5, None),
     (_channel_del_attr, 2, None),
-    (_channel_clear_attr, 1, None),
+    (_channel_clear_attr, 2, None),
     (_invoke, 4, None),
     (_invite, 3, None),
     (_invite2, 6, None),
@@ -587,9 +726,9 @@ KIND_WEIGHTS: Final[tuple[tuple[Builder, int, str | None], ...]] = (
     (_dtmf, 2, None),
     (_unsupported, 1, None),
     (_misuse, 1, None),
-    (_drop, 2, CONNECTION),
-    (_restore, 2, CONNECTION),
+    (_network, 4, CONNECTION),
     (_server, 1, SERVER_AVAILABILITY),
+    (_login_retry, 2, SERVER_AVAILABILITY),
 )
 
 
@@ -624,14 +763,16 @@ def _programs(
     total = sum(w for _, w in kinds)
     steps = _prologue(draw, model)[:max_steps]
     body = draw(st.integers(max(min_steps - len(steps), 0), max_steps - len(steps)))
-    for _ in range(body):
+    goal = len(steps) + body
+    while len(steps) < goal:
         roll = draw(st.integers(0, total - 1))
         for builder, weight in kinds:
             if roll < weight:
-                steps.append(builder(draw, model))
+                made = builder(draw, model)
+                steps += made if isinstance(made, list) else [made]
                 break
             roll -= weight
-    return Program(config, tuple(steps))
+    return Program(config, tuple(steps[:max_steps]))
 
 
 def programs(

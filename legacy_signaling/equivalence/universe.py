@@ -20,6 +20,7 @@ __all__ = [
     "ANSWER_EXTRAS",
     "ATTR_NAMES",
     "ATTR_VALUES",
+    "BAD_ANSWER_EXTRAS",
     "CERTIFICATE",
     "CHANNELS",
     "CLIENTS",
@@ -83,7 +84,8 @@ INVITE_EXTRAS: Final = (
     "not json",
     '{"big":"' + "x" * 8200 + '"}',
 )
-ANSWER_EXTRAS: Final = ("", '{"reason":"busy"}', "not json")
+ANSWER_EXTRAS: Final = ("", '{"reason":"busy"}')
+BAD_ANSWER_EXTRAS: Final = ("not json", "{")
 DTMF_DIGITS: Final = ("1", "123#*", "0#")
 #: The last one is a full-width digit: only ASCII 0-9 count (V10).
 INVALID_DTMF_DIGITS: Final = ("", "12a", "１")

@@ -34,7 +34,7 @@ class Channel:
 
     @property
     def state(self) -> str:
-        """"joining" until the join is answered, "joined" while in it, then "leaved"."""
+        """ "joining" until the join is answered, "joined" while in it, then "leaved"."""
         router = self.session._core.router
         if router.joined_channel is self:
             return "joined"

@@ -17,10 +17,10 @@ import enum
 from typing import Final
 
 __all__ = [
+    "TERMINAL_CALL_EVENTS",
     "CallEvent",
     "ChannelEvent",
     "SessionEvent",
-    "TERMINAL_CALL_EVENTS",
 ]
 
 

@@ -8,8 +8,9 @@ numbers and a few argument projections. A ``Flavour`` holds exactly those differ
 
 from __future__ import annotations
 
+import enum
 from collections.abc import Callable, Mapping
-from typing import Final
+from typing import Final, TypeVar
 
 import attrs
 
@@ -24,7 +25,10 @@ ArgMap = Callable[[tuple[object, ...]], tuple[object, ...]]
 STATUS_ONLY_EVENTS: Final = frozenset({SessionEvent.RECONNECTING, SessionEvent.RECONNECTED})
 
 
-def _covers(kind: str, names: Mapping[str, str], required: frozenset[str]) -> None:
+_E = TypeVar("_E", bound=enum.StrEnum)
+
+
+def _covers(kind: str, names: Mapping[_E, str], required: frozenset[_E]) -> None:
     missing = sorted(required - set(names))
     if missing:
         raise ValueError(f"flavour names no {kind} callback for {missing}")

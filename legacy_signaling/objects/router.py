@@ -401,16 +401,12 @@ class NativeRouter(ICallBack, Generic[ChannelT, CallT]):
     def onChannelAttrUpdated(self, channelID: str, name: str, value: str, type: str) -> None:
         with self._lock:
             channel = self._in_channel(channelID)
-        self._channel(
-            channel, "onChannelAttrUpdated", ChannelEvent.ATTR_UPDATED, name, value, type
-        )
+        self._channel(channel, "onChannelAttrUpdated", ChannelEvent.ATTR_UPDATED, name, value, type)
 
     def onMessageChannelReceive(self, channelID: str, account: str, uid: int, msg: str) -> None:
         with self._lock:
             channel = self._in_channel(channelID)
-        self._channel(
-            channel, "onMessageChannelReceive", ChannelEvent.MESSAGE, account, uid, msg
-        )
+        self._channel(channel, "onMessageChannelReceive", ChannelEvent.MESSAGE, account, uid, msg)
 
     # ================================================================ ICallBack: calls
 
@@ -429,9 +425,7 @@ class NativeRouter(ICallBack, Generic[ChannelT, CallT]):
         )
 
     def onInviteRefusedByPeer(self, channelID: str, account: str, uid: int, extra: str) -> None:
-        self._call(
-            "onInviteRefusedByPeer", (channelID, account), CallEvent.REFUSED_BY_PEER, extra
-        )
+        self._call("onInviteRefusedByPeer", (channelID, account), CallEvent.REFUSED_BY_PEER, extra)
 
     def onInviteFailed(
         self, channelID: str, account: str, uid: int, ecode: int, extra: str

@@ -20,6 +20,7 @@ from mapping_tables import EventRow, Flavour, MappingTables, Status
 from mapping_tables.expr import ExprEvalError, compile_expr, paths
 from mapping_tables.functions import default_legacy_uid as uid
 from mapping_tables.functions import encode_peer_signal, standard_functions
+from mapping_tables.markers import MARKER_KEY, Marker, encode_marker
 from mapping_tables.project import dispatch, fire, matches
 from mapping_tables.rtm_surface import callbacks
 
@@ -167,7 +168,7 @@ def test_peer_message_delivery_and_shim_signals(
         assert tones == (
             (
                 "onInviteMsg",
-                ("room_7", "bob", uid("bob"), "DTMF", "5#", '{"msgtype":"dtmf","msgdata":"5#"}'),
+                ("room_7", "bob", uid("bob"), "DTMF", "5#", ""),
             ),
         )
 
@@ -202,7 +203,7 @@ def test_channel_send_success_then_echo_in_both_flavours(
     assert cpp == java == expected
 
 
-def test_force_send_elsewhere_is_not_echoed_and_its_join_is_silent(
+def test_force_send_travels_as_a_marker_and_reports_its_write(
     tables: MappingTables, fns: Mapping[str, Any]
 ) -> None:
     force = req("messageChannelSendForce", channelID="news", msg="hi", msgID="m3")
@@ -210,13 +211,11 @@ def test_force_send_elsewhere_is_not_echoed_and_its_join_is_silent(
         tables,
         fns,
         "cpp",
-        "IChannelEventHandler.onSendMessageResult",
-        {"messageId": 1, "errorCode": 0},
+        "IRtmServiceEventHandler.onAddOrUpdateChannelAttributesResult",
+        {"requestId": 1, "errorCode": 0},
         request=force,
     )
     assert sent == (("onMessageSendSuccess", ("m3",)),)
-    joined = run(tables, fns, "cpp", "IChannelEventHandler.onJoinSuccess", {}, request=force)
-    assert joined == ()
     failed = run(
         tables,
         fns,
@@ -224,9 +223,18 @@ def test_force_send_elsewhere_is_not_echoed_and_its_join_is_silent(
         "ResultCallback.onFailure",
         {"errorInfo": Obj(errorCode=5)},
         request=force,
-        trigger="RtmChannel.join",
+        trigger="RtmClient.addOrUpdateChannelAttributes",
     )
     assert failed == (("onMessageSendError", ("m3", 400)),)
+    marker = encode_marker(Marker("7", "msg", "", "hi", "bob"))
+    received = run(
+        tables,
+        fns,
+        "cpp",
+        "IChannelEventHandler.onAttributesUpdated",
+        {"attributes": attrs_of(**{MARKER_KEY: marker}), "numberOfAttributes": 1},
+    )
+    assert received == (("onMessageChannelReceive", ("ch1", "bob", uid("bob"), "hi")),)
 
 
 def test_force_send_into_the_current_channel_is_echoed(
@@ -326,7 +334,7 @@ def test_only_an_explicit_leave_reports(tables: MappingTables, fns: Mapping[str,
     leave = req("channelLeave", channelID="ch1")
     assert run(
         tables, fns, "cpp", "IChannelEventHandler.onLeave", {"errorCode": 0}, request=leave
-    ) == (("onChannelLeaved", ("ch1", 602)),)
+    ) == (("onChannelLeaved", ("ch1", 0)),)
     implicit = req("channelJoin", channelID="ch2")
     assert (
         run(tables, fns, "cpp", "IChannelEventHandler.onLeave", {"errorCode": 0}, request=implicit)
@@ -434,18 +442,24 @@ def test_member_count_and_membership_queries(tables: MappingTables, fns: Mapping
         fns,
         "java",
         "ResultCallback.onSuccess",
-        {"responseInfo": [JavaMember("bob")]},
+        {"responseInfo": attrs_of(__sig2rtm_ch="ch1")},
         request=is_in,
-        trigger="RtmChannel.getMembers",
+        trigger="RtmClient.getUserAttributesByKeys",
     ) == (("onChannelQueryUserIsIn", ("ch1", "bob", 1)),)
     assert run(
         tables,
         fns,
         "cpp",
-        "IChannelEventHandler.onGetMembers",
-        {"members": [], "userCount": 0, "errorCode": 5},
+        "IRtmServiceEventHandler.onGetUserAttributesResult",
+        {
+            "requestId": 1,
+            "userId": "bob",
+            "attributes": [],
+            "numberOfAttributes": 0,
+            "errorCode": 6,
+        },
         request=is_in,
-    ) == (("onError", ("channelQueryUserIsIn", 1001, "GET_MEMBERS_ERR_NOT_IN_CHANNEL")),)
+    ) == (("onChannelQueryUserIsIn", ("ch1", "bob", 0)),)
 
 
 # ------------------------------------------------------------------ login, presence, attributes
@@ -839,8 +853,8 @@ def event_variants(
         "method": rtm_methods,
         "responseInfo": [RESPONSE_INFO.get(row.trigger)],
         "members": [[Obj(userId="alice"), Obj(userId="bob")]],
-        "attributes": [attrs_of(k="v")],
-        "attributeList": [attrs_of(k="v")],
+        "attributes": [attrs_of(k="v"), attrs_of(**{MARKER_KEY: _MSG_MARKER})],
+        "attributeList": [attrs_of(k="v"), attrs_of(**{MARKER_KEY: _MSG_MARKER})],
         "peersStatus": [[Obj(peerId="bob", onlineState=0)]],
         "channelMemberCounts": [[Obj(channelId="ch1", count=2)]],
         "member": [Obj(userId="bob")],
@@ -853,6 +867,9 @@ def event_variants(
     choices = [options.get(p, [p]) for p in params]
     for combo in itertools.product(*choices):
         yield dict(zip(params, combo, strict=True))
+
+
+_MSG_MARKER = encode_marker(Marker("1", "msg", "", "hello", "bob"))
 
 
 def _uses(row: EventRow, root: str) -> bool:

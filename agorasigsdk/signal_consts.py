@@ -1,0 +1,57 @@
+"""``agorasigsdk.signal_consts``: the legacy error codes as module constants.
+
+The 1.0.2 SDK exposed its codes as plain module-level ints (``from agorasigsdk.signal_consts
+import LEAVECHANNEL_E_BYUSER``). The values come from ``legacy_signaling.codes.ECODE``, the
+one table of legacy codes, so they cannot drift. ``LOGIN_E_INVALID_USER`` (209) was missing
+from 1.0.2 and is included: an extra name breaks no import.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+from legacy_signaling.codes import ECODE
+
+SUCCESS: Final[int] = ECODE.SUCCESS.value
+LOGOUT_E_OTHER: Final[int] = ECODE.LOGOUT_E_OTHER.value
+LOGOUT_E_USER: Final[int] = ECODE.LOGOUT_E_USER.value
+LOGOUT_E_NET: Final[int] = ECODE.LOGOUT_E_NET.value
+LOGOUT_E_KICKED: Final[int] = ECODE.LOGOUT_E_KICKED.value
+LOGOUT_E_PACKET: Final[int] = ECODE.LOGOUT_E_PACKET.value
+LOGOUT_E_TOKENEXPIRED: Final[int] = ECODE.LOGOUT_E_TOKENEXPIRED.value
+LOGOUT_E_OLDVERSION: Final[int] = ECODE.LOGOUT_E_OLDVERSION.value
+LOGOUT_E_TOKENWRONG: Final[int] = ECODE.LOGOUT_E_TOKENWRONG.value
+LOGOUT_E_ALREADY_LOGOUT: Final[int] = ECODE.LOGOUT_E_ALREADY_LOGOUT.value
+LOGIN_E_OTHER: Final[int] = ECODE.LOGIN_E_OTHER.value
+LOGIN_E_NET: Final[int] = ECODE.LOGIN_E_NET.value
+LOGIN_E_FAILED: Final[int] = ECODE.LOGIN_E_FAILED.value
+LOGIN_E_CANCEL: Final[int] = ECODE.LOGIN_E_CANCEL.value
+LOGIN_E_TOKENEXPIRED: Final[int] = ECODE.LOGIN_E_TOKENEXPIRED.value
+LOGIN_E_OLDVERSION: Final[int] = ECODE.LOGIN_E_OLDVERSION.value
+LOGIN_E_TOKENWRONG: Final[int] = ECODE.LOGIN_E_TOKENWRONG.value
+LOGIN_E_TOKEN_KICKED: Final[int] = ECODE.LOGIN_E_TOKEN_KICKED.value
+LOGIN_E_ALREADY_LOGIN: Final[int] = ECODE.LOGIN_E_ALREADY_LOGIN.value
+LOGIN_E_INVALID_USER: Final[int] = ECODE.LOGIN_E_INVALID_USER.value
+JOINCHANNEL_E_OTHER: Final[int] = ECODE.JOINCHANNEL_E_OTHER.value
+SENDMESSAGE_E_OTHER: Final[int] = ECODE.SENDMESSAGE_E_OTHER.value
+SENDMESSAGE_E_TIMEOUT: Final[int] = ECODE.SENDMESSAGE_E_TIMEOUT.value
+QUERYUSERNUM_E_OTHER: Final[int] = ECODE.QUERYUSERNUM_E_OTHER.value
+QUERYUSERNUM_E_TIMEOUT: Final[int] = ECODE.QUERYUSERNUM_E_TIMEOUT.value
+QUERYUSERNUM_E_BYUSER: Final[int] = ECODE.QUERYUSERNUM_E_BYUSER.value
+LEAVECHANNEL_E_OTHER: Final[int] = ECODE.LEAVECHANNEL_E_OTHER.value
+LEAVECHANNEL_E_KICKED: Final[int] = ECODE.LEAVECHANNEL_E_KICKED.value
+LEAVECHANNEL_E_BYUSER: Final[int] = ECODE.LEAVECHANNEL_E_BYUSER.value
+LEAVECHANNEL_E_LOGOUT: Final[int] = ECODE.LEAVECHANNEL_E_LOGOUT.value
+LEAVECHANNEL_E_DISCONN: Final[int] = ECODE.LEAVECHANNEL_E_DISCONN.value
+INVITE_E_OTHER: Final[int] = ECODE.INVITE_E_OTHER.value
+INVITE_E_REINVITE: Final[int] = ECODE.INVITE_E_REINVITE.value
+INVITE_E_NET: Final[int] = ECODE.INVITE_E_NET.value
+INVITE_E_PEEROFFLINE: Final[int] = ECODE.INVITE_E_PEEROFFLINE.value
+INVITE_E_TIMEOUT: Final[int] = ECODE.INVITE_E_TIMEOUT.value
+INVITE_E_CANTRECV: Final[int] = ECODE.INVITE_E_CANTRECV.value
+GENERAL_E: Final[int] = ECODE.GENERAL_E.value
+GENERAL_E_FAILED: Final[int] = ECODE.GENERAL_E_FAILED.value
+GENERAL_E_UNKNOWN: Final[int] = ECODE.GENERAL_E_UNKNOWN.value
+GENERAL_E_NOT_LOGIN: Final[int] = ECODE.GENERAL_E_NOT_LOGIN.value
+GENERAL_E_WRONG_PARAM: Final[int] = ECODE.GENERAL_E_WRONG_PARAM.value
+GENERAL_E_LARGE_PARAM: Final[int] = ECODE.GENERAL_E_LARGE_PARAM.value

@@ -1,0 +1,83 @@
+"""Native providers for the object-facade tests, behind one small interface.
+
+The facade tests run on every native provider the project has: the reference model today,
+the shim over the RTM core when the lead adds it (a second ``NativeBackend`` maker here and
+a second parameter of the ``native_factory`` fixtures). A backend is a factory plus the
+means to let time pass deterministically.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Final
+
+import attrs
+
+from legacy_signaling.api import IAgoraAPI
+from legacy_signaling.callback import RecordingCallBack
+from legacy_signaling.objects.native import NativeFactory
+from legacy_signaling.reference import ReferenceAgoraAPI, ReferenceWorld
+from legacy_signaling.tokens import NO_NEED_TOKEN
+
+__all__ = ["APP_ID", "NativeBackend", "native_peer", "reference_backend"]
+
+#: The app id every test backend serves (32 characters, like a console app id).
+APP_ID: Final = "0123456789abcdef0123456789abcdef"
+
+
+@attrs.frozen
+class NativeBackend:
+    """A native provider under test.
+
+    ``settle`` delivers every queued callback without moving the clock; ``advance`` moves
+    the clock (firing timers). ``drop_connection`` / ``restore_connection`` play the
+    network for one instance, or are None when the provider cannot.
+    """
+
+    name: str
+    app_id: str
+    factory: NativeFactory
+    settle: Callable[[], object]
+    advance: Callable[[float], object]
+    drop_connection: Callable[[IAgoraAPI], None] | None = None
+    restore_connection: Callable[[IAgoraAPI], None] | None = None
+
+
+def reference_backend(app_id: str = APP_ID) -> NativeBackend:
+    """A fresh ``ReferenceWorld`` for ``app_id`` (no App Certificate)."""
+    world = ReferenceWorld(app_id)
+
+    def drop(api: IAgoraAPI) -> None:
+        if not isinstance(api, ReferenceAgoraAPI):
+            raise TypeError(f"not a reference instance: {api!r}")
+        world.drop_connection(api)
+
+    def restore(api: IAgoraAPI) -> None:
+        if not isinstance(api, ReferenceAgoraAPI):
+            raise TypeError(f"not a reference instance: {api!r}")
+        world.restore_connection(api)
+
+    return NativeBackend(
+        name="reference",
+        app_id=app_id,
+        factory=world.createAgoraSDKInstance,
+        settle=world.run_until_idle,
+        advance=world.advance,
+        drop_connection=drop,
+        restore_connection=restore,
+    )
+
+
+def native_peer(
+    backend: NativeBackend, account: str
+) -> tuple[IAgoraAPI, RecordingCallBack]:
+    """A native instance logged in as ``account`` with a recorder; its trace is cleared."""
+    api = backend.factory(backend.app_id)
+    rec = RecordingCallBack()
+    api.callbackSet(rec)
+    api.login(backend.app_id, account, NO_NEED_TOKEN, 0, "")
+    backend.settle()
+    trace = rec.take()
+    if [name for name, _ in trace] != ["onLoginSuccess"]:
+        raise AssertionError(f"native peer {account!r} did not log in: {trace}")
+    return api, rec

@@ -1,0 +1,238 @@
+"""The RTM JSON protocol (``docs/protocol.md``) on the gateway: framing and sessions.
+
+One :class:`RtmWireSession` per connection: it decodes and validates every message
+(:mod:`rtm.codec`), answers bad frames with error frames and leaves everything else as it
+was, hands good frames to the sans-I/O :class:`~rtm.service.core.RtmService`, and encodes
+what the service sends back. Frames the service produces in one loop iteration leave as one
+message (a batch) when there are several.
+
+Acknowledgements (``?ack=1``): the client reports how many server frames it has received;
+frames not yet acknowledged are kept, and if the link breaks they go back to the service as
+the lost session's first held frames, so a client that resumes gets every frame it had not
+received — a frame is lost only if the gateway itself dies.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections import deque
+from collections.abc import Mapping
+from typing import Any
+
+from .. import codec
+from .. import protocol as p
+from ..enums import CONNECTION_CHANGE_REASON
+from ..limits import Rate, SlidingWindow
+from ..service.core import RtmService
+from .endpoint import CloseCode, Wire
+from .metrics import Metrics
+
+__all__ = ["RtmEndpoint", "RtmWireSession", "WireLimits"]
+
+import attrs
+
+_INTERRUPTED = int(CONNECTION_CHANGE_REASON.CONNECTION_CHANGE_REASON_INTERRUPTED)
+
+
+@attrs.frozen
+class WireLimits:
+    """Per-connection limits of the RTM endpoint."""
+
+    max_frame_bytes: int = codec.MAX_FRAME_BYTES
+    #: Frames a connection may send: a burst of ``count``, refilled over ``seconds``.
+    frames: Rate = Rate(1000, 1.0)
+    #: Rejected frames tolerated in a window; one more closes the connection (POLICY).
+    errors: Rate = Rate(20, 10.0)
+    #: Unacknowledged frames kept for a client in ack mode; more means it is not reading.
+    max_unacked: int = 8192
+    heartbeat: float = 20.0
+
+
+class _EncodeCache:
+    """The last frame encoded, by identity: a channel message fanned out to 512 members is
+    one object, so it is encoded once, not 512 times."""
+
+    __slots__ = ("frame", "text")
+
+    def __init__(self) -> None:
+        self.frame: object = None
+        self.text = ""
+
+    def encode(self, frame: object) -> str:
+        if frame is not self.frame:
+            self.text = codec.encode(frame)
+            self.frame = frame
+        return self.text
+
+
+class RtmEndpoint:
+    """The RTM JSON protocol, version :data:`rtm.codec.PROTOCOL_VERSION`, on ``/v<N>``."""
+
+    path = f"/v{codec.PROTOCOL_VERSION}"
+
+    def __init__(
+        self,
+        service: RtmService,
+        metrics: Metrics,
+        limits: WireLimits | None = None,
+        loop: asyncio.AbstractEventLoop | None = None,
+    ) -> None:
+        self.service = service
+        self.metrics = metrics
+        self.limits = limits or WireLimits()
+        self.loop = loop or asyncio.get_event_loop()
+        self.cache = _EncodeCache()
+        self.sessions: dict[str, RtmWireSession] = {}
+        for name, text in (
+            ("rtm_frames_received_total", "Frames received from clients."),
+            ("rtm_frames_sent_total", "Frames sent to clients."),
+            ("rtm_frame_errors_total", "Frames rejected, by error code."),
+            ("rtm_sessions_lost_total", "Connections lost without an orderly close."),
+            ("rtm_sessions_closed_total", "Connections closed in order."),
+        ):
+            metrics.counter(name, text)
+
+    def open(self, wire: Wire, query: Mapping[str, str]) -> RtmWireSession:
+        unknown = set(query) - {"ack", "resume"}
+        if unknown:
+            raise ValueError(f"unknown query parameter(s): {', '.join(sorted(unknown))}")
+        ack = query.get("ack", "0")
+        if ack not in ("0", "1"):
+            raise ValueError("ack must be 0 or 1")
+        resume = query.get("resume") or None
+        if resume is not None and (len(resume) > 128 or not resume.isprintable()):
+            raise ValueError("resume must be a session id")
+        return RtmWireSession(self, wire, ack == "1", resume)
+
+
+class RtmWireSession:
+    __slots__ = (
+        "_acked",
+        "_errors",
+        "_flush_scheduled",
+        "_frames",
+        "_out",
+        "_sent",
+        "_unacked",
+        "acks",
+        "endpoint",
+        "sid",
+        "wire",
+    )
+
+    def __init__(self, endpoint: RtmEndpoint, wire: Wire, acks: bool, resume: str | None) -> None:
+        self.endpoint = endpoint
+        self.wire = wire
+        self.acks = acks
+        limits = endpoint.limits
+        self._frames = SlidingWindow(limits.frames)
+        self._errors = SlidingWindow(limits.errors)
+        self._out: list[p.ServerFrame] = []
+        self._flush_scheduled = False
+        self._unacked: deque[p.ServerFrame] = deque()
+        self._sent = 0  # server frames sent on this connection (what acks count)
+        self._acked = 0
+        service = endpoint.service
+        self.sid = service.open_session(self._link, resume_of=resume)
+        endpoint.sessions[self.sid] = self
+        wire.send(
+            codec.encode(
+                codec.Welcome(
+                    self.sid,
+                    service.node_id,
+                    codec.PROTOCOL_VERSION,
+                    limits.heartbeat,
+                    limits.max_frame_bytes,
+                )
+            )
+        )
+
+    # --- server -> client ---------------------------------------------------------------
+
+    def _link(self, frame: p.ServerFrame) -> None:
+        self._out.append(frame)
+        if not self._flush_scheduled:
+            self._flush_scheduled = True
+            self.endpoint.loop.call_soon(self._flush)
+
+    def _flush(self) -> None:
+        self._flush_scheduled = False
+        out, self._out = self._out, []
+        if not out:
+            return
+        if self.acks:
+            self._unacked.extend(out)
+            if len(self._unacked) > self.endpoint.limits.max_unacked:
+                self.wire.close(CloseCode.SLOW_CONSUMER, "slow consumer: frames not acknowledged")
+                return
+        text = self.endpoint.cache.encode(out[0]) if len(out) == 1 else codec.encode_batch(out)
+        if self.wire.send(text):
+            self._sent += len(out)
+            self.endpoint.metrics.inc("rtm_frames_sent_total", len(out))
+        for frame in out:
+            if type(frame) is p.Kicked and frame.reason == _INTERRUPTED:
+                self.wire.close(CloseCode.SUPERSEDED, "session resumed on another connection")
+
+    def _error(self, code: str, message: str, req: int | None) -> None:
+        self.endpoint.metrics.inc("rtm_frame_errors_total", code=code)
+        self.wire.send(codec.encode(codec.ErrorFrame(code, message[:200], req)))
+        if not self._errors.allow(self.endpoint.loop.time()):
+            self.wire.close(CloseCode.POLICY, "too many invalid frames")
+
+    # --- client -> server ---------------------------------------------------------------
+
+    def receive(self, message: str | bytes) -> None:
+        if isinstance(message, bytes):
+            self._error("bad_frame", "binary messages are not part of the protocol", None)
+            return
+        endpoint = self.endpoint
+        frames = codec.decode_client(message, endpoint.limits.max_frame_bytes)
+        receive, sid, now = endpoint.service.receive, self.sid, endpoint.loop.time()
+        allow = self._frames.allow
+        count = 0
+        for frame in frames:
+            if isinstance(frame, codec.DecodeError):
+                self._error(frame.code, frame.message, frame.req)
+            elif not allow(now):
+                self._error("rate_limited", "too many frames: slow down", _req(frame))
+            elif type(frame) is codec.Ack:
+                self._on_ack(frame.n)
+            else:
+                count += 1
+                receive(sid, frame)
+        if count:
+            endpoint.metrics.inc("rtm_frames_received_total", count)
+
+    def _on_ack(self, n: int) -> None:
+        if not self.acks:
+            return self._error("bad_ack", "acks were not enabled (connect with ?ack=1)", None)
+        # Frames still waiting in _out were never sent: they cannot be acknowledged.
+        if not self._acked <= n <= self._sent:
+            return self._error("bad_ack", f"ack {n} outside {self._acked}..{self._sent}", None)
+        unacked = self._unacked
+        for _ in range(n - self._acked):
+            unacked.popleft()
+        self._acked = n
+
+    def closed(self, orderly: bool) -> None:
+        endpoint = self.endpoint
+        endpoint.sessions.pop(self.sid, None)
+        service = endpoint.service
+        if orderly:
+            endpoint.metrics.inc("rtm_sessions_closed_total")
+            service.close_session(self.sid)
+            return
+        endpoint.metrics.inc("rtm_sessions_lost_total")
+        if self.acks:
+            unsent = list(self._unacked)
+            unsent.extend(self._out)
+        else:
+            unsent = list(self._out)
+        self._out = []
+        self._unacked.clear()
+        service.lose_session(self.sid, unsent)
+
+
+def _req(frame: Any) -> int | None:
+    req = getattr(frame, "req", None)
+    return req if isinstance(req, int) else None
