@@ -19,7 +19,9 @@ from legacy_signaling.objects.flavour import Flavour
 __all__ = ["LEAVE_CODES", "PYTHON_FLAVOUR"]
 
 #: Native ``onChannelLeaved`` code -> the code ``on_channel_left`` gets (others unchanged).
-LEAVE_CODES: Final[Mapping[int, int]] = {ECODE.SUCCESS: ECODE.LEAVECHANNEL_E_BYUSER}
+LEAVE_CODES: Final[Mapping[int, int]] = {
+    ECODE.SUCCESS.value: ECODE.LEAVECHANNEL_E_BYUSER.value,
+}
 
 
 def _leave_args(args: tuple[object, ...]) -> tuple[object, ...]:

@@ -29,9 +29,7 @@ class Call:
         def on_invite_received_by_peer(self, session: LoginSession, call: Call) -> None:
             """Caller: the callee's SDK received the invitation."""
 
-        def on_invite_accepted_by_peer(
-            self, session: LoginSession, call: Call, extra: str
-        ) -> None:
+        def on_invite_accepted_by_peer(self, session: LoginSession, call: Call, extra: str) -> None:
             """Caller: the callee accepted, with ``extra``."""
 
         def on_invite_refused_by_peer(self, session: LoginSession, call: Call, extra: str) -> None:

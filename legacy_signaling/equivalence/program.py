@@ -636,7 +636,7 @@ def compact_repr(value: object) -> str:
     Programs carry 8 KB strings (the limits, D10); printed in full they would bury the
     steps around them.
     """
-    if isinstance(value, str) and len(value) > _RUN:
+    if isinstance(value, str) and len(value) >= _RUN:
         parts: list[str] = []
         plain = ""
         for char, group in itertools.groupby(value):

@@ -571,7 +571,7 @@ def _call_side(
             candidates.append(((at_caller, invite.channel, invite.callee), invite))
     if candidates and not _chance(draw, 10):
         return _pick(draw, candidates)
-    if not candidates and _chance(draw, 75):
+    if not candidates and _chance(draw, 50):
         return None
     name = _actor(draw, m)
     return (name, _channel(draw, m, name), _peer(draw, m, name)), None

@@ -66,8 +66,8 @@ class LoginSession:
         return self._core.router.native
 
     def getStatus(self) -> int:
-        """This session's ``SignalStatus`` (0 logged out ... 4 initial)."""
-        return self._core.status
+        """This session's ``SignalStatus`` value (0 logged out ... 4 initial)."""
+        return int(self._core.status)
 
     def logout(self) -> None:
         """Log out: ``onChannelLeaved(…, 603)`` if in a channel, then ``onLogout(101)``."""

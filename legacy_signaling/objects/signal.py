@@ -101,7 +101,7 @@ class Signal:
     def getStatus(self) -> int:
         """The current session's ``SignalStatus``; 4 (initial) before any login."""
         session = self.current_session()
-        return SignalStatus.INIT if session is None else session.getStatus()
+        return int(SignalStatus.INIT) if session is None else session.getStatus()
 
     # ---------------------------------------------------------------- requests
 

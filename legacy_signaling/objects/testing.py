@@ -9,7 +9,7 @@ means to let time pass deterministically.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Final
+from typing import Final, TypeVar
 
 import attrs
 
@@ -19,7 +19,15 @@ from legacy_signaling.objects.native import NativeFactory
 from legacy_signaling.reference import ReferenceAgoraAPI, ReferenceWorld
 from legacy_signaling.tokens import NO_NEED_TOKEN
 
-__all__ = ["APP_ID", "NativeBackend", "native_peer", "reference_backend"]
+__all__ = [
+    "APP_ID",
+    "NativeBackend",
+    "Recorded",
+    "native_peer",
+    "of",
+    "recording",
+    "reference_backend",
+]
 
 #: The app id every test backend serves (32 characters, like a console app id).
 APP_ID: Final = "0123456789abcdef0123456789abcdef"
@@ -68,9 +76,7 @@ def reference_backend(app_id: str = APP_ID) -> NativeBackend:
     )
 
 
-def native_peer(
-    backend: NativeBackend, account: str
-) -> tuple[IAgoraAPI, RecordingCallBack]:
+def native_peer(backend: NativeBackend, account: str) -> tuple[IAgoraAPI, RecordingCallBack]:
     """A native instance logged in as ``account`` with a recorder; its trace is cleared."""
     api = backend.factory(backend.app_id)
     rec = RecordingCallBack()
@@ -81,3 +87,35 @@ def native_peer(
     if [name for name, _ in trace] != ["onLoginSuccess"]:
         raise AssertionError(f"native peer {account!r} did not log in: {trace}")
     return api, rec
+
+
+#: One recorded object-flavour callback: (tag, method name, positional arguments).
+Recorded = tuple[str, str, tuple[object, ...]]
+
+_T = TypeVar("_T")
+
+
+def recording(cls: type[_T], log: list[Recorded], tag: str) -> _T:
+    """An instance of a subclass of ``cls`` whose every public method appends to ``log``.
+
+    List arguments are copied, so a later change by the caller cannot rewrite the record.
+    """
+
+    def recorder(name: str) -> Callable[..., None]:
+        def record(self: object, *args: object) -> None:
+            log.append((tag, name, tuple(list(a) if isinstance(a, list) else a for a in args)))
+
+        record.__name__ = name
+        return record
+
+    methods = {
+        name: recorder(name)
+        for name in dir(cls)
+        if not name.startswith("_") and callable(getattr(cls, name))
+    }
+    return type(f"Recording{cls.__name__}", (cls,), methods)()  # type: ignore[no-any-return]
+
+
+def of(log: list[Recorded], tag: str) -> list[tuple[str, tuple[object, ...]]]:
+    """The ``(method, args)`` entries of ``log`` with ``tag``, in order."""
+    return [(name, args) for each_tag, name, args in log if each_tag == tag]

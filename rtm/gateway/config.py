@@ -120,13 +120,11 @@ _PARSERS: dict[type, Callable[[str], Any]] = {int: int, float: float, str: str, 
 
 
 def _field_types() -> dict[str, type]:
-    hints = {"app_certificates": dict}
+    """Each setting's type, read from its default (all defaults are plain values)."""
+    hints: dict[str, type] = {"app_certificates": dict, "node_id": str}
     for field in attrs.fields(GatewayConfig):
         if field.name not in hints:
-            default = field.default
-            if isinstance(default, attrs.Factory):  # type: ignore[arg-type]
-                default = default.factory()
-            hints[field.name] = type(default)
+            hints[field.name] = type(field.default)
     return hints
 
 

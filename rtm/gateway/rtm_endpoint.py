@@ -19,6 +19,8 @@ from collections import deque
 from collections.abc import Mapping
 from typing import Any
 
+import attrs
+
 from .. import codec
 from .. import protocol as p
 from ..enums import CONNECTION_CHANGE_REASON
@@ -29,8 +31,6 @@ from .metrics import Metrics
 
 __all__ = ["RtmEndpoint", "RtmWireSession", "WireLimits"]
 
-import attrs
-
 _INTERRUPTED = int(CONNECTION_CHANGE_REASON.CONNECTION_CHANGE_REASON_INTERRUPTED)
 
 
@@ -40,9 +40,9 @@ class WireLimits:
 
     max_frame_bytes: int = codec.MAX_FRAME_BYTES
     #: Frames a connection may send: a burst of ``count``, refilled over ``seconds``.
-    frames: Rate = Rate(1000, 1.0)
+    frames: Rate = attrs.field(factory=lambda: Rate(1000, 1.0))
     #: Rejected frames tolerated in a window; one more closes the connection (POLICY).
-    errors: Rate = Rate(20, 10.0)
+    errors: Rate = attrs.field(factory=lambda: Rate(20, 10.0))
     #: Unacknowledged frames kept for a client in ack mode; more means it is not reading.
     max_unacked: int = 8192
     heartbeat: float = 20.0

@@ -105,7 +105,7 @@ def test_json_helpers(fns: dict[str, Any]) -> None:
     assert fns["json_get"]('{"account": "bob"}', "name") == ""
     assert fns["json_get"]("", "name") == ""
     attrs = [Obj(key="b", value="2"), JavaAttr("a", "1")]
-    assert fns["json_attrs"](attrs) == '{"b":"2","a":"1"}'
+    assert fns["json_attrs"](attrs) == '{"a":"1","b":"2"}'  # sorted keys, as legacy getAttrAll
     assert fns["attr_value"](attrs, "a") == "1"
     assert fns["attr_value"](attrs, "z") == ""
     with pytest.raises(ValueError, match="JSON object"):

@@ -138,17 +138,28 @@ def test_peer_send_result_is_the_same_in_both_flavours(
     assert java == expected
 
 
-def test_synchronous_send_error_matches_the_java_failure(
+def test_immediate_send_rejection_arrives_as_the_ordinary_result(
     tables: MappingTables, fns: Mapping[str, Any]
 ) -> None:
-    event = {
-        "method": "IRtmService.sendMessageToPeer",
-        "enum": "PEER_MESSAGE_ERR_CODE",
-        "errorCode": 6,
-    }
-    assert run(tables, fns, "cpp", "Shim.onSyncError", event, request=SEND) == (
-        ("onMessageSendError", ("m1", 400)),
+    """The core reports a call it rejects at once through the same result callback."""
+    cpp = run(
+        tables,
+        fns,
+        "cpp",
+        "IRtmServiceEventHandler.onSendMessageResult",
+        {"messageId": 1, "errorCode": 6},
+        request=SEND,
     )
+    java = run(
+        tables,
+        fns,
+        "java",
+        "ResultCallback.onFailure",
+        {"errorInfo": Obj(errorCode=6)},
+        request=SEND,
+        trigger="RtmClient.sendMessageToPeer",
+    )
+    assert cpp == java == (("onMessageSendError", ("m1", 400)),)
 
 
 def test_peer_message_delivery_and_shim_signals(
@@ -488,19 +499,6 @@ def test_login_results(tables: MappingTables, fns: Mapping[str, Any]) -> None:
             request=login,
             trigger="RtmClient.login",
         ) == (("onLoginFailed", (legacy,)),)
-    exhausted = req(
-        "login2",
-        appId="a",
-        account="alice",
-        token="t",
-        uid=0,
-        deviceID="",
-        retry_time_in_s=5,
-        retry_count=1,
-    )
-    assert run(tables, fns, "java", "Shim.onLoginRetryExhausted", {}, request=exhausted) == (
-        ("onLoginFailed", (201,)),
-    )
 
 
 @pytest.mark.parametrize(
@@ -676,21 +674,6 @@ def test_invitation_callbacks(tables: MappingTables, fns: Mapping[str, Any]) -> 
 def test_invitation_that_cannot_be_sent(tables: MappingTables, fns: Mapping[str, Any]) -> None:
     invite = req("channelInviteUser2", channelID="ch9", account="bob", extra="{}")
     expected = (("onInviteFailed", ("ch9", "bob", uid("bob"), 701, "")),)
-    assert (
-        run(
-            tables,
-            fns,
-            "cpp",
-            "Shim.onSyncError",
-            {
-                "method": "IRtmCallManager.sendLocalInvitation",
-                "enum": "INVITATION_API_CALL_ERR_CODE",
-                "errorCode": 5,
-            },
-            request=invite,
-        )
-        == expected
-    )
     assert (
         run(
             tables,

@@ -25,7 +25,9 @@ Traces = dict[str, list[TraceEntry]]
 Scenario = Callable[[Any], Traces]
 
 
-def _clients(world: Any, *names: str, login: bool = True) -> dict[str, tuple[Any, RecordingCallBack]]:
+def _clients(
+    world: Any, *names: str, login: bool = True
+) -> dict[str, tuple[Any, RecordingCallBack]]:
     out = {}
     for name in names:
         api = world.createAgoraSDKInstance(APP)
@@ -60,8 +62,8 @@ def chat(world: Any) -> Traces:
         lambda: carol.channelLeave("lobby"),
         lambda: carol.channelLeave("lobby"),
         lambda: alice.messageChannelSend("garden", "not a member", "x"),
-        lambda: alice.logout(),
-        lambda: alice.logout(),
+        alice.logout,
+        alice.logout,
     ]
     for step in steps:
         step()
@@ -76,7 +78,7 @@ def attributes_and_queries(world: Any) -> Traces:
         lambda: alice.setAttr("mood", "happy"),
         lambda: alice.setAttr("color", "blue"),
         lambda: alice.getAttr("mood"),
-        lambda: alice.getAttrAll(),
+        alice.getAttrAll,
         lambda: alice.setAttr("mood", ""),
         lambda: bob.getUserAttr("alice", "color"),
         lambda: bob.getUserAttrAll("alice"),
@@ -89,12 +91,18 @@ def attributes_and_queries(world: Any) -> Traces:
         lambda: bob.channelQueryUserIsIn("room", "bob"),
         lambda: bob.invoke("io.agora.signal.user_query_user_status", '{"account":"alice"}', "r1"),
         lambda: bob.invoke("channel_query_num", '{"name":"room"}', "r2"),
-        lambda: bob.invoke("io.agora.signal.user_get_attr", '{"account":"alice","name":"color"}', "r3"),
+        lambda: bob.invoke(
+            "io.agora.signal.user_get_attr", '{"account":"alice","name":"color"}', "r3"
+        ),
         lambda: bob.invoke("io.agora.signal.nope", "{}", "r4"),
         lambda: bob.invoke("io.agora.signal.channel_query_num", "not json", "r5"),
         lambda: bob.invoke("io.agora.signal.channel_query_num", '{"name":5}', "r6"),
-        lambda: alice.invoke("io.agora.signal.channel_set_attr", '{"channel":"room","name":"k","value":"v"}', "r7"),
-        lambda: bob.invoke("io.agora.signal.channel_query_user_isin", '{"name":"room","account":"alice"}', "r8"),
+        lambda: alice.invoke(
+            "io.agora.signal.channel_set_attr", '{"channel":"room","name":"k","value":"v"}', "r7"
+        ),
+        lambda: bob.invoke(
+            "io.agora.signal.channel_query_user_isin", '{"name":"room","account":"alice"}', "r8"
+        ),
     ]
     for step in steps:
         step()
@@ -122,7 +130,7 @@ def invitations(world: Any) -> Traces:
         lambda: alice.channelInviteUser2("r6", "zed", '{"_require_peer_online":1}'),
         lambda: world.advance(21),
         lambda: alice.channelInviteUser2("r7", "bob", ""),
-        lambda: alice.logout(),
+        alice.logout,
         lambda: alice.channelInviteUser2("bad", "alice", "not json"),
     ]
     for step in steps:
@@ -145,7 +153,7 @@ def kick_and_relogin(world: Any) -> Traces:
         lambda: again.login(APP, "alice", TOKEN, 0, ""),
         lambda: bob.login(APP, "bob", TOKEN, 0, ""),
         lambda: bob.login(APP, "bad account", TOKEN, 0, ""),
-        lambda: again.logout(),
+        again.logout,
     ]
     for step in steps:
         step()

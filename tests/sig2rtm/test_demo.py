@@ -1,0 +1,42 @@
+"""``sig2rtm demo``: the main job runs on the embedded default and shows the legacy story."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+
+from sig2rtm.cli import main
+from sig2rtm.demo import run_legacy
+
+
+@pytest.mark.parametrize("flavour", ["cpp", "java"])
+def test_legacy_demo_shows_calls_rtm_calls_and_callbacks(flavour: str) -> None:
+    out = io.StringIO()
+    assert run_legacy(out, flavour=flavour) == 0
+    text = out.getvalue()
+    for expected in (
+        "alice <- onLoginSuccess(",
+        "RTM: createMessage, sendMessageToPeer",
+        "carol <- onMessageInstantReceive('alice', 0, 'see you later')",
+        "bob   <- onChannelUserList(['alice', 'bob']",
+        "bob   <- onMessageChannelReceive('lobby', 'bob'",  # the echo
+        "bob   <- onInviteReceived('room-1', 'alice'",
+        "alice <- onInviteRefusedByPeer('room-2', 'carol'",
+        "alice <- onLogout(101)",
+        "getStatus() after logout: [0, 0, 0]",
+    ):
+        assert expected in text, expected
+
+
+def test_cli_runs_the_rtm_demo(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["demo", "--rtm"]) == 0
+    text = capsys.readouterr().out
+    assert "onMessageReceivedFromPeer('alice', 'hello bob')" in text
+    assert "onSendMessageResult(" in text
+
+
+def test_cli_prints_tables(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["tables"]) == 0
+    text = capsys.readouterr().out
+    assert "| `messageInstantSend(account, uid, msg, msgID)` |" in text
