@@ -9,12 +9,12 @@ from pathlib import Path
 import pytest
 
 from adapters.signaling import ShimAgoraAPI, bindings
-from rtm import handlers
 from adapters.signaling.instance import _CALL_HOOKS, _index_rows
 from legacy_signaling.api import METHOD_NAMES, IAgoraAPI
 from legacy_signaling.callback import CALLBACK_NAMES
 from mapping_tables import Flavour, Status, load
 from mapping_tables.rtm_surface import callbacks
+from rtm import handlers
 
 TABLES = load()
 
