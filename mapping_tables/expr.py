@@ -621,3 +621,153 @@ def evaluate(
                 raise ExprEvalError(f"'not' operand is not a boolean: {negated!r}", pos)
             return not negated
     raise TypeError(f"not an expression node: {expr!r}")  # pragma: no cover
+
+
+# --------------------------------------------------------------------------- closures
+
+Compiled = Callable[[Mapping[str, object], Mapping[str, Function]], object]
+
+
+def compile_fn(expr: Expr) -> Compiled:
+    """`expr` as a Python closure with exactly :func:`evaluate`'s semantics.
+
+    The adapter evaluates row conditions and projections on every RTM event; walking the AST
+    each time costs more than the messaging itself, so each expression is turned into nested
+    closures once (:func:`compiled` caches them by text).
+    """
+    match expr:
+        case Literal(value=value):
+            return lambda context, functions: value
+        case ListExpr(items=items):
+            folded = [_constant(item) for item in items]
+            if all(f is not _NOT_CONSTANT for f in folded):
+                return lambda context, functions: list(folded)
+            parts = tuple(compile_fn(item) for item in items)
+            return lambda context, functions: [p(context, functions) for p in parts]
+        case Path(root=root, parts=fields, pos=pos):
+            return _compile_path(expr, root, fields, pos)
+        case Call() if _constant(expr) is not _NOT_CONSTANT:
+            constant = _constant(expr)
+            return lambda context, functions: constant
+        case Call(name=name, args=args, pos=pos):
+            arg_fns = tuple(compile_fn(a) for a in args)
+
+            def call(context: Mapping[str, object], functions: Mapping[str, Function]) -> object:
+                fn = functions.get(name)
+                if fn is None:
+                    raise ExprEvalError(f"function {name!r} is not provided by the caller", pos)
+                values = [a(context, functions) for a in arg_fns]
+                try:
+                    return fn(*values)
+                except ExprError:
+                    raise
+                except (KeyError, ValueError, TypeError, LookupError) as exc:
+                    raise ExprEvalError(f"{name}() failed: {exc}", pos) from exc
+
+            return call
+        case Compare(op=op, left=left, right=right, pos=pos):
+            return _compile_compare(op, compile_fn(left), compile_fn(right), pos)
+        case BoolOp(op=op, operands=operands, pos=pos):
+            fns = tuple(compile_fn(o) for o in operands)
+            want = op == "or"
+
+            def boolop(context: Mapping[str, object], functions: Mapping[str, Function]) -> object:
+                for f in fns:
+                    flag = f(context, functions)
+                    if flag is not True and flag is not False:
+                        raise ExprEvalError(f"'{op}' operand is not a boolean: {flag!r}", pos)
+                    if flag is want:
+                        return want
+                return not want
+
+            return boolop
+        case Not(operand=operand, pos=pos):
+            inner = compile_fn(operand)
+
+            def negate(context: Mapping[str, object], functions: Mapping[str, Function]) -> object:
+                value = inner(context, functions)
+                if value is not True and value is not False:
+                    raise ExprEvalError(f"'not' operand is not a boolean: {value!r}", pos)
+                return not value
+
+            return negate
+    raise TypeError(f"not an expression node: {expr!r}")  # pragma: no cover
+
+
+_NOT_CONSTANT = object()
+
+
+def _constant(expr: Expr) -> object:
+    """The value of a literal or of ``rtm_const("NAME")`` (a fixed table), else a sentinel."""
+    if isinstance(expr, Literal):
+        return expr.value
+    if (
+        isinstance(expr, Call)
+        and expr.name == "rtm_const"
+        and len(expr.args) == 1
+        and isinstance(expr.args[0], Literal)
+    ):
+        from mapping_tables.rtm_surface import RTM_CONSTANTS
+
+        entry = RTM_CONSTANTS.get(str(expr.args[0].value))
+        if entry is not None:
+            return entry[1]
+    return _NOT_CONSTANT
+
+
+def _compile_path(expr: Path, root: str, fields: tuple[str, ...], pos: int) -> Compiled:
+    def path(context: Mapping[str, object], functions: Mapping[str, Function]) -> object:
+        current = context.get(root)
+        if current is None:
+            raise ExprEvalError(f"{root!r} is not available in this context", pos)
+        for depth, name in enumerate(fields):
+            if type(current) is dict:
+                if name in current:
+                    current = current[name]
+                    continue
+                current = _missing(expr, root, fields, depth, pos)
+            try:
+                current = resolve_field(current, name)
+            except KeyError:
+                _missing(expr, root, fields, depth, pos)
+        return current
+
+    return path
+
+
+def _missing(expr: Path, root: str, fields: tuple[str, ...], depth: int, pos: int) -> object:
+    done = ".".join((root, *fields[:depth]))
+    raise ExprEvalError(f"{done} has no field {fields[depth]!r} (path {expr.dotted})", pos)
+
+
+def _compile_compare(op: str, left: Compiled, right: Compiled, pos: int) -> Compiled:
+    if op in ("==", "!="):
+        negate = op == "!="
+
+        def equal(context: Mapping[str, object], functions: Mapping[str, Function]) -> object:
+            return _equal(left(context, functions), right(context, functions)) is not negate
+
+        return equal
+
+    def contains(context: Mapping[str, object], functions: Mapping[str, Function]) -> object:
+        a = left(context, functions)
+        b = right(context, functions)
+        if isinstance(b, str):
+            if not isinstance(a, str):
+                raise ExprEvalError(f"'{op}' a string needs a string on the left", pos)
+            found = a in b
+        elif isinstance(b, list | tuple | frozenset | set):
+            found = any(_equal(a, item) for item in b)
+        elif isinstance(b, Mapping):
+            found = a in b
+        else:
+            raise ExprEvalError(f"'{op}' needs a list, string or mapping on the right", pos)
+        return found if op == "in" else not found
+
+    return contains
+
+
+@functools.cache
+def compiled(text: str) -> Compiled:
+    """The closure of the expression ``text`` (parsed and compiled once)."""
+    return compile_fn(compile_expr(text))

@@ -15,6 +15,7 @@ end-call extra), so the split at the last ``_`` is unambiguous even for channel 
 
 from __future__ import annotations
 
+import functools
 import json
 import zlib
 from collections.abc import Callable, Iterable, Mapping
@@ -50,6 +51,7 @@ def encode_peer_signal(kind: str, channel: str, payload: str = "") -> str:
     return f"{PEER_SIGNAL_PREFIXES[kind]}_{channel}_{payload}"
 
 
+@functools.lru_cache(maxsize=1024)
 def decode_peer_signal(text: str) -> PeerSignal | None:
     """The signal carried by `text`, or None for an ordinary message."""
     for kind, prefix in PEER_SIGNAL_PREFIXES.items():

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
-from mapping_tables.expr import ExprEvalError, Function, compile_expr, evaluate
+from mapping_tables.expr import ExprEvalError, Function, compiled
 from mapping_tables.model import EventRow
 
 
@@ -27,7 +27,7 @@ def matches(
     """Whether the row's `when` holds for this event."""
     if not row.when:
         return True
-    result = evaluate(compile_expr(row.when), context, functions)
+    result = compiled(row.when)(context, functions)
     if not isinstance(result, bool):
         raise ExprEvalError(f"`when` of {row.legacy} yielded {result!r}, not a boolean", 0)
     return result
@@ -45,7 +45,7 @@ def fire(
         return ()
     items: list[object]
     if row.each:
-        produced = evaluate(compile_expr(row.each), context, functions)
+        produced = compiled(row.each)(context, functions)
         if not isinstance(produced, list | tuple):
             raise ExprEvalError(f"`each` of {row.legacy} yielded {produced!r}, not a list", 0)
         items = list(produced)
@@ -54,9 +54,7 @@ def fire(
     firings: list[tuple[object, ...]] = []
     for item in items:
         scope = dict(context) if item is None else {**context, "item": item}
-        firings.append(
-            tuple(evaluate(compile_expr(row.projection[arg]), scope, functions) for arg in row.args)
-        )
+        firings.append(tuple(compiled(row.projection[arg])(scope, functions) for arg in row.args))
     return tuple(firings)
 
 

@@ -27,9 +27,13 @@ class Request:
     then: Continuation | None = None
     #: Rows stay silent for this request (an emulation step the app did not ask for).
     silent: bool = False
+    _view: dict[str, Any] | None = attrs.field(default=None, init=False, repr=False)
 
     def view(self, self_account: str) -> dict[str, Any]:
-        return {**self.args, "method": self.method, "self_account": self_account}
+        """What ``request.*`` means in the tables: the arguments, method and own account."""
+        if self._view is None:
+            self._view = {**self.args, "method": self.method, "self_account": self_account}
+        return self._view
 
 
 @attrs.define

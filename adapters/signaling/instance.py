@@ -54,7 +54,7 @@ from legacy_signaling.identity import (
     require_uint32,
 )
 from legacy_signaling.tokens import LegacyTokenError, verify_legacy_token
-from mapping_tables.expr import Function
+from mapping_tables.expr import BoolOp, Compare, Function, ListExpr, Literal, Path, compile_expr
 from mapping_tables.functions import encode_peer_signal
 from mapping_tables.markers import MARKER_KEY, USER_CHANNEL_KEY, Marker, encode_marker
 from mapping_tables.model import EventRow, FlavourTable, Status
@@ -103,8 +103,12 @@ class _Call:
 
 
 def _plain(value: object) -> object:
-    if isinstance(value, bool):
+    """Callbacks carry plain ints and strs (not enum members), as native code would see."""
+    kind = type(value)
+    if kind is str or kind is int or kind is bool:
         return value
+    if isinstance(value, bool):
+        return bool(value)
     if isinstance(value, int):
         return int(value)
     if isinstance(value, str):
@@ -152,7 +156,8 @@ class ShimAgoraAPI(IAgoraAPI):
         status = _STATUS_AFTER.get(name)
         if status is not None:
             self._status = status
-        self._world.trace("callback", name)
+        if self._world.usage is not None:
+            self._world.trace("callback", name)
         handler = self._handler
         if handler is None:
             return
@@ -176,27 +181,34 @@ class ShimAgoraAPI(IAgoraAPI):
         with self._sched.lock:
             session = self._session
             session.handler_channel = legacy_name(rtm_channel) if rtm_channel else ""
-            suppress = self._before_event(name, params, trigger)
-            if not suppress and not (req is not None and req.silent):
+            short = name.rpartition(".")[2]
+            suppress = self._before_event(short, params)
+            rows = self._rows.get((name, trigger))
+            if rows and not suppress and not (req is not None and req.silent):
                 context = {
                     "request": req.view(session.self_account) if req is not None else {},
                     "event": legacy_view(params),
                     "session": session,
                 }
-                for row in self._rows.get((name, trigger), ()):
-                    for args in fire(row, context, self._functions):
-                        self._world.trace("emulation", row.legacy, row.differences)
-                        self._dispatch(row.legacy, tuple(_plain(a) for a in args))
-            self._after_event(name, params, trigger)
+                method = req.method if req is not None else None
+                functions = self._functions
+                tracing = self._world.usage is not None
+                for methods, row in rows:
+                    if methods is not None and method not in methods:
+                        continue
+                    for args in fire(row, context, functions):
+                        if tracing and row.status is Status.EMULATED:
+                            self._world.trace("emulation", row.legacy, row.differences)
+                        self._dispatch(row.legacy, tuple(map(_plain, args)))
+            self._after_event(short, params)
             if req is not None and req.then is not None:
                 code, value = _outcome(params)
                 req.then(code, value)
 
     # ---------------------------------------------------------------- emulation hooks
 
-    def _before_event(self, name: str, params: dict[str, Any], trigger: str) -> bool:
+    def _before_event(self, short: str, params: dict[str, Any]) -> bool:
         """State the rows need, and whether this event must stay silent; True = suppress."""
-        short = name.rsplit(".", 1)[1]
         if short == "onConnectionStateChanged":
             state, reason = int(params["state"]), int(params["reason"])
             aborted = state == rtm.CONNECTION_STATE.CONNECTION_STATE_ABORTED
@@ -223,8 +235,7 @@ class ShimAgoraAPI(IAgoraAPI):
             return self._peer_signal_hook(params)
         return False
 
-    def _after_event(self, name: str, params: dict[str, Any], trigger: str) -> None:
-        short = name.rsplit(".", 1)[1]
+    def _after_event(self, short: str, params: dict[str, Any]) -> None:
         if short == "onConnectionStateChanged":
             self._session.previous_state = int(params["state"])
             if int(params["state"]) == rtm.CONNECTION_STATE.CONNECTION_STATE_ABORTED:
@@ -1117,11 +1128,39 @@ _CALL_HOOKS: dict[str, Callable[[ShimAgoraAPI, dict[str, Any]], bool]] = {
 }
 
 
-def _index_rows(
-    table: FlavourTable, *, legacy_mode: bool
-) -> dict[tuple[str, str], tuple[EventRow, ...]]:
+def _request_methods(when: str) -> frozenset[str] | None:
+    """The legacy methods a row's condition requires (``request.method == / in ...``), if any.
+
+    Rows are pre-selected by the request's method before any condition is evaluated; the
+    condition is still evaluated in full, so this only saves work.
+    """
+    if not when:
+        return None
+    expr = compile_expr(when)
+    operands = expr.operands if isinstance(expr, BoolOp) and expr.op == "and" else (expr,)
+    for operand in operands:
+        if (
+            isinstance(operand, Compare)
+            and isinstance(operand.left, Path)
+            and operand.left.dotted == "request.method"
+        ):
+            right = operand.right
+            if operand.op == "==" and isinstance(right, Literal) and isinstance(right.value, str):
+                return frozenset({right.value})
+            if operand.op == "in" and isinstance(right, ListExpr):
+                values = [i.value for i in right.items if isinstance(i, Literal)]
+                if len(values) == len(right.items) and all(isinstance(v, str) for v in values):
+                    return frozenset(str(v) for v in values)
+    return None
+
+
+#: Rows for one (RTM callback, trigger): each with the request methods it can fire for.
+IndexedRows = tuple[tuple[frozenset[str] | None, EventRow], ...]
+
+
+def _index_rows(table: FlavourTable, *, legacy_mode: bool) -> dict[tuple[str, str], IndexedRows]:
     """Event rows by (RTM callback, trigger), in table order; native mode drops emulations."""
-    index: dict[tuple[str, str], list[EventRow]] = {}
+    index: dict[tuple[str, str], list[tuple[frozenset[str] | None, EventRow]]] = {}
     for row in table.events:
         if not row.rtm or row.rtm.startswith("Shim."):
             continue
@@ -1129,7 +1168,7 @@ def _index_rows(
             continue
         if not legacy_mode and row.status is Status.EMULATED:
             continue
-        index.setdefault((row.rtm, row.trigger), []).append(row)
+        index.setdefault((row.rtm, row.trigger), []).append((_request_methods(row.when), row))
     return {key: tuple(rows) for key, rows in index.items()}
 
 

@@ -371,7 +371,11 @@ def _query_num(draw: st.DrawFn, m: _Model) -> Step:
 
 def _query_is_in(draw: st.DrawFn, m: _Model) -> Step:
     name = _actor(draw, m)
-    return QueryUserIsIn(name, _channel(draw, m, name), _peer(draw, m, name))
+    channel = _channel(draw, m, name)
+    members = [c.account for c in m.clients.values() if c.channel == channel and c.account]
+    if members and _chance(draw, 60):
+        return QueryUserIsIn(name, channel, _pick(draw, members))
+    return QueryUserIsIn(name, channel, _peer(draw, m, name))
 
 
 def _query_status(draw: st.DrawFn, m: _Model) -> Step:
@@ -637,11 +641,11 @@ def _misuse(draw: st.DrawFn, m: _Model) -> Step:
     return Misuse(_actor(draw, m), method, args)
 
 
-def _network(draw: st.DrawFn, m: _Model) -> Step:
+def _network(draw: st.DrawFn, m: _Model) -> Step | list[Step]:
     """Restore a dropped connection if there is one, else drop one (C1, C2).
 
-    One time in ten the other control on any instance: a ``ValueError`` both worlds must
-    raise alike.
+    A drop is sometimes followed at once by time around the 30 s give-up (C3). One time in
+    ten the other control on any instance: a ``ValueError`` both worlds must raise alike.
     """
     dropped = m.names(lambda c: c.alive and c.dropped)
     wrong = _chance(draw, 10)
@@ -654,7 +658,14 @@ def _network(draw: st.DrawFn, m: _Model) -> Step:
         return RestoreConnection(name)
     if m.clients[name].online:
         m.clients[name].dropped_at = m.clock
-    return DropConnection(name)
+    steps: list[Step] = [DropConnection(name)]
+    if _chance(draw, 30):
+        steps.append(GetStatus(name))
+    if _chance(draw, 30):
+        seconds = _pick(draw, (10.0, 29.5, 30.0, 31.0))
+        m.tick(seconds)
+        steps.append(Advance(seconds))
+    return steps
 
 
 def _login_retry(draw: st.DrawFn, m: _Model) -> list[Step]:
@@ -663,12 +674,22 @@ def _login_retry(draw: st.DrawFn, m: _Model) -> list[Step]:
     L9 (cancel, 203) and L11 (retries, 201) need this order; independent draws rarely
     produce it.
     """
-    name = _login_target(draw, m)
-    steps: list[Step] = [SetServerAvailable(False)]
-    login = _login2 if _chance(draw, 40) else _login
-    m.server_down = True
-    made = login(draw, m)
-    steps += made if isinstance(made, list) else [made]
+    steps: list[Step] = []
+    idle = m.names(lambda c: c.alive and c.account is None)
+    if idle:
+        name = _pick(draw, idle)
+    else:
+        name = _actor(draw, m)
+        steps.append(Logout(name))
+        m.logged_out(name)
+    steps.append(SetServerAvailable(False))
+    account = _account_for(draw, name)
+    token = _token(draw, m)
+    if _chance(draw, 40):
+        retry_time, retry_count = _pick(draw, ((4, 1), (10, 5), (30, 3), (0, 0)))
+        steps.append(Login2(name, account, token, retry_time, retry_count))
+    else:
+        steps.append(Login(name, account, token))
     steps.append(GetStatus(name))
     ending = draw(st.integers(0, 2))
     if ending == 0:
@@ -680,6 +701,8 @@ def _login_retry(draw: st.DrawFn, m: _Model) -> list[Step]:
     if _chance(draw, 50):
         steps.append(Advance(_pick(draw, (2.0, 4.0, 30.0))))
         steps.append(GetStatus(name))
+        if ending != 0:
+            _note_login(m, name, account, token, True)  # a retry may have got through
     return steps
 
 
@@ -703,7 +726,7 @@ KIND_WEIGHTS: Final[tuple[tuple[Builder, int, str | None], ...]] = (
     (_join, 9, None),
     (_leave, 3, None),
     (_query_num, 2, None),
-    (_query_is_in, 2, None),
+    (_query_is_in, 3, None),
     (_query_status, 2, None),
     (_send_peer, 7, None),
     (_send_channel, 7, None),
@@ -724,7 +747,7 @@ KIND_WEIGHTS: Final[tuple[tuple[Builder, int, str | None], ...]] = (
     (_refuse, 3, None),
     (_end, 4, None),
     (_dtmf, 2, None),
-    (_unsupported, 1, None),
+    (_unsupported, 2, None),
     (_misuse, 1, None),
     (_network, 4, CONNECTION),
     (_server, 1, SERVER_AVAILABILITY),

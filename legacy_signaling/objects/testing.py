@@ -39,7 +39,7 @@ class NativeBackend:
 
     ``settle`` delivers every queued callback without moving the clock; ``advance`` moves
     the clock (firing timers). ``drop_connection`` / ``restore_connection`` play the
-    network for one instance, or are None when the provider cannot.
+    network for one instance (docs/legacy-semantics.md C1, C2).
     """
 
     name: str
@@ -47,8 +47,8 @@ class NativeBackend:
     factory: NativeFactory
     settle: Callable[[], object]
     advance: Callable[[float], object]
-    drop_connection: Callable[[IAgoraAPI], None] | None = None
-    restore_connection: Callable[[IAgoraAPI], None] | None = None
+    drop_connection: Callable[[IAgoraAPI], None]
+    restore_connection: Callable[[IAgoraAPI], None]
 
 
 def reference_backend(app_id: str = APP_ID) -> NativeBackend:

@@ -60,3 +60,6 @@ class ProtocolEndpoint(Protocol):
 
     def open(self, wire: Wire, query: Mapping[str, str]) -> EndpointSession:
         """A new connection on :attr:`path`; raise ValueError to refuse it (bad query)."""
+
+    def end_lost_sessions(self) -> None:
+        """The node is going away: end the sessions still waiting for a resume."""

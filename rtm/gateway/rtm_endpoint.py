@@ -15,7 +15,7 @@ received — a frame is lost only if the gateway itself dies.
 from __future__ import annotations
 
 import asyncio
-from collections import deque
+from collections import OrderedDict, deque
 from collections.abc import Mapping
 from typing import Any
 
@@ -83,6 +83,8 @@ class RtmEndpoint:
         self.loop = loop or asyncio.get_event_loop()
         self.cache = _EncodeCache()
         self.sessions: dict[str, RtmWireSession] = {}
+        #: Sessions whose link broke, oldest first (bounded: old ones have long expired).
+        self.lost: OrderedDict[str, None] = OrderedDict()
         for name, text in (
             ("rtm_frames_received_total", "Frames received from clients."),
             ("rtm_frames_sent_total", "Frames sent to clients."),
@@ -103,6 +105,11 @@ class RtmEndpoint:
         if resume is not None and (len(resume) > 128 or not resume.isprintable()):
             raise ValueError("resume must be a session id")
         return RtmWireSession(self, wire, ack == "1", resume)
+
+    def end_lost_sessions(self) -> None:
+        for sid in list(self.lost):
+            self.service.close_session(sid)  # a no-op for sessions resumed or expired
+        self.lost.clear()
 
 
 class RtmWireSession:
@@ -223,6 +230,9 @@ class RtmWireSession:
             service.close_session(self.sid)
             return
         endpoint.metrics.inc("rtm_sessions_lost_total")
+        endpoint.lost[self.sid] = None
+        if len(endpoint.lost) > 100_000:
+            endpoint.lost.popitem(last=False)
         if self.acks:
             unsent = list(self._unacked)
             unsent.extend(self._out)

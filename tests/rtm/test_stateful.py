@@ -779,6 +779,28 @@ class RtmModelMachine(RuleBasedStateMachine):
                 assert pushed.get(peer) == (0 if self.model.online(peer) else 2), (client, peer)
 
     @invariant()
+    def attributes_read_back_as_modelled(self) -> None:
+        readers = self.clients_in(CONN)
+        if not readers:
+            return
+        client = self.client(readers[0])
+        reads = {}
+        for channel in CHANNELS:
+            reads[("channel", channel)] = cb = self.cb("inv-cget", readers[0])
+            assert self.world.api(lambda c=cb, ch=channel: client.getChannelAttributes(ch, c)) == 0
+        for user in USERS:
+            reads[("user", user)] = cb = self.cb("inv-uget", readers[0])
+            assert self.world.api(lambda c=cb, u=user: client.getUserAttributes(u, c)) == 0
+        self.run()
+        for (kind, name), cb in reads.items():
+            if kind == "channel":
+                assert {a.key: a.value for a in cb.value()} == self.model.channel_attrs[name]
+            elif self.model.online(name):
+                assert {a.key: a.value for a in cb.value()} == self.model.user_attrs[name]
+            else:
+                assert cb.error().errorCode == 6
+
+    @invariant()
     def attribute_notifications_match(self) -> None:
         for key, expected in self.model.update_expected.items():
             assert self.views.updates.get(key) == expected, key

@@ -52,6 +52,7 @@ def test_rows_name_events_the_binding_produces(flavour: Flavour) -> None:
     source = Path(bindings.__file__).read_text("utf-8")
     triggers = set(re.findall(r'"((?:RtmClient|RtmChannel|RtmCallManager)\.\w+)"', source))
     for (rtm_name, trigger), rows in _index_rows(TABLES.flavour(flavour), legacy_mode=True).items():
+        first = rows[0][1]
         assert rtm_name in surface, rtm_name
         interface, method = rtm_name.split(".")
         if interface in ("ResultCallback", "Shim"):
@@ -66,7 +67,7 @@ def test_rows_name_events_the_binding_produces(flavour: Flavour) -> None:
         }[interface]
         assert callable(getattr(handler_cls, method, None)), rtm_name
         if trigger:
-            assert flavour is Flavour.JAVA and trigger in triggers, (trigger, rows[0].legacy)
+            assert flavour is Flavour.JAVA and trigger in triggers, (trigger, first.legacy)
 
 
 def test_unsupported_methods_answer_with_a_clear_error() -> None:

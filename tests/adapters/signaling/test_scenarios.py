@@ -234,3 +234,54 @@ def test_unicode_accounts_round_trip_through_rtm_ids() -> None:
     c["用户一"][0].channelJoin("大厅 1")
     world.run_until_idle()
     assert ("onChannelUserJoined", ("用户一", legacy_uid("用户一"))) in c["bob"][1].trace
+
+
+CERT = "5CFd2fd1755d40ecb72977518be15d3b"
+
+
+def _token_program(world: Any) -> Traces:
+    from legacy_signaling.tokens import build_legacy_token
+
+    now = int(world.now)
+    tokens = [
+        ("alice", build_legacy_token("alice", APP, CERT, now + 3600)),  # valid
+        ("bob", build_legacy_token("bob", APP, CERT, now - 10)),  # expired -> 204
+        ("carol", build_legacy_token("someone-else", APP, CERT, now + 3600)),  # wrong -> 206
+        ("dave", TOKEN),  # _no_need_token with a certificate and debugging off -> 206
+    ]
+    out = {}
+    for account, token in tokens:
+        api = world.createAgoraSDKInstance(APP)
+        rec = RecordingCallBack()
+        api.callbackSet(rec)
+        api.login(APP, account, token, 0, "")
+        world.run_until_idle()
+        out[account] = list(rec.trace)
+    return out
+
+
+@pytest.mark.parametrize("flavour", ["cpp", "java"])
+def test_legacy_tokens_checked_and_rtm_tokens_provided(flavour: str) -> None:
+    """Legacy tokens are verified by the shim; the core (with its own certificate) gets
+    RTM 006 tokens from the provider, so a certified RTM deployment works unchanged."""
+    expected = _token_program(ReferenceWorld(APP, CERT))
+    shim = ShimWorld(APP, CERT, flavour=flavour, rtm_certificate="0" * 31 + "1")
+    actual = _token_program(shim)
+    assert expected["alice"][0][0] == "onLoginSuccess"
+    assert expected["bob"] == [("onLoginFailed", (204,))]
+    assert expected["carol"] == [("onLoginFailed", (206,))]
+    assert actual == expected
+
+
+def test_core_rejects_a_login_without_an_rtm_token_when_certified() -> None:
+    """Without a provider the certified core refuses the shim: the RTM error maps to legacy."""
+    from legacy_signaling.tokens import NoTokenProvider
+
+    world = ShimWorld(APP, rtm_certificate="0" * 31 + "1", token_provider=NoTokenProvider())
+    api = world.createAgoraSDKInstance(APP)
+    rec = RecordingCallBack()
+    api.callbackSet(rec)
+    api.login(APP, "alice", TOKEN, 0, "")
+    world.run_until_idle()
+    assert [name for name, _ in rec.trace] == ["onLoginFailed"]
+    assert rec.trace[0][1][0] in (202, 206)

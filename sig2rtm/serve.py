@@ -1,0 +1,83 @@
+"""``sig2rtm serve``: run one gateway node until SIGTERM or Ctrl-C.
+
+Settings come from flags, ``SIG2RTM_*`` environment variables and ``--config FILE.toml``
+(flags win over the environment, which wins over the file); see
+:mod:`rtm.gateway.config` for every name.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import signal
+import sys
+from typing import Any
+
+__all__ = ["configure_parser", "run"]
+
+#: flag -> (type, help); the setting's name is the flag with underscores.
+_FLAGS: dict[str, tuple[type, str]] = {
+    "host": (str, "address to listen on (default 127.0.0.1)"),
+    "port": (int, "port for WebSocket and HTTP (default 9000; 0 picks a free one)"),
+    "backend": (str, "memory (one node) or redis://HOST:PORT/DB (many nodes)"),
+    "node-id": (str, "this node's id, unique among nodes sharing a backend"),
+    "app-certificates": (str, "APPID:CERTIFICATE[,...]: apps that require tokens"),
+    "rates": (str, "RTM call-rate table: linux (default), mobile or unlimited"),
+    "max-frame-bytes": (int, "largest frame accepted (error frame beyond)"),
+    "ping-interval": (float, "seconds between heartbeat pings"),
+    "ping-timeout": (float, "seconds without a pong before a client counts as dead"),
+    "send-buffer-bytes": (int, "bytes queued for one client before it is a slow consumer"),
+    "connections-per-ip": (int, "open connections allowed per client address"),
+    "session-grace": (float, "seconds a lost session waits for its client to resume"),
+    "heartbeat": (float, "Redis: seconds between node heartbeats"),
+    "node-ttl": (float, "Redis: seconds of silence after which a node is dead"),
+    "shutdown-grace": (float, "seconds clients get to resume elsewhere on SIGTERM"),
+    "log-level": (str, "debug, info, warning or error"),
+}
+
+
+def configure_parser(parser: argparse.ArgumentParser) -> None:
+    for flag, (kind, help_text) in _FLAGS.items():
+        parser.add_argument(f"--{flag}", type=kind, default=None, help=help_text)
+    parser.add_argument("--config", default=None, help="TOML file with settings")
+    parser.add_argument(
+        "--plain-logs", action="store_true", help="human-readable logs instead of JSON lines"
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    from rtm.gateway.config import ConfigError, load_config
+    from rtm.gateway.logs import setup_logging
+
+    flags: dict[str, Any] = {
+        flag.replace("-", "_"): getattr(args, flag.replace("-", "_")) for flag in _FLAGS
+    }
+    if args.plain_logs:
+        flags["log_json"] = False
+    try:
+        config = load_config(flags=flags, file=args.config)
+    except ConfigError as exc:
+        print(f"sig2rtm serve: {exc}", file=sys.stderr)
+        return 2
+    setup_logging(config.log_level, config.log_json)
+    try:
+        asyncio.run(_serve(config))
+    except OSError as exc:
+        print(f"sig2rtm serve: {exc}", file=sys.stderr)
+        return 1
+    return 0
+
+
+async def _serve(config: Any) -> None:
+    from rtm.gateway.server import Gateway
+
+    gateway = Gateway(config)
+    await gateway.start()
+    # One line on stdout once listening, so scripts and tests can wait for it.
+    print(f"listening on ws://{config.host}:{gateway.port}", flush=True)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, stop.set)
+    await stop.wait()
+    await gateway.shutdown()

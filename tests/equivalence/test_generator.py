@@ -1,0 +1,131 @@
+"""The generator's reach: a proof is only as good as the programs it runs."""
+
+from __future__ import annotations
+
+import fnmatch
+import logging
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+
+from legacy_signaling.equivalence import Coverage, Program, execute, reference_world
+from legacy_signaling.equivalence.program import ClientStep, CreateInstance
+from legacy_signaling.equivalence.strategies import programs
+from legacy_signaling.equivalence.universe import CLIENTS
+from tests.equivalence.conftest import META_PROFILE
+
+#: Outcomes (see ``coverage.outcome``; ``*`` matches any method) that 600 programs must
+#: produce, by decision row.
+REQUIRED = {
+    "onLoginSuccess",  # L1
+    "onError/login/1001/already logged in or logging in; call logout first",  # L2
+    "onLoginFailed/209",  # L3
+    "onLoginFailed/202",  # L4
+    "onLoginFailed/204",  # L5
+    "onLoginFailed/206",  # L5
+    "onLogout/103",  # L6
+    "onLogout/101",  # L7
+    "onLogout/108",  # L8
+    "onLoginFailed/203",  # L9
+    "onLoginFailed/201",  # L11
+    "onError/login2/1004/retry_time_in_s and retry_count must not be negative",  # L12
+    "onReconnecting",  # C1
+    "onReconnected",  # C2
+    "onLogout/102",  # C3
+    "onChannelLeaved/604",  # C3
+    "onChannelJoined",  # CH1
+    "onChannelUserList",  # CH1
+    "onChannelUserJoined",  # CH1
+    "onChannelLeaved/0",  # CH2, CH5
+    "onChannelJoinFailed/300",  # CH3, CH4
+    "onChannelUserLeaved",  # CH5
+    "onChannelLeaved/603",  # L7
+    "onError/channelLeave/1004/not in this channel",  # CH6
+    "onMessageSendSuccess",  # M1, P1
+    "onMessageChannelReceive",  # M1
+    "onMessageSendError/400",  # M2, P3
+    "onMessageInstantReceive",  # P1
+    "onChannelAttrUpdated/update",  # A1
+    "onChannelAttrUpdated/del",  # A2
+    "onChannelAttrUpdated/clear",  # A3
+    "onError/channelSetAttr/1003/not logged in",  # A4
+    "onUserAttrResult",  # A7, A8
+    "onUserAttrAllResult",  # A7, A8
+    "onQueryUserStatusResult/1",  # Q1
+    "onQueryUserStatusResult/0",  # Q1
+    "onChannelQueryUserNumResult/0",  # Q2
+    "onChannelQueryUserNumResult/500",  # Q2
+    "onChannelQueryUserIsIn/0",  # Q3
+    "onChannelQueryUserIsIn/1",  # Q3
+    "onInvokeRet/",  # R1-R9
+    "onInvokeRet/not_login",  # R10
+    "onInvokeRet/unknown_function",  # R10
+    "onInvokeRet/invalid_json",  # R10
+    "onInvokeRet/invalid_param",  # R10
+    "onInviteReceived",  # V1
+    "onInviteReceivedByPeer",  # V1
+    "onInviteFailed/703",  # V3, V4
+    "onInviteFailed/701",  # V5
+    "onInviteFailed/704",  # V6
+    "onInviteAcceptedByPeer",  # V7
+    "onInviteRefusedByPeer",  # V8
+    "onInviteEndByMyself",  # V9
+    "onInviteEndByPeer",  # V9, V6, V12
+    "onInviteMsg",  # V10
+    "onError/channelInviteAccept/1004/no such call",  # V11
+    "onInviteFailed/700",  # V13
+    "onError/*/1001/not supported",  # X3
+    "return/getStatus/0",  # D6
+    "return/getStatus/1",
+    "return/getStatus/2",
+    "return/getStatus/3",
+    "raise/*/TypeError",  # D5
+    "raise/*/ValueError",  # D5
+    "raise/*/InstanceDestroyedError",  # D8
+    "raise/restore_connection/ValueError",  # C2
+    "raise/drop_connection/ValueError",  # C1
+}
+
+
+def test_600_programs_reach_every_decision_row() -> None:
+    coverage = Coverage()
+
+    @settings(
+        max_examples=600,
+        derandomize=True,
+        database=None,
+        deadline=None,
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+    )
+    @given(programs())
+    def collect(program: Program) -> None:
+        coverage.add(program, execute(reference_world(program.config), program))
+
+    logging.getLogger("legacy_signaling.reference").disabled = True  # Handler.RAISING noise
+    try:
+        collect()
+    finally:
+        logging.getLogger("legacy_signaling.reference").disabled = False
+    assert coverage.programs == 600
+    missing = {p for p in REQUIRED if not fnmatch.filter(coverage.outcomes, p)}
+    assert not missing, f"never produced: {sorted(missing)}\n{coverage.render()}"
+    assert coverage.advanced_past[120] >= 5, coverage.render()  # A5 attribute TTL
+    assert coverage.advanced_past[86_400] >= 1, coverage.render()  # P2 mailbox TTL
+
+
+@settings(settings.get_profile(META_PROFILE))
+@given(programs(capabilities=frozenset(), min_steps=5, max_steps=12))
+def test_programs_respect_bounds_and_capabilities(program: Program) -> None:
+    assert 5 <= len(program.steps) <= 12
+    assert program.capabilities == frozenset()
+    assert isinstance(program.steps[0], CreateInstance)
+    assert all(s.client in CLIENTS for s in program.steps if isinstance(s, ClientStep))
+
+
+def test_bad_generator_arguments_are_refused() -> None:
+    with pytest.raises(ValueError, match="min_steps"):
+        programs(min_steps=0)
+    with pytest.raises(ValueError, match="min_steps"):
+        programs(min_steps=10, max_steps=9)
+    with pytest.raises(ValueError, match="unknown capabilities"):
+        programs(capabilities=frozenset({"teleport"}))
