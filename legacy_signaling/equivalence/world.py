@@ -72,13 +72,17 @@ class LegacyWorld(Protocol):
 
 
 def capabilities_of(world: LegacyWorld) -> frozenset[str]:
-    """The optional controls ``world`` supports (absence of the attribute means all)."""
+    """The optional controls ``world`` supports (absence of the attribute means all).
+
+    Names this harness does not know are left out, so a world may declare more (for
+    other tools) and still pass its capabilities straight to ``programs()``.
+    """
     declared = getattr(world, "capabilities", None)
     if declared is None:
         return ALL_CAPABILITIES
     if not isinstance(declared, frozenset) or not all(isinstance(c, str) for c in declared):
         raise TypeError(f"{type(world).__name__}.capabilities must be a frozenset of str")
-    return cast("frozenset[str]", declared)
+    return cast("frozenset[str]", declared) & ALL_CAPABILITIES
 
 
 class MissingCapabilityError(Exception):

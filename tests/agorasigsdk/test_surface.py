@@ -114,9 +114,7 @@ _POSITIONAL = (inspect.Parameter.POSITIONAL_ONLY, inspect.Parameter.POSITIONAL_O
 
 
 def _positional(function: Callable[..., object]) -> tuple[tuple[str, object], ...]:
-    params = [
-        p for p in inspect.signature(function).parameters.values() if p.kind in _POSITIONAL
-    ]
+    params = [p for p in inspect.signature(function).parameters.values() if p.kind in _POSITIONAL]
     return tuple((p.name, p.default) for p in params if p.name != "self")
 
 
@@ -149,7 +147,7 @@ def test_nested_callback_classes(cls: type[object], callbacks: Callbacks) -> Non
 
 
 def test_module_layout_of_the_1_0_2_wheel() -> None:
-    modules = {
+    modules: dict[str, dict[str, type[object]]] = {
         "agorasigsdk.agora_signal": {"AgoraSignal": AgoraSignal},
         "agorasigsdk.login_session": {"LoginSession": LoginSession},
         "agorasigsdk.channel": {"Channel": Channel},

@@ -295,3 +295,10 @@ def test_undocumented_exceptions_are_traced_and_reported() -> None:
 def test_instances_are_iagoraapi() -> None:
     world = reference_world(CONFIG)
     assert isinstance(world.createAgoraSDKInstance(APP_ID), IAgoraAPI)
+
+
+def test_capabilities_unknown_to_the_harness_are_ignored() -> None:
+    class Partial(ReferenceWorld):
+        capabilities = frozenset({"time", CONNECTION})
+
+    assert capabilities_of(Partial(APP_ID)) == {CONNECTION}

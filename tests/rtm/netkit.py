@@ -280,3 +280,52 @@ def network_core(*urls: str, **options: Any) -> Iterator[net.NetworkCore]:
         yield core
     finally:
         core.close()
+
+
+class Stack:
+    """Where clients' cores come from in a test: the embedded core, one gateway node, or
+    two gateway nodes sharing Redis (client ``i`` on node ``i % 2``)."""
+
+    def __init__(self, kind: str, redis_server: RedisServer | None = None) -> None:
+        self.kind = kind
+        self.gateways: list[GatewayThread] = []
+        self.cores: list[Any] = []
+        if kind == "embedded":
+            self.cores.append(rtm.EmbeddedCore())
+        elif kind == "gateway":
+            self.gateways.append(GatewayThread(node_id="solo"))
+        elif kind == "redis":
+            assert redis_server is not None
+            redis_server.flush()
+            for node in ("na", "nb"):
+                self.gateways.append(
+                    GatewayThread(backend=redis_server.url, node_id=node, heartbeat=0.2)
+                )
+        else:
+            raise ValueError(kind)
+        for gateway in self.gateways:
+            self.cores.append(net.connect_core(gateway.url, ping_interval=1.0, ping_timeout=1.0))
+        self.recorder = Recorder()
+        self.clients: dict[str, rtm.RtmClient] = {}
+
+    def client(self, name: str, node: int | None = None) -> rtm.RtmClient:
+        """A C++-style client named ``name`` whose callbacks go to :attr:`recorder`."""
+        core = self.cores[(len(self.clients) if node is None else node) % len(self.cores)]
+        client = rtm.createRtmService(core)
+        assert client.initialize(APP, self.recorder.handler(name)) == 0
+        self.clients[name] = client
+        return client
+
+    def login(self, name: str, node: int | None = None, token: str | None = None) -> Any:
+        client = self.client(name, node)
+        assert client.login(token, name) == 0
+        wait_until(lambda: self.recorder.of(name, "onLoginSuccess"), 5, f"{name} logged in")
+        return client
+
+    def close(self) -> None:
+        for client in self.clients.values():
+            client.release()
+        for core in self.cores:
+            core.close()
+        for gateway in self.gateways:
+            gateway.stop()
