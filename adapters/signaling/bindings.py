@@ -93,6 +93,7 @@ class _Common:
         self._sink = sink
         self._channels: dict[str, rtm.RtmChannel] = {}
         self._pending: dict[tuple[str, str], deque[Request]] = {}
+        self._channel_cls: type = object
         self.client: rtm.RtmClient = rtm.RtmClient(core)
         self.app_id = app_id
 
@@ -105,6 +106,28 @@ class _Common:
 
     def release(self) -> None:
         self.client.release()
+
+    def _leave_and_forget(self, channel: str, callback: rtm.ResultCallback[None] | None) -> None:
+        """Leave, and forget the channel object at once: a legacy app may join the same
+        channel again before the leave completes, which needs a fresh RTM channel object
+        (its handler still receives the leave's result)."""
+        obj = self._channels.pop(channel, None) or self._make_channel(channel)
+        obj.leave(callback)
+        obj.release()
+
+    def _channel(self, channel: str) -> rtm.RtmChannel:
+        obj = self._channels.get(channel)
+        if obj is None:
+            obj = self._channels[channel] = self._make_channel(channel)
+        return obj
+
+    def _make_channel(self, channel: str) -> rtm.RtmChannel:
+        handler = self._channel_cls()
+        handler.channel_id = channel
+        created = self.client.createChannel(channel, handler)
+        if created is None:
+            raise ValueError(f"RTM refused channel ID {channel!r}")
+        return created
 
     def leave_quietly(self, channel: str) -> None:
         obj = self._channels.pop(channel, None)
@@ -181,24 +204,13 @@ class CppBinding(_Common):
         self._by_message[message.messageId] = req
         self.client.sendMessageToPeer(peer, message, rtm.SendMessageOptions(offline))
 
-    def _channel(self, channel: str) -> rtm.RtmChannel:
-        obj = self._channels.get(channel)
-        if obj is None:
-            handler = self._channel_cls()
-            handler.channel_id = channel
-            created = self.client.createChannel(channel, handler)
-            if created is None:
-                raise ValueError(f"RTM refused channel ID {channel!r}")
-            obj = self._channels[channel] = created
-        return obj
-
     def join(self, channel: str, req: Request) -> None:
         self._queue(channel, "join").append(req)
         self._channel(channel).join()
 
     def leave(self, channel: str, req: Request) -> None:
         self._queue(channel, "leave").append(req)
-        self._channel(channel).leave()
+        self._leave_and_forget(channel, None)
 
     def send_channel(self, channel: str, text: str, req: Request) -> None:
         message = self.client.createMessage(text)
@@ -336,22 +348,11 @@ class JavaBinding(_Common):
             self._cb("RtmClient.sendMessageToPeer", req),
         )
 
-    def _channel(self, channel: str) -> rtm.RtmChannel:
-        obj = self._channels.get(channel)
-        if obj is None:
-            listener = self._channel_cls()
-            listener.channel_id = channel
-            created = self.client.createChannel(channel, listener)
-            if created is None:
-                raise ValueError(f"RTM refused channel ID {channel!r}")
-            obj = self._channels[channel] = created
-        return obj
-
     def join(self, channel: str, req: Request) -> None:
         self._channel(channel).join(self._cb("RtmChannel.join", req, channel))
 
     def leave(self, channel: str, req: Request) -> None:
-        self._channel(channel).leave(self._cb("RtmChannel.leave", req, channel))
+        self._leave_and_forget(channel, self._cb("RtmChannel.leave", req, channel))
 
     def send_channel(self, channel: str, text: str, req: Request) -> None:
         self._channel(channel).sendMessage(

@@ -147,7 +147,20 @@ class ShimAgoraAPI(IAgoraAPI):
     # ================================================================ delivery
 
     def deliver(self, name: str, *args: object) -> None:
-        """Queue a legacy callback made by the facade itself (never inside the call)."""
+        """Queue a legacy callback made by the facade itself (never inside the call).
+
+        It goes through the core's queue first, behind the RTM requests this instance has
+        already made, so callbacks keep the order of the calls that caused them (legacy D1)
+        even when an app makes several calls without waiting.
+        """
+        sched = self._sched
+        sched.call_soon(sched.deliver, self._dispatch, name, tuple(_plain(a) for a in args))
+
+    def emit_now(self, name: str, *args: object) -> None:
+        """Deliver a legacy callback at once: only from RTM callback context (in order)."""
+        self._dispatch(name, tuple(_plain(a) for a in args))
+
+    def _deliver_from_timer(self, name: str, *args: object) -> None:
         self._sched.deliver(self._dispatch, name, tuple(_plain(a) for a in args))
 
     def _dispatch(self, name: str, args: tuple[object, ...]) -> None:
@@ -183,6 +196,11 @@ class ShimAgoraAPI(IAgoraAPI):
             session.handler_channel = legacy_name(rtm_channel) if rtm_channel else ""
             short = name.rpartition(".")[2]
             suppress = self._before_event(short, params)
+            if req is not None and req.then is not None:
+                # The request's own state changes first: an app reacting to the legacy
+                # callback (joining in onLoginSuccess, sending in onChannelJoined) sees them.
+                code, value = _outcome(params)
+                req.then(code, value)
             rows = self._rows.get((name, trigger))
             if rows and not suppress and not (req is not None and req.silent):
                 context = {
@@ -201,9 +219,6 @@ class ShimAgoraAPI(IAgoraAPI):
                             self._world.trace("emulation", row.legacy, row.differences)
                         self._dispatch(row.legacy, tuple(map(_plain, args)))
             self._after_event(short, params)
-            if req is not None and req.then is not None:
-                code, value = _outcome(params)
-                req.then(code, value)
 
     # ---------------------------------------------------------------- emulation hooks
 
@@ -850,7 +865,7 @@ class ShimAgoraAPI(IAgoraAPI):
                     if code == 0 and _peer_is_online(value, callee):
                         self._send_invitation(call, callee)
                     else:
-                        self._fail_call(call, ECODE.INVITE_E_PEEROFFLINE)
+                        self._fail_call(call, ECODE.INVITE_E_PEEROFFLINE, self.emit_now)
 
                 self.binding.query_online(
                     [callee], Request("channelInviteUser2", {}, checked, silent=True)
@@ -871,21 +886,16 @@ class ShimAgoraAPI(IAgoraAPI):
     def _offline_timeout(self, call: _Call) -> None:
         if self._calls.get((call.channel, call.peer)) is call and call.state == "sent":
             self._silent_cancel(call)
-            self._fail_call(call, ECODE.INVITE_E_PEEROFFLINE)
+            self._fail_call(call, ECODE.INVITE_E_PEEROFFLINE, self._deliver_from_timer)
 
     def _answer_timeout(self, call: _Call) -> None:
         if self._calls.get((call.channel, call.peer)) is call and call.state == "received":
             self._silent_cancel(call)
-            self._fail_call(call, ECODE.INVITE_E_TIMEOUT)
+            self._fail_call(call, ECODE.INVITE_E_TIMEOUT, self._deliver_from_timer)
 
-    def _fail_call(self, call: _Call, code: ECODE) -> None:
+    def _fail_call(self, call: _Call, code: ECODE, emit: Callable[..., None]) -> None:
         self._forget_call(call)
-        self._dispatch_later(
-            "onInviteFailed", call.channel, call.peer, legacy_uid(call.peer), code, call.extra
-        )
-
-    def _dispatch_later(self, name: str, *args: object) -> None:
-        self.deliver(name, *args)
+        emit("onInviteFailed", call.channel, call.peer, legacy_uid(call.peer), code, call.extra)
 
     def _forget_call(self, call: _Call) -> None:
         call.cancel_timers()

@@ -57,7 +57,11 @@ def _id(name: str) -> str:
 
 def run_invoke(shim: ShimAgoraAPI, function: str, req: str, call_id: str) -> None:
     def answer(err: str, resp: str) -> None:
+        """Refusals are queued behind earlier requests; results arrive in callback order."""
         shim.deliver("onInvokeRet", call_id, err, resp)
+
+    def result(err: str, resp: str) -> None:
+        shim.emit_now("onInvokeRet", call_id, err, resp)
 
     if not shim._live():
         return answer(InvokeError.NOT_LOGIN, "")
@@ -71,7 +75,7 @@ def run_invoke(shim: ShimAgoraAPI, function: str, req: str, call_id: str) -> Non
     if not isinstance(params, dict):
         return answer(InvokeError.INVALID_JSON, "")
     try:
-        handler(shim, params, answer)
+        handler(shim, params, result)
     except _InvalidParam:
         answer(InvokeError.INVALID_PARAM, "")
 

@@ -114,6 +114,22 @@ class ShimWorld:
         scheduler.drain()
         return 0
 
+    def drop_connection(self, api: ShimAgoraAPI) -> None:
+        """Cut ``api``'s link to the core (legacy C1); needs a transport that can drop."""
+        transport = api.binding.client._transport
+        drop = getattr(transport, "drop", None)
+        if drop is None:
+            raise NotImplementedError("this core's transport cannot simulate a dropped connection")
+        drop()
+
+    def restore_connection(self, api: ShimAgoraAPI) -> None:
+        """Give ``api`` its link back (legacy C2)."""
+        transport = api.binding.client._transport
+        restore = getattr(transport, "restore", None)
+        if restore is None:
+            raise NotImplementedError("this core's transport cannot simulate a dropped connection")
+        restore()
+
     def advance(self, seconds: float) -> None:
         scheduler = self.core.scheduler
         if not isinstance(scheduler, DeterministicScheduler):

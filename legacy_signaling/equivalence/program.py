@@ -65,6 +65,7 @@ __all__ = [
     "StepContext",
     "TokenKind",
     "Unsupported",
+    "WorldConfig",
     "compact_repr",
     "describe",
 ]
@@ -97,6 +98,12 @@ class Handler(enum.Enum):
 
     def __repr__(self) -> str:
         return f"Handler.{self.name}"
+
+
+class _Printer(Protocol):
+    """The part of Hypothesis's (IPython-style) pretty printer ``_repr_pretty_`` uses."""
+
+    def text(self, obj: str) -> None: ...
 
 
 class StepContext(Protocol):
@@ -704,3 +711,7 @@ class Program:
         # line, so a failing example printed by Hypothesis can be pasted into a test.
         inner = "".join(f"        {describe(step)},\n" for step in self.steps)
         return f"Program(\n    config={self.config!r},\n    steps=(\n{inner}    ),\n)"
+
+    def _repr_pretty_(self, printer: _Printer, cycle: bool) -> None:
+        """Hypothesis prints falsifying examples with this (else it would not compact)."""
+        printer.text(repr(self))

@@ -84,6 +84,8 @@ _T = TypeVar("_T")
 DEFAULT_TIMEOUT_S: Final = 20.0
 GIVE_UP_S: Final = 30.0
 MAX_STEPS: Final = 40
+#: Before each step past ``min_steps``, one chance in this many to end the program.
+STOP_ODDS: Final = 24
 MIN_STEPS: Final = 5
 
 
@@ -480,7 +482,7 @@ _CHANNEL_KEY: Final = {
 
 def _invoke_req(draw: st.DrawFn, m: _Model, me: str, function: str) -> str:
     roll = draw(st.integers(0, 99))
-    if roll < 5:
+    if roll < 8:
         return _pick(draw, ("not json", "[1]", '"text"', ""))
     req: dict[str, object] = {}
     for field in _INVOKE_FIELDS[function]:
@@ -496,9 +498,9 @@ def _invoke_req(draw: st.DrawFn, m: _Model, me: str, function: str) -> str:
             req["name"] = _attr(draw)
         else:
             req["value"] = _value(draw)
-    if roll < 12 and req:
+    if roll < 15 and req:
         req.pop(_pick(draw, sorted(req)))  # a missing field (R10)
-    elif roll < 15 and req:
+    elif roll < 18 and req:
         req[_pick(draw, sorted(req))] = 7  # a field of the wrong type
     return json.dumps(req, ensure_ascii=_chance(draw, 50))
 
@@ -518,7 +520,7 @@ def _invite_parts(draw: st.DrawFn, m: _Model) -> tuple[str, str, str]:
     name = _actor(draw, m)
     caller = m.clients[name].account
     mine = [i for i in m.invites if caller in (i.caller, i.callee)]
-    if mine and _chance(draw, 10):
+    if mine and _chance(draw, 15):
         again = _pick(draw, mine)  # a call that exists already (V5)
         return name, again.channel, again.callee if again.caller == caller else again.caller
     channel = _valid_or(draw, u.CHANNELS, u.INVALID_CHANNELS, 5)
@@ -648,7 +650,7 @@ def _network(draw: st.DrawFn, m: _Model) -> Step | list[Step]:
     ten the other control on any instance: a ``ValueError`` both worlds must raise alike.
     """
     dropped = m.names(lambda c: c.alive and c.dropped)
-    wrong = _chance(draw, 10)
+    wrong = _chance(draw, 15)
     if dropped and not wrong:
         name = _pick(draw, dropped)
         m.clients[name].dropped_at = None
@@ -661,7 +663,7 @@ def _network(draw: st.DrawFn, m: _Model) -> Step | list[Step]:
     steps: list[Step] = [DropConnection(name)]
     if _chance(draw, 30):
         steps.append(GetStatus(name))
-    if _chance(draw, 30):
+    if _chance(draw, 50 if m.clients[name].channel is not None else 25):
         seconds = _pick(draw, (10.0, 29.5, 30.0, 31.0))
         m.tick(seconds)
         steps.append(Advance(seconds))
@@ -746,10 +748,10 @@ KIND_WEIGHTS: Final[tuple[tuple[Builder, int, str | None], ...]] = (
     (_accept, 5, None),
     (_refuse, 3, None),
     (_end, 4, None),
-    (_dtmf, 2, None),
+    (_dtmf, 4, None),
     (_unsupported, 2, None),
     (_misuse, 1, None),
-    (_network, 4, CONNECTION),
+    (_network, 5, CONNECTION),
     (_server, 1, SERVER_AVAILABILITY),
     (_login_retry, 2, SERVER_AVAILABILITY),
 )
@@ -785,9 +787,11 @@ def _programs(
     kinds = [(b, w) for b, w, cap in KIND_WEIGHTS if cap is None or cap in capabilities]
     total = sum(w for _, w in kinds)
     steps = _prologue(draw, model)[:max_steps]
-    body = draw(st.integers(max(min_steps - len(steps), 0), max_steps - len(steps)))
-    goal = len(steps) + body
-    while len(steps) < goal:
+    # One "stop here?" draw before each step, as st.lists does, rather than a length drawn
+    # up front: the shrinker can then delete any step's span of choices, not only the last.
+    while len(steps) < max_steps:
+        if len(steps) >= min_steps and draw(st.integers(0, STOP_ODDS - 1)) == 0:
+            break
         roll = draw(st.integers(0, total - 1))
         for builder, weight in kinds:
             if roll < weight:

@@ -98,8 +98,14 @@ class SessionCore(Sink[ChannelT, CallT], Generic[ChannelT, CallT]):
     # ---------------------------------------------------------------- requests
 
     def login(self, account: str, token: str) -> None:
-        self.router.login(account, token)
-        self.status = self.flavour.login_status
+        # The status moves first: a threaded provider may deliver onLoginSuccess before
+        # native login() returns, and that later status must not be overwritten.
+        before, self.status = self.status, self.flavour.login_status
+        try:
+            self.router.login(account, token)
+        except BaseException:
+            self.status = before
+            raise
 
     def message_result(self, cb: object | None) -> MessageResult:
         """A result handler calling ``cb``'s MessageCallback methods (nothing for None)."""

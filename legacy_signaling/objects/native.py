@@ -34,7 +34,7 @@ NativeFactory = Callable[[str], IAgoraAPI]
 
 #: ``module:attribute`` of the default factory (the native flavour's
 #: ``createAgoraSDKInstance``). LEAD: if the shim's factory lives elsewhere, change it here.
-DEFAULT_FACTORY_PATH: Final = "legacy_signaling:createAgoraSDKInstance"
+DEFAULT_FACTORY_PATH: Final = "adapters.signaling:createAgoraSDKInstance"
 
 
 class NativeProviderError(RuntimeError):

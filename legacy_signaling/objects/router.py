@@ -110,19 +110,17 @@ class NativeRouter(ICallBack, Generic[ChannelT, CallT]):
         with self._lock:
             return f"{ID_PREFIX}{next(self._ids)}"
 
-    def _pending(self, table: dict[str, MessageResult] | dict[str, RpcResult]) -> int:
-        with self._lock:
-            return len(table)
-
     @property
     def pending_messages(self) -> int:
         """Message results not yet received (for tests and leak checks)."""
-        return self._pending(self._messages)
+        with self._lock:
+            return len(self._messages)
 
     @property
     def pending_rpcs(self) -> int:
         """``invoke`` / ``bc_call`` results not yet received."""
-        return self._pending(self._rpcs)
+        with self._lock:
+            return len(self._rpcs)
 
     @property
     def joined_channel(self) -> ChannelT | None:
@@ -300,9 +298,9 @@ class NativeRouter(ICallBack, Generic[ChannelT, CallT]):
             return
         self._sink.call_event(call, event, args)
 
-    def _finish(self, table: dict[str, MessageResult], msg_id: str, ecode: int) -> None:
+    def _finish_message(self, msg_id: str, ecode: int) -> None:
         with self._lock:
-            handler = table.pop(msg_id, None)
+            handler = self._messages.pop(msg_id, None)
         if handler is None:
             self._unroutable("message result", (msg_id, ecode))
             return
@@ -349,10 +347,10 @@ class NativeRouter(ICallBack, Generic[ChannelT, CallT]):
     # ================================================================ ICallBack: messages, rpc
 
     def onMessageSendSuccess(self, messageID: str) -> None:
-        self._finish(self._messages, messageID, ECODE.SUCCESS)
+        self._finish_message(messageID, ECODE.SUCCESS)
 
     def onMessageSendError(self, messageID: str, ecode: int) -> None:
-        self._finish(self._messages, messageID, ecode)
+        self._finish_message(messageID, ecode)
 
     def onInvokeRet(self, callID: str, err: str, resp: str) -> None:
         self._finish_rpc(callID, err, resp)

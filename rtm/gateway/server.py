@@ -281,6 +281,7 @@ class Gateway:
 
     def _metrics(self, connection: ServerConnection) -> Response:
         response = connection.respond(200, self.metrics.render())
+        del response.headers["Content-Type"]
         response.headers["Content-Type"] = "text/plain; version=0.0.4; charset=utf-8"
         return response
 

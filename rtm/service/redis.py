@@ -60,11 +60,11 @@ _BIND = """
 local old = redis.call('HGET', KEYS[1], ARGV[1])
 redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
 redis.call('SET', KEYS[2], ARGV[3])
-redis.call('SADD', KEYS[3], ARGV[3] .. '\31' .. ARGV[2])
-redis.call('PUBLISH', KEYS[4], ARGV[6] .. '\31' .. ARGV[3])
+redis.call('SADD', KEYS[3], ARGV[3] .. string.char(31) .. ARGV[2])
+redis.call('PUBLISH', KEYS[4], ARGV[6] .. string.char(31) .. ARGV[3])
 if old and old ~= ARGV[2] then
   local node = string.match(old, '^(.*):[^:]*$')
-  if node then redis.call('SREM', ARGV[4] .. ':ns:' .. node, ARGV[3] .. '\31' .. old) end
+  if node then redis.call('SREM', ARGV[4] .. ':ns:' .. node, ARGV[3] .. string.char(31) .. old) end
   redis.call('EXPIRE', ARGV[4] .. ':sid:' .. old, tonumber(ARGV[5]))
 end
 return old
@@ -75,8 +75,8 @@ _UNBIND = """
 if redis.call('HGET', KEYS[1], ARGV[1]) == ARGV[2] then
   redis.call('HDEL', KEYS[1], ARGV[1])
   redis.call('EXPIRE', KEYS[2], tonumber(ARGV[4]))
-  redis.call('SREM', KEYS[3], ARGV[3] .. '\31' .. ARGV[2])
-  redis.call('PUBLISH', KEYS[4], ARGV[5] .. '\31' .. ARGV[3])
+  redis.call('SREM', KEYS[3], ARGV[3] .. string.char(31) .. ARGV[2])
+  redis.call('PUBLISH', KEYS[4], ARGV[5] .. string.char(31) .. ARGV[3])
   return 1
 end
 return 0

@@ -10,14 +10,17 @@ from collections.abc import Callable, Iterator
 
 import pytest
 
+from adapters.signaling.testing import shim_backend
 from legacy_signaling.objects.native import set_native_factory
 from legacy_signaling.objects.testing import NativeBackend, reference_backend
 
 #: Native providers the facade tests run on, by name.
-#: LEAD: add the shim here, e.g. ``"shim": shim_backend``, once adapters.signaling exists;
-#: a backend maker returns a fresh ``NativeBackend`` (factory, settle, advance, ...).
+#: A backend maker returns a fresh ``NativeBackend`` (factory, settle, advance, ...): the
+#: reference model and the shim on the RTM core in both table flavours.
 BACKENDS: dict[str, Callable[[], NativeBackend]] = {
     "reference": reference_backend,
+    "shim-cpp": lambda: shim_backend("cpp"),
+    "shim-java": lambda: shim_backend("java"),
 }
 
 

@@ -433,3 +433,15 @@ def test_web2_apis_raise_not_implemented(env: Env) -> None:
         signal.create_rpc_session(TOKEN)
     with pytest.raises(NotImplementedError, match="web2"):
         signal.join_channel2("room")
+
+
+def test_c3_lost_connection_ends_with_604_then_102(env: Env) -> None:
+    alice = env.login("alice")
+    lobby = env.joined(alice, "lobby")
+    env.backend.drop_connection(alice.native)
+    env.backend.advance(30)
+    assert env.take("alice") == [
+        ("on_channel_left", (alice, lobby, 604)),
+        ("on_logout", (alice, 102)),
+    ]
+    assert alice.state == LoginSessionState.LOGOUT

@@ -35,6 +35,7 @@ def _examples() -> int:
 
 EXAMPLES = _examples()
 
+
 def _register(name: str, max_examples: int) -> None:
     settings.register_profile(
         name,

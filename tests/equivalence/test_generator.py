@@ -82,7 +82,6 @@ REQUIRED = {
     "raise/*/TypeError",  # D5
     "raise/*/ValueError",  # D5
     "raise/*/InstanceDestroyedError",  # D8
-    "raise/restore_connection/ValueError",  # C2
     "raise/drop_connection/ValueError",  # C1
 }
 

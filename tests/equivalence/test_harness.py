@@ -118,7 +118,9 @@ def test_replay_prints_steps_and_callbacks() -> None:
     lines = out.getvalue().splitlines()
     ann, bob = legacy_uid("ann"), legacy_uid("bob")
     assert lines[0] == repr(CONFIG)
-    assert lines[3] == "[2] Login(client='c0', account='ann', token=TokenKind.NO_NEED, right_app=True)"
+    assert (
+        lines[3] == "[2] Login(client='c0', account='ann', token=TokenKind.NO_NEED, right_app=True)"
+    )
     assert lines[4] == f"     c0 <- onLoginSuccess({ann}, 0)"
     assert lines[-4:] == [
         "[8] SendChannel(client='c0', channel='lobby', text='hello', msg_id='m1', extra=None)",

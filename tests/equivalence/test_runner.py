@@ -5,6 +5,8 @@ Expected traces are written out from docs/legacy-semantics.md, row by row.
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 import pytest
 
 from legacy_signaling.api import IAgoraAPI
@@ -118,7 +120,7 @@ def test_two_clients_traces_and_origins() -> None:
                 TokenKind.EXPIRED: ("onLoginFailed", 204),
             },
         ),
-        (None, False, {kind: ("onLoginSuccess", 0) for kind in TokenKind}),
+        (None, False, dict.fromkeys(TokenKind, ("onLoginSuccess", 0))),
     ],
 )
 def test_token_kinds_mean_what_l5_says(
@@ -254,7 +256,7 @@ def test_a_step_needing_a_missing_capability_is_refused_up_front() -> None:
 
 def test_capabilities_must_be_a_frozenset_of_str() -> None:
     class Bad(ReferenceWorld):
-        capabilities = ["connection"]
+        capabilities: ClassVar[object] = ["connection"]
 
     with pytest.raises(TypeError, match="frozenset"):
         capabilities_of(Bad(APP_ID))

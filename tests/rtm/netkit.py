@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import os
 import shutil
 import signal
@@ -24,9 +25,11 @@ from pathlib import Path
 from typing import Any
 
 import redis
+from attrs import has as attrs_has
 
 import rtm
-from rtm import net
+from rtm import codec, net
+from rtm import protocol as p
 from rtm.gateway import Gateway, GatewayConfig
 from rtm.service.backend import Backend
 
@@ -34,6 +37,7 @@ __all__ = [
     "APP",
     "GatewayProcess",
     "GatewayThread",
+    "Raw",
     "Recorder",
     "RedisServer",
     "free_port",
@@ -258,7 +262,7 @@ class Recorder:
     def handler(self, who: str, base: type = rtm.IRtmServiceEventHandler) -> Any:
         recorder = self
 
-        class Handler(base):  # type: ignore[misc,valid-type]
+        class Handler(base):  # type: ignore[misc]
             def __getattribute__(self, name: str) -> Any:
                 if name.startswith("on") and name[2:3].isupper():
                     return lambda *args: recorder.add(who, name, args)
@@ -329,3 +333,56 @@ class Stack:
             core.close()
         for gateway in self.gateways:
             gateway.stop()
+
+
+class Raw:
+    """A bare protocol client (websockets' sync client): frames in, frames out, no RTM
+    client logic, so tests can send anything at all."""
+
+    def __init__(self, url: str, path: str = "/v1", query: str = "") -> None:
+        from websockets.sync.client import connect
+
+        self.ws = connect(
+            url + path + query, open_timeout=5, compression=None, max_size=None, legacy=True
+        )
+        self.welcome = codec.decode_server(self.ws.recv(timeout=5))[0]
+        self._backlog: list[Any] = []
+        self._req = 1000
+
+    def send(self, message: Any) -> None:
+        """Send a frame object, a JSON-able value, or raw text/bytes as one message."""
+        if isinstance(message, str | bytes):
+            self.ws.send(message)
+        elif attrs_has(type(message)):
+            self.ws.send(codec.encode(message))
+        else:
+            self.ws.send(json.dumps(message))
+
+    def next(self, timeout: float = 5.0) -> Any:
+        if not self._backlog:
+            self._backlog.extend(codec.decode_server(self.ws.recv(timeout=timeout)))
+        return self._backlog.pop(0)
+
+    def until(self, match: Callable[[Any], bool], timeout: float = 5.0) -> tuple[Any, list[Any]]:
+        """The first frame ``match`` accepts, and the frames that came before it."""
+        before: list[Any] = []
+        deadline = time.monotonic() + timeout
+        while True:
+            frame = self.next(max(0.01, deadline - time.monotonic()))
+            if match(frame):
+                return frame, before
+            before.append(frame)
+
+    def request(self, make: Callable[[int], Any]) -> Any:
+        """Send a request built with a fresh req number; its Result."""
+        self._req += 1
+        req = self._req
+        self.send(make(req))
+        result, _ = self.until(lambda f: isinstance(f, p.Result) and f.req == req)
+        return result
+
+    def login(self, user: str, token: str | None = None, app: str = APP) -> Any:
+        return self.request(lambda r: p.Login(r, app, user, token))
+
+    def close(self) -> None:
+        self.ws.close()

@@ -99,6 +99,13 @@ def test_l1_login_success_and_java_status(env: Env) -> None:
     assert (signal.getStatus(), session.getStatus(), session.uid) == (2, 2, UID_A)
 
 
+def test_login_with_a_non_str_account_raises_and_records_nothing(env: Env) -> None:
+    signal = env.signal()
+    with pytest.raises(TypeError, match="account"):
+        signal.login(42, NO_NEED_TOKEN, None)  # type: ignore[arg-type]
+    assert (signal.sessions, signal.getStatus()) == ((), 4)
+
+
 def test_l3_invalid_account_fails_with_209_and_status_3(env: Env) -> None:
     session = env.login("has space", settle=False)
     env.settle()
@@ -598,3 +605,27 @@ def test_reconnect_moves_the_status_without_callbacks(env: Env) -> None:
     env.settle()
     assert alice.getStatus() == SignalStatus.LOGINED
     assert env.take("alice") == []
+
+
+def test_c3_lost_connection_ends_with_604_then_102(env: Env) -> None:
+    alice = env.login("alice")
+    lobby = env.joined(alice, "lobby")
+    env.backend.drop_connection(alice.native)
+    env.backend.advance(30)
+    assert env.take("alice") == [
+        ("onChannelLeaved", (alice, lobby, 604)),
+        ("onLogout", (alice, 102)),
+    ]
+    assert alice.getStatus() == SignalStatus.NOT_LOGIN
+
+
+def test_set_do_log_switches_the_object_layer_logger(env: Env) -> None:
+    logger = logging.getLogger("legacy_signaling.objects")
+    before = logger.level
+    try:
+        env.signal().setDoLog(True)
+        assert logger.level == logging.DEBUG
+        env.signal().setDoLog(False)
+        assert logger.level == logging.WARNING
+    finally:
+        logger.setLevel(before)
