@@ -1,7 +1,9 @@
 """Hypothesis strategies for legacy programs.
 
-``programs()`` draws a world configuration, a short prologue (2-4 instances created, given
-a recorder and mostly logged in) and then steps chosen by weight. A rough model of what
+``programs()`` draws a world configuration, a short prologue (1-4 instances created, given
+a recorder and mostly logged in) and then steps, or short scenarios of steps (two users
+meet in a channel, a call and its ending, a login that retries), chosen by weight. A rough
+model of what
 the program has done so far (who is logged in as whom, who is in which channel, which
 invitations were sent) steers the draws toward *legal* sequences — sends from members,
 answers to invitations that exist, restores of dropped connections — because random calls
@@ -194,7 +196,8 @@ class _Model:
 
 
 def _chance(draw: st.DrawFn, percent: int) -> bool:
-    return draw(st.integers(0, 99)) < percent
+    """True ``percent`` times in 100; shrinks to False (the ordinary branch)."""
+    return draw(st.integers(0, 99)) >= 100 - percent
 
 
 def _pick(draw: st.DrawFn, values: Sequence[_T]) -> _T:
@@ -708,6 +711,73 @@ def _login_retry(draw: st.DrawFn, m: _Model) -> list[Step]:
     return steps
 
 
+def _two_online(draw: st.DrawFn, m: _Model) -> tuple[str, str] | None:
+    """Two online clients logged in as different accounts, or None."""
+    online = m.names(lambda c: c.online)
+    if len(online) < 2:
+        return None
+    first = _pick(draw, online)
+    others = [n for n in online if m.clients[n].account != m.clients[first].account]
+    return (first, _pick(draw, others)) if others else None
+
+
+def _meet(draw: st.DrawFn, m: _Model) -> Step | list[Step]:
+    """Two users in one channel, then one thing that the other member observes (CH, M, A)."""
+    pair = _two_online(draw, m)
+    if pair is None:
+        return _join(draw, m)
+    a, b = pair
+    channel = _pick(draw, u.CHANNELS)
+    steps: list[Step] = [Join(n, channel) for n in (a, b) if m.clients[n].channel != channel]
+    for n in (a, b):
+        m.clients[n].channel = channel
+    account_b = m.clients[b].account or ""
+    then = draw(st.integers(0, 5))
+    if then == 0:
+        steps.append(SendChannel(a, channel, _pick(draw, u.TEXTS), _pick(draw, u.MSG_IDS)))
+    elif then == 1:
+        steps.append(Leave(b, channel))
+        m.clients[b].channel = None
+    elif then == 2:
+        steps.append(ChannelSetAttr(a, channel, _pick(draw, u.ATTR_NAMES), "red"))
+    elif then == 3:
+        steps.append(QueryUserIsIn(a, channel, account_b))
+    elif then == 4:
+        steps.append(Logout(b))
+        m.logged_out(b)
+    return steps
+
+
+_CALL_EXTRAS: Final = ("", '{"_timeout":5}', '{"k":"v"}', '{"_require_peer_online":1}')
+
+
+def _call(draw: st.DrawFn, m: _Model) -> Step | list[Step]:
+    """An invitation between two online users and how it ends (V1, V6-V10)."""
+    pair = _two_online(draw, m)
+    if pair is None:
+        return _invite2(draw, m)
+    a, b = pair
+    caller, callee = m.clients[a].account or "", m.clients[b].account or ""
+    channel = _pick(draw, u.CHANNELS)
+    steps: list[Step] = [InviteUser2(a, channel, callee, _pick(draw, _CALL_EXTRAS))]
+    ending = draw(st.integers(0, 4))
+    if ending == 0:
+        steps.append(Accept(b, channel, caller, _pick(draw, u.ANSWER_EXTRAS)))
+        if _chance(draw, 50):
+            steps.append(DTMF(_pick(draw, (a, b)), channel, _pick(draw, (callee, caller)), "1#"))
+        who = _pick(draw, (a, b))
+        steps.append(End(who, channel, callee if who == a else caller))
+    elif ending == 1:
+        steps.append(Refuse(b, channel, caller, _pick(draw, u.ANSWER_EXTRAS)))
+    elif ending == 2:
+        steps.append(Advance(_pick(draw, (4.5, 5.0, 19.5, 20.0, 25.0))))
+    elif ending == 3:
+        steps.append(End(a, channel, callee))
+    else:
+        m.invites.append(_Invite(channel, caller, callee, m.clock))  # left ringing
+    return steps
+
+
 def _server(draw: st.DrawFn, m: _Model) -> Step:
     available = m.server_down if not _chance(draw, 20) else not m.server_down
     m.server_down = not available
@@ -742,7 +812,9 @@ KIND_WEIGHTS: Final[tuple[tuple[Builder, int, str | None], ...]] = (
     (_channel_set_attr, 5, None),
     (_channel_del_attr, 2, None),
     (_channel_clear_attr, 2, None),
-    (_invoke, 4, None),
+    (_invoke, 6, None),
+    (_meet, 5, None),
+    (_call, 5, None),
     (_invite, 3, None),
     (_invite2, 6, None),
     (_accept, 5, None),

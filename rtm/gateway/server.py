@@ -310,7 +310,8 @@ class Gateway:
         for name, text in (
             ("published", "Cross-node envelopes published."),
             ("received", "Cross-node envelopes received."),
-            ("gaps", "Cross-node envelopes detected missing (sequence gaps)."),
+            ("gaps", "Cross-node envelopes detected missing (sequence gaps, net of late ones)."),
+            ("late", "Cross-node envelopes that arrived after a later one (republished)."),
             ("rerouted", "Peer messages re-routed after their session moved."),
             ("kept_offline", "Peer messages kept offline because their node was gone."),
             ("retried", "Envelopes published again after a Redis outage."),

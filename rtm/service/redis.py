@@ -113,6 +113,8 @@ class _Envelope:
     node: str
     text: str
     items: list[tuple[list[SessionId], ServerFrame]]
+    #: Publishes nobody received while the node still looked alive (listener reconnecting).
+    unheard: int = 0
 
 
 class RedisBackend:
@@ -176,6 +178,7 @@ class RedisBackend:
                 "published",
                 "received",
                 "gaps",
+                "late",
                 "rerouted",
                 "kept_offline",
                 "retried",
@@ -444,13 +447,21 @@ class RedisBackend:
             self._keep_for_retry(envelopes)
             return
         self.stats["published"] += len(envelopes)
+        patience = self.node_ttl / self.heartbeat + 2
         for envelope, count in zip(envelopes, counts, strict=True):
-            if count == 0:  # nobody listens on that node's channel: the node is gone
-                self._dead = self._dead | {envelope.node}
-                for sessions, frame in envelope.items:
-                    if isinstance(frame, PeerMessageIn):
-                        for session in sessions:
-                            self._reroute(session, frame)
+            if count:
+                continue
+            # Nobody listens on that node's channel. A node that still heartbeats is only
+            # reconnecting its listener: publish again later. A dead one never will: its
+            # peer messages go to their users' current sessions or offline stores.
+            envelope.unheard += 1
+            if envelope.node not in self._dead and envelope.unheard <= patience:
+                self._keep_for_retry([envelope])
+                continue
+            for sessions, frame in envelope.items:
+                if isinstance(frame, PeerMessageIn):
+                    for session in sessions:
+                        self._reroute(session, frame)
 
     def _keep_for_retry(self, envelopes: list[_Envelope]) -> None:
         self._retry.extend(envelopes)
@@ -555,7 +566,12 @@ class RedisBackend:
                 seq - expected,
                 envelope["f"],
             )
-        self._expect[key] = seq + 1
+        if expected is not None and seq < expected:
+            # A late envelope (published again after an outage): not lost after all.
+            self.stats["gaps"] = max(0, self.stats["gaps"] - 1)
+            self.stats["late"] += 1
+        else:
+            self._expect[key] = seq + 1
         sink, recent = self._sink, self._recent
         for sessions, obj in envelope["i"]:
             frame = codec.from_obj(obj, client=False)

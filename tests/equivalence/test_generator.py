@@ -14,7 +14,7 @@ from legacy_signaling.equivalence.strategies import programs
 from legacy_signaling.equivalence.universe import CLIENTS
 from tests.equivalence.conftest import META_PROFILE
 
-#: Outcomes (see ``coverage.outcome``; ``*`` matches any method) that 600 programs must
+#: Outcomes (see ``coverage.outcome``; ``*`` matches any method) that 1000 programs must
 #: produce, by decision row.
 REQUIRED = {
     "onLoginSuccess",  # L1
@@ -86,11 +86,11 @@ REQUIRED = {
 }
 
 
-def test_600_programs_reach_every_decision_row() -> None:
+def test_1000_programs_reach_every_decision_row() -> None:
     coverage = Coverage()
 
     @settings(
-        max_examples=600,
+        max_examples=1000,
         derandomize=True,
         database=None,
         deadline=None,
@@ -105,7 +105,7 @@ def test_600_programs_reach_every_decision_row() -> None:
         collect()
     finally:
         logging.getLogger("legacy_signaling.reference").disabled = False
-    assert coverage.programs == 600
+    assert coverage.programs == 1000
     missing = {p for p in REQUIRED if not fnmatch.filter(coverage.outcomes, p)}
     assert not missing, f"never produced: {sorted(missing)}\n{coverage.render()}"
     assert coverage.advanced_past[120] >= 5, coverage.render()  # A5 attribute TTL

@@ -146,6 +146,7 @@ class GatewayThread:
         settings.setdefault("port", 0)
         settings.setdefault("ping_interval", 1.0)
         settings.setdefault("ping_timeout", 1.0)
+        settings.setdefault("shutdown_grace", 0.3)
         self.config = GatewayConfig(**settings)
         self.loop = asyncio.new_event_loop()
         self.gateway = Gateway(self.config, backend_object)
