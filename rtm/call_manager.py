@@ -141,8 +141,8 @@ class RtmCallManager:
             return
 
         def relayed(code: int, value: Any) -> None:
-            if code == 0:
-                invitation._delivered = True
+            if code in (0, 3):  # delivered, or kept for the callee's next login
+                invitation._delivered = code == 0
             elif (
                 code == 1
                 and invitation.state is invitation.state.LOCAL_INVITATION_STATE_SENT_TO_REMOTE

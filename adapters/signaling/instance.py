@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import itertools
 import logging
+from collections import deque
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, Final
 
@@ -34,6 +35,7 @@ from legacy_signaling.codes import (
     ECODE,
     INVITE_OFFLINE_WAIT_S,
     INVOKE_PREFIX,
+    MAX_USER_MESSAGES_PER_S,
     RESERVED_CHANNELS,
     SDK_VERSION,
     ErrorDesc,
@@ -62,8 +64,8 @@ from mapping_tables.project import fire
 
 from .bindings import Binding, make_binding
 from .context import Request, Session
-from .profile import legacy_name, rtm_id
-from .views import legacy_view
+from .profile import legacy_name, rtm_id, rtm_key
+from .views import legacy_attrs, legacy_view
 
 if TYPE_CHECKING:
     from .world import ShimWorld
@@ -82,6 +84,30 @@ _STATUS_AFTER: Final[Mapping[str, LoginStatus]] = {
 }
 
 Check = tuple[ECODE | None, ErrorDesc]
+
+
+class SendWindow:
+    """Legacy send quota: at most ``limit`` sends in any one-second window (D10).
+
+    The legacy server counted an account's peer and channel sends together (60/s) and every
+    channel's sends (200/s); the shim counts them itself, before RTM, so the RTM profile's
+    own rate stays above them and the shim's internal signals never eat the app's quota.
+    """
+
+    __slots__ = ("_limit", "_stamps")
+
+    def __init__(self, limit: int) -> None:
+        self._limit = limit
+        self._stamps: deque[float] = deque()
+
+    def full(self, now: float) -> bool:
+        stamps = self._stamps
+        while stamps and stamps[0] <= now - 1.0:
+            stamps.popleft()
+        return len(stamps) >= self._limit
+
+    def record(self, now: float) -> None:
+        self._stamps.append(now)
 
 
 @attrs.define(eq=False)
@@ -136,6 +162,7 @@ class ShimAgoraAPI(IAgoraAPI):
         self._login_pending: Request | None = None
         self._calls: dict[tuple[str, str], _Call] = {}
         self._markers = itertools.count(1)
+        self._sends = SendWindow(MAX_USER_MESSAGES_PER_S)
         self._marker_prefix = f"{id(self):x}"
         self.binding: Binding = make_binding(
             world.flavour, world.core, world.rtm_app_id, self._on_rtm_event
@@ -258,7 +285,7 @@ class ShimAgoraAPI(IAgoraAPI):
                 self.binding.logout(Request("logout", {}, silent=True))
         elif short == "onAttributesUpdated":
             attributes = params.get("attributes", params.get("attributeList")) or []
-            self._session.channel_attrs = {a.key: a.value for a in attributes}
+            self._session.channel_attrs = {a.key: a.value for a in legacy_attrs(attributes)}
 
     # ================================================================ helpers
 
@@ -291,6 +318,17 @@ class ShimAgoraAPI(IAgoraAPI):
         self, method: str, then: Callable[[int, Any], None] | None = None, **args: Any
     ) -> Request:
         return Request(method, args, then)
+
+    def _over_quota(self, channel: str | None) -> bool:
+        """Legacy send quotas (D10): checked and, when within them, counted."""
+        now = self._sched.time()
+        window = self._world.channel_sends(channel) if channel is not None else None
+        if self._sends.full(now) or (window is not None and window.full(now)):
+            return True
+        self._sends.record(now)
+        if window is not None:
+            window.record(now)
+        return False
 
     def _next_marker(self) -> str:
         return f"{self._marker_prefix}.{next(self._markers)}"
@@ -463,11 +501,26 @@ class ShimAgoraAPI(IAgoraAPI):
             if (
                 not self._live()
                 or check_account(account) is not None
-                or peer is None
                 or check_message(msg) is not None
                 or check_extra(options) is not None
             ):
                 self.deliver("onMessageSendError", msg_id, ECODE.SENDMESSAGE_E_OTHER)
+                return
+            if self._over_quota(None):
+                self.deliver("onMessageSendError", msg_id, ECODE.SENDMESSAGE_E_OTHER)
+                return
+            if account == self._session.self_account:
+                # To oneself: the account has one session, this one. Legacy acknowledged
+                # before delivering; RTM delivers before acknowledging (success = received),
+                # so the shim loops it back itself, in the legacy order.
+                self.deliver("onMessageSendSuccess", msg_id)
+                self.deliver("onMessageInstantReceive", account, 0, msg)
+                return
+            if peer is None:
+                # A valid legacy account RTM cannot address can never log in through the
+                # shim (identifier_limits): accepted, as legacy accepted it, never delivered.
+                log.warning("message to %r dropped: no RTM ID fits (identifier_limits)", account)
+                self.deliver("onMessageSendSuccess", msg_id)
                 return
             req = self._req("messageInstantSend", account=account, uid=0, msg=msg, msgID=msg_id)
             self.binding.send_peer(peer, msg, self._legacy_mode, req)
@@ -522,6 +575,7 @@ class ShimAgoraAPI(IAgoraAPI):
                 or check_message(msg) is not None
                 or check_extra(extra) is not None
                 or (not force and self._session.channel != channel)
+                or self._over_quota(channel)
             ):
                 self.deliver("onMessageSendError", msg_id, ECODE.SENDMESSAGE_E_OTHER)
                 return
@@ -569,11 +623,12 @@ class ShimAgoraAPI(IAgoraAPI):
         self._world.trace("call", "queryUserStatus")
         with self._sched.lock:
             peer = rtm_id(account)
-            check = check_account(account) or (None if peer else ECODE.GENERAL_E_LARGE_PARAM)
+            check = check_account(account)
             if self._precheck("queryUserStatus", (check, ErrorDesc.INVALID_ACCOUNT)):
-                self.binding.query_online(
-                    [peer or ""], self._req("queryUserStatus", account=account)
-                )
+                if peer is None:  # never online through RTM (identifier_limits)
+                    self.deliver("onQueryUserStatusResult", account, "0")
+                    return
+                self.binding.query_online([peer], self._req("queryUserStatus", account=account))
 
     def channelQueryUserNum(self, channelID: str) -> None:
         self._alive()
@@ -599,13 +654,13 @@ class ShimAgoraAPI(IAgoraAPI):
             if self._precheck(
                 "channelQueryUserIsIn",
                 (check_channel(channelID), ErrorDesc.INVALID_CHANNEL),
-                (
-                    check_account(account) or (None if peer else ECODE.GENERAL_E_LARGE_PARAM),
-                    ErrorDesc.INVALID_ACCOUNT,
-                ),
+                (check_account(account), ErrorDesc.INVALID_ACCOUNT),
             ):
+                if peer is None:  # never online through RTM (identifier_limits)
+                    self.deliver("onChannelQueryUserIsIn", channelID, account, 0)
+                    return
                 self.binding.get_user_attrs(
-                    peer or "",
+                    peer,
                     [USER_CHANNEL_KEY],
                     self._req("channelQueryUserIsIn", channelID=channelID, account=account),
                 )
@@ -635,9 +690,9 @@ class ShimAgoraAPI(IAgoraAPI):
 
     def _set_user_attr(self, name: str, value: str, req: Request) -> None:
         if value:
-            self.binding.user_attrs_add([(name, value)], req)
+            self.binding.user_attrs_add([(rtm_key(name), value)], req)
         else:
-            self.binding.user_attrs_delete([name], req)
+            self.binding.user_attrs_delete([rtm_key(name)], req)
 
     def getAttr(self, name: str) -> None:
         self._alive()
@@ -645,7 +700,9 @@ class ShimAgoraAPI(IAgoraAPI):
         self._world.trace("call", "getAttr")
         with self._sched.lock:
             if self._precheck("getAttr", (check_attr_name(name), ErrorDesc.INVALID_ATTR_NAME)):
-                self.binding.get_user_attrs(self._rtm_user, [name], self._req("getAttr", name=name))
+                self.binding.get_user_attrs(
+                    self._rtm_user, [rtm_key(name)], self._req("getAttr", name=name)
+                )
 
     def getAttrAll(self) -> None:
         self._alive()
@@ -662,14 +719,14 @@ class ShimAgoraAPI(IAgoraAPI):
             peer = rtm_id(account)
             if self._precheck(
                 "getUserAttr",
-                (
-                    check_account(account) or (None if peer else ECODE.GENERAL_E_LARGE_PARAM),
-                    ErrorDesc.INVALID_ACCOUNT,
-                ),
+                (check_account(account), ErrorDesc.INVALID_ACCOUNT),
                 (check_attr_name(name), ErrorDesc.INVALID_ATTR_NAME),
             ):
+                if peer is None:  # never online through RTM (identifier_limits)
+                    self.deliver("onUserAttrResult", account, name, "")
+                    return
                 self.binding.get_user_attrs(
-                    peer or "", [name], self._req("getUserAttr", account=account, name=name)
+                    peer, [rtm_key(name)], self._req("getUserAttr", account=account, name=name)
                 )
 
     def getUserAttrAll(self, account: str) -> None:
@@ -680,13 +737,13 @@ class ShimAgoraAPI(IAgoraAPI):
             peer = rtm_id(account)
             if self._precheck(
                 "getUserAttrAll",
-                (
-                    check_account(account) or (None if peer else ECODE.GENERAL_E_LARGE_PARAM),
-                    ErrorDesc.INVALID_ACCOUNT,
-                ),
+                (check_account(account), ErrorDesc.INVALID_ACCOUNT),
             ):
+                if peer is None:  # never online through RTM (identifier_limits)
+                    self.deliver("onUserAttrAllResult", account, "{}")
+                    return
                 self.binding.get_user_attrs(
-                    peer or "", None, self._req("getUserAttrAll", account=account)
+                    peer, None, self._req("getUserAttrAll", account=account)
                 )
 
     # ================================================================ channels
@@ -737,7 +794,7 @@ class ShimAgoraAPI(IAgoraAPI):
         with self._sched.lock:
             if not self._precheck("channelLeave"):
                 return
-            if self._session.channel != channelID:
+            if not self._session.channel or self._session.channel != channelID:
                 self.deliver(
                     "onError", "channelLeave", ECODE.GENERAL_E_WRONG_PARAM, ErrorDesc.NOT_IN_CHANNEL
                 )
@@ -802,9 +859,10 @@ class ShimAgoraAPI(IAgoraAPI):
         marker = (MARKER_KEY, encode_marker(Marker(self._next_marker(), op, name, value)))
         notify_req = then or quiet
         if op == "update":
-            self.binding.channel_attrs_add(rtm_channel, [(name, value), marker], True, notify_req)
+            pairs = [(rtm_key(name), value), marker]
+            self.binding.channel_attrs_add(rtm_channel, pairs, True, notify_req)
         elif op == "del":
-            self.binding.channel_attrs_delete(rtm_channel, [name], False, quiet)
+            self.binding.channel_attrs_delete(rtm_channel, [rtm_key(name)], False, quiet)
             self.binding.channel_attrs_add(rtm_channel, [marker], True, notify_req)
         else:
             self.binding.channel_attrs_clear(rtm_channel, False, quiet)
@@ -831,7 +889,6 @@ class ShimAgoraAPI(IAgoraAPI):
                 not self._live()
                 or check_channel(channel) is not None
                 or check_account(account) is not None
-                or callee is None
                 or check_extra(extra) is not None
                 or account == self._session.self_account
             ):
@@ -857,7 +914,15 @@ class ShimAgoraAPI(IAgoraAPI):
             require_online, _ = invite_options(extra)
             call = _Call(channel, account, "caller", "sent", extra)
             self._calls[(channel, account)] = call
-            if require_online and self._legacy_mode:
+            if callee is None:
+                # RTM cannot address this account, so it is never online (identifier_limits).
+                if require_online:
+                    self._fail_call(call, ECODE.INVITE_E_PEEROFFLINE, self.deliver)
+                else:
+                    call.timers.append(
+                        self._sched.call_later(INVITE_OFFLINE_WAIT_S, self._offline_timeout, call)
+                    )
+            elif require_online and self._legacy_mode:
 
                 def checked(code: int, value: Any) -> None:
                     if self._calls.get((channel, account)) is not call:
@@ -1028,7 +1093,9 @@ class ShimAgoraAPI(IAgoraAPI):
         if call is None:
             return True
         self._forget_call(call)
-        return False
+        not_logged_in = rtm.LOCAL_INVITATION_ERR_CODE.LOCAL_INVITATION_ERR_NOT_LOGGEDIN
+        # V12: the party whose session ends hears nothing about its calls.
+        return self._legacy_mode and params.get("errorCode") == not_logged_in
 
     def _hook_remote_received(self, params: dict[str, Any]) -> bool:
         invitation = params["remoteInvitation"]

@@ -27,7 +27,8 @@ from mapping_tables.functions import _attr_map, _members
 from mapping_tables.markers import USER_CHANNEL_KEY
 
 from .context import Request
-from .profile import legacy_name, rtm_id
+from .profile import legacy_name, rtm_id, rtm_key
+from .views import legacy_attrs
 
 if TYPE_CHECKING:
     from .instance import ShimAgoraAPI
@@ -89,7 +90,9 @@ def _then(fn: Callable[[int, Any], None]) -> Request:
 
 def _query_user_status(shim: ShimAgoraAPI, p: Mapping[str, object], answer: Answer) -> None:
     account = _text(p, "account", check_account)
-    peer = _id(account)
+    peer = rtm_id(account)
+    if peer is None:  # RTM cannot address it, so it is never online (identifier_limits)
+        return answer("", compact_json({"status": 0}))
 
     def done(code: int, value: Any) -> None:
         from .instance import _peer_is_online
@@ -109,9 +112,14 @@ def _user_attrs(
     shim: ShimAgoraAPI, account: str, keys: list[str] | None, done: Callable[[dict[str, str]], None]
 ) -> None:
     def got(code: int, value: Any) -> None:
-        done(_attr_map(value) if code == 0 else {})
+        done(_attr_map(legacy_attrs(value)) if code == 0 else {})
 
-    shim.binding.get_user_attrs(_id(account), keys, _then(got))
+    peer = rtm_id(account)
+    if peer is None:  # never online through RTM (identifier_limits): no attributes
+        return done({})
+    shim.binding.get_user_attrs(
+        peer, None if keys is None else [rtm_key(k) for k in keys], _then(got)
+    )
 
 
 def _user_get_attr(shim: ShimAgoraAPI, p: Mapping[str, object], answer: Answer) -> None:
@@ -148,13 +156,27 @@ def _channel_query_user_isin(shim: ShimAgoraAPI, p: Mapping[str, object], answer
         where = _attr_map(value, reserved=True).get(USER_CHANNEL_KEY, "") if code == 0 else ""
         answer("", compact_json({"isin": int(where == channel)}))
 
-    shim.binding.get_user_attrs(_id(account), [USER_CHANNEL_KEY], _then(done))
+    peer = rtm_id(account)
+    if peer is None:  # never online through RTM (identifier_limits)
+        return answer("", compact_json({"isin": 0}))
+    shim.binding.get_user_attrs(peer, [USER_CHANNEL_KEY], _then(done))
 
 
 def _user_list(shim: ShimAgoraAPI, channel: str, count: int | None, answer: Answer) -> None:
+    rtm_channel = _id(channel)
     if channel != shim._session.channel:
-        # RTM 1.x lists members only to members (difference channel_userlist_outside).
-        raise _InvalidParam("name")
+        # RTM 1.x lists members only to members; from outside, the member count tells an
+        # empty channel apart, and a populated one cannot be listed (channel_userlist_outside).
+        def counted(code: int, value: Any) -> None:
+            from mapping_tables.functions import member_count_of
+
+            if code == 0 and member_count_of(value, rtm_channel) == 0:
+                answer("", compact_json({"num": 0, "list": []}))
+            else:
+                answer(InvokeError.INVALID_PARAM, "")
+
+        shim.binding.member_count([rtm_channel], _then(counted))
+        return
 
     def done(code: int, value: Any) -> None:
         members = [legacy_name(m) for m in _members(value)] if code == 0 else []

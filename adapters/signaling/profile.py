@@ -8,8 +8,9 @@ difference (``identifier_limits``).
 
 :data:`LEGACY_LIMITS` is the profile of the open core that a shim deployment runs: RTM's
 limits, with the ones legacy apps exceed as a matter of course widened (call rates the shim
-multiplies — every legacy join costs an RTM join, member query and attribute read — attribute
-key sizes, offline-message lifetime of one day as the legacy mailbox).
+multiplies — every legacy join costs an RTM join, member query and attribute read; the legacy
+send quotas of 60/s per account and 200/s per channel are counted by the shim itself —
+attribute key sizes, offline-message lifetime of one day as the legacy mailbox).
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from legacy_signaling.codes import OFFLINE_MESSAGE_TTL_S
 from rtm.limits import Limits, Rate, Rates
 from rtm.validation import ID_CHARSET
 
-__all__ = ["LEGACY_LIMITS", "legacy_name", "rtm_app_id", "rtm_id"]
+__all__ = ["LEGACY_LIMITS", "legacy_key", "legacy_name", "rtm_app_id", "rtm_id", "rtm_key"]
 
 _ESCAPE = "%"
 _SAFE = ID_CHARSET - {_ESCAPE}
@@ -30,7 +31,7 @@ _HEX = re.compile(r"%([0-9A-F]{2})")
 LEGACY_LIMITS = Limits(
     rates=Rates(
         login=Rate(50, 1.0),
-        messages=Rate(60, 1.0),
+        messages=Rate(1000, 1.0),
         join=Rate(100, 1.0),
         join_same_channel=Rate(100, 1.0),
         get_members=Rate(100, 1.0),
@@ -87,3 +88,21 @@ def rtm_app_id(app_id: str) -> str:
     if len(app_id) == 32 and app_id.isascii() and app_id.isprintable():
         return app_id
     return hashlib.md5(app_id.encode("utf-8")).hexdigest()
+
+
+def rtm_key(name: str) -> str:
+    """The RTM attribute key for a legacy attribute name (legacy allows spaces; RTM keys are
+    visible characters only): spaces, ``%`` and invisible characters are escaped."""
+    if name.isprintable() and " " not in name and _ESCAPE not in name:
+        return name
+    return "".join(
+        ch
+        if ch.isprintable() and ch not in (" ", _ESCAPE)
+        else "".join(f"%{b:02X}" for b in ch.encode("utf-8"))
+        for ch in name
+    )
+
+
+def legacy_key(key: str) -> str:
+    """Inverse of :func:`rtm_key`."""
+    return legacy_name(key)

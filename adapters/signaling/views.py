@@ -12,9 +12,9 @@ from typing import Any
 
 import rtm
 
-from .profile import legacy_name
+from .profile import legacy_key, legacy_name
 
-__all__ = ["legacy_view"]
+__all__ = ["legacy_attrs", "legacy_view"]
 
 _ID_KEYS = frozenset({"peerId", "userId"})
 
@@ -48,7 +48,34 @@ class _Invitation:
         self.state = int(invitation.state)
 
 
+class _Attr:
+    __slots__ = ("key", "lastUpdateTs", "lastUpdateUserId", "value")
+
+    def __init__(self, attribute: rtm.RtmAttribute) -> None:
+        self.key = legacy_key(attribute.key)
+        self.value = attribute.value
+        self.lastUpdateUserId = legacy_name(getattr(attribute, "lastUpdateUserId", ""))
+        self.lastUpdateTs = getattr(attribute, "lastUpdateTs", 0)
+
+
+def legacy_attrs(attributes: Any) -> list[_Attr]:
+    """An RTM attribute list with legacy attribute names."""
+    return [_Attr(a) for a in attributes or ()]
+
+
+class _Count:
+    __slots__ = ("channelId", "count", "memberCount")
+
+    def __init__(self, count: rtm.ChannelMemberCount) -> None:
+        self.channelId = legacy_name(count.channelId)
+        self.count = self.memberCount = count.count
+
+
 def _view(value: Any) -> Any:
+    if isinstance(value, rtm.ChannelMemberCount):
+        return _Count(value)
+    if isinstance(value, rtm.RtmAttribute):
+        return _Attr(value)
     if isinstance(value, rtm.RtmChannelMember):
         return _Member(value)
     if isinstance(value, rtm.PeerOnlineStatus):

@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from typing import Any
 
 import rtm
+from legacy_signaling.codes import MAX_CHANNEL_MESSAGES_PER_S
 from legacy_signaling.identity import legacy_uid
 from legacy_signaling.tokens import CertificateTokenProvider, NoTokenProvider, RtmTokenProvider
 from mapping_tables import load
@@ -20,7 +21,7 @@ from mapping_tables.functions import standard_functions
 from mapping_tables.model import FlavourTable
 from rtm.scheduler import DeterministicScheduler
 
-from .instance import ShimAgoraAPI
+from .instance import SendWindow, ShimAgoraAPI
 from .profile import LEGACY_LIMITS, rtm_app_id
 from .usage import UsageTrace
 
@@ -77,6 +78,14 @@ class ShimWorld:
         self.functions: Mapping[str, Function] = standard_functions(tables, legacy_uid=legacy_uid)
         self.usage = usage if usage is not None else UsageTrace.from_environment()
         self._singletons: dict[str, ShimAgoraAPI] = {}
+        self._channel_sends: dict[str, SendWindow] = {}
+
+    def channel_sends(self, channel: str) -> SendWindow:
+        """The legacy per-channel send quota (200/s), shared by this world's instances."""
+        window = self._channel_sends.get(channel)
+        if window is None:
+            window = self._channel_sends[channel] = SendWindow(MAX_CHANNEL_MESSAGES_PER_S)
+        return window
 
     def rtm_token(self, user_id: str) -> str | None:
         return self._tokens(user_id)

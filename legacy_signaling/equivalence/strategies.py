@@ -72,6 +72,8 @@ from legacy_signaling.equivalence.program import (
 from legacy_signaling.equivalence.world import (
     ALL_CAPABILITIES,
     CONNECTION,
+    KICK_ENDS_CALLS,
+    LIST_OUTSIDE,
     SERVER_AVAILABILITY,
     WorldConfig,
 )
@@ -315,11 +317,25 @@ def _note_login(m: _Model, name: str, account: str, token: TokenKind, right: boo
         m.logged_in(name, account)
 
 
+def _kick_safe(m: _Model, name: str, account: str) -> str:
+    """Without KICK_ENDS_CALLS, never kick a session that has calls: use another account."""
+    if KICK_ENDS_CALLS in m.capabilities:
+        return account
+    busy = {a for i in m.invites for a in (i.caller, i.callee)}
+    if account not in busy:
+        return account
+    # The account may be logged in on an instance the model no longer names (a client
+    # re-created under the same name), so any account with a call is avoided.
+    elsewhere = {c.account for n, c in m.clients.items() if n != name and c.account is not None}
+    free = [a for a in u.ACCOUNTS if a not in busy and a not in elsewhere]
+    return free[0] if free else u.INVALID_ACCOUNTS[0]
+
+
 def _login(draw: st.DrawFn, m: _Model) -> Step:
     if not m.names(lambda c: c.alive and c.account is None) and _chance(draw, 60):
         return _logout(draw, m)  # everyone is logged in: make room for a later login
     name = _login_target(draw, m)
-    account = _account_for(draw, name)
+    account = _kick_safe(m, name, _account_for(draw, name))
     token = _token(draw, m)
     right = not _chance(draw, 8)
     _note_login(m, name, account, token, right)
@@ -331,7 +347,7 @@ _RETRIES: Final = ((30, 3), (0, 0), (4, 1), (10, 5), (3, 9), (-1, 3), (5, -1))
 
 def _login2(draw: st.DrawFn, m: _Model) -> Step:
     name = _login_target(draw, m)
-    account = _account_for(draw, name)
+    account = _kick_safe(m, name, _account_for(draw, name))
     token = _token(draw, m)
     retry_time, retry_count = _pick(draw, _RETRIES)
     right = not _chance(draw, 8)
@@ -483,6 +499,9 @@ _CHANNEL_KEY: Final = {
 }
 
 
+_USERLIST = frozenset({"channel_query_userlist", "channel_query_userlist_all"})
+
+
 def _invoke_req(draw: st.DrawFn, m: _Model, me: str, function: str) -> str:
     roll = draw(st.integers(0, 99))
     if roll < 8:
@@ -514,6 +533,14 @@ def _invoke(draw: st.DrawFn, m: _Model) -> Step:
     if _chance(draw, 6):
         return Invoke(name, _pick(draw, u.UNKNOWN_FUNCTIONS), "{}", call_id)
     function = _pick(draw, u.INVOKE_FUNCTIONS)
+    if function in _USERLIST and LIST_OUTSIDE not in m.capabilities:
+        channel = m.clients[name].channel
+        if channel is None:
+            function = "channel_query_num"
+        else:
+            req_list: dict[str, object] = {"name": channel}
+            full_list = function if _chance(draw, 30) else f"io.agora.signal.{function}"
+            return Invoke(name, full_list, json.dumps(req_list), call_id)
     req = _invoke_req(draw, m, name, function)
     full = function if _chance(draw, 30) else f"io.agora.signal.{function}"
     return Invoke(name, full, req, call_id)

@@ -19,6 +19,8 @@ from legacy_signaling.api import IAgoraAPI
 __all__ = [
     "ALL_CAPABILITIES",
     "CONNECTION",
+    "KICK_ENDS_CALLS",
+    "LIST_OUTSIDE",
     "SERVER_AVAILABILITY",
     "LegacyWorld",
     "MissingCapabilityError",
@@ -33,8 +35,17 @@ __all__ = [
 CONNECTION: Final = "connection"
 #: A writable ``server_available`` attribute (L11: logins retry while it is False).
 SERVER_AVAILABILITY: Final = "server_available"
+#: Listing a channel's members from outside it (``channel_query_userlist`` RPCs): RTM 1.x
+#: lists members only to members, a difference the tables declare (channel_userlist_outside).
+LIST_OUTSIDE: Final = "userlist_outside"
+#: A login that kicks another session of the account also ends that session's calls for
+#: their peers (V12 after L6): on RTM the kicked client can no longer tell its peers, a
+#: difference the tables declare (remote_login_kick).
+KICK_ENDS_CALLS: Final = "kick_ends_calls"
 #: What a world without a ``capabilities`` attribute is assumed to support.
-ALL_CAPABILITIES: Final = frozenset({CONNECTION, SERVER_AVAILABILITY})
+ALL_CAPABILITIES: Final = frozenset(
+    {CONNECTION, SERVER_AVAILABILITY, LIST_OUTSIDE, KICK_ENDS_CALLS}
+)
 
 _W = TypeVar("_W")
 

@@ -11,11 +11,13 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from typing import Protocol
 
-from ..protocol import ChannelAttr, PeerMessageIn, ServerFrame
+from ..protocol import CallSignalIn, ChannelAttr, PeerMessageIn, ServerFrame
 
-__all__ = ["Backend", "DeliverySink", "SessionId"]
+__all__ = ["Backend", "DeliverySink", "OfflineFrame", "SessionId"]
 
 SessionId = str
+#: What the offline store keeps for a user: peer messages and invitations, in one FIFO.
+OfflineFrame = PeerMessageIn | CallSignalIn
 #: How the backend hands a frame to a session connected to this node.
 DeliverySink = Callable[[SessionId, ServerFrame], None]
 
@@ -70,9 +72,13 @@ class Backend(Protocol):
 
     # offline peer messages -----------------------------------------------------
     def push_offline(
-        self, app: str, user: str, message: PeerMessageIn, max_items: int, expires_at: float
+        self, app: str, user: str, message: OfflineFrame, max_items: int, expires_at: float
     ) -> None:
-        """Keep a message for an offline user; the oldest is dropped beyond ``max_items``."""
+        """Keep a message (or an invitation) for an offline user; the oldest is dropped
+        beyond ``max_items``."""
 
-    def pop_offline(self, app: str, user: str, now: float) -> list[PeerMessageIn]:
-        """Take the user's unexpired offline messages, oldest first."""
+    def pop_offline(self, app: str, user: str, now: float) -> list[OfflineFrame]:
+        """Take the user's unexpired offline messages and invitations, oldest first."""
+
+    def withdraw_offline(self, app: str, user: str, call_id: str) -> bool:
+        """Drop a stored invitation whose caller canceled it; True if one was stored."""

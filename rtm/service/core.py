@@ -747,16 +747,28 @@ class RtmService:
     # --- invitations ---------------------------------------------------------------
 
     def _call_signal(self, s: _Session, f: p.CallSignal) -> None:
-        """Relay an invitation signal; code 0 delivered, 1 callee offline."""
+        """Relay an invitation signal; code 0 delivered, 1 callee offline, 3 stored."""
         reason = check_id(f.peer_id, "calleeId", self.limits.id_bytes)
         if reason:
             return s.link(p.Result(f.req, 2, reason))
         target = self.backend.session_of(s.app, f.peer_id)
+        signal = p.CallSignalIn(f.kind, s.user, f.call_id, f.content, f.channel_id)
         if target is None:
+            if f.kind == "invite":
+                # Kept with the callee's offline messages, delivered at its next login
+                # while the invitation lives (code 3: stored, no need to resend).
+                self.backend.push_offline(
+                    s.app,
+                    f.peer_id,
+                    signal,
+                    self.limits.offline_messages_per_user,
+                    self.scheduler.time() + self.limits.invitation_ack_timeout,
+                )
+                return s.link(p.Result(f.req, 3, "peer offline; invitation kept"))
+            if f.kind == "cancel":
+                self.backend.withdraw_offline(s.app, f.peer_id, f.call_id)
             return s.link(p.Result(f.req, 1, "peer offline"))
-        self.backend.deliver(
-            target, p.CallSignalIn(f.kind, s.user, f.call_id, f.content, f.channel_id)
-        )
+        self.backend.deliver(target, signal)
         s.link(p.Result(f.req, 0))
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections import defaultdict, deque
 from collections.abc import Iterable, Mapping
 
-from ..protocol import ChannelAttr, PeerMessageIn, ServerFrame
-from .backend import DeliverySink, SessionId
+from ..protocol import CallSignalIn, ChannelAttr, ServerFrame
+from .backend import DeliverySink, OfflineFrame, SessionId
 
 __all__ = ["MemoryBackend"]
 
@@ -26,7 +26,7 @@ class MemoryBackend:
         self._user_channels: dict[tuple[str, str], dict[str, None]] = {}
         self._user_attrs: dict[tuple[str, str], dict[str, str]] = {}
         self._channel_attrs: dict[tuple[str, str], dict[str, ChannelAttr]] = {}
-        self._offline: dict[tuple[str, str], deque[tuple[float, PeerMessageIn]]] = {}
+        self._offline: dict[tuple[str, str], deque[tuple[float, OfflineFrame]]] = {}
 
     def attach(self, sink: DeliverySink) -> None:
         self._sink = sink
@@ -133,14 +133,26 @@ class MemoryBackend:
             self._channel_attrs.pop((app, channel), None)
 
     def push_offline(
-        self, app: str, user: str, message: PeerMessageIn, max_items: int, expires_at: float
+        self, app: str, user: str, message: OfflineFrame, max_items: int, expires_at: float
     ) -> None:
         box = self._offline.setdefault((app, user), deque())
         box.append((expires_at, message))
         while len(box) > max_items:
             box.popleft()
 
-    def pop_offline(self, app: str, user: str, now: float) -> list[PeerMessageIn]:
+    def withdraw_offline(self, app: str, user: str, call_id: str) -> bool:
+        box = self._offline.get((app, user))
+        if not box:
+            return False
+        kept = deque(
+            item
+            for item in box
+            if not (isinstance(item[1], CallSignalIn) and item[1].call_id == call_id)
+        )
+        self._offline[(app, user)] = kept
+        return len(kept) != len(box)
+
+    def pop_offline(self, app: str, user: str, now: float) -> list[OfflineFrame]:
         box = self._offline.pop((app, user), None)
         if not box:
             return []

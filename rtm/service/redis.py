@@ -44,9 +44,9 @@ import redis
 
 from .. import codec
 from ..limits import Limits
-from ..protocol import ChannelAttr, PeerMessageIn, ServerFrame
+from ..protocol import CallSignalIn, ChannelAttr, PeerMessageIn, ServerFrame
 from ..scheduler import Scheduler
-from .backend import DeliverySink, SessionId
+from .backend import DeliverySink, OfflineFrame, SessionId
 
 __all__ = ["RedisBackend"]
 
@@ -690,7 +690,7 @@ class RedisBackend:
     # --- offline peer messages (Redis streams) -------------------------------------------
 
     def push_offline(
-        self, app: str, user: str, message: PeerMessageIn, max_items: int, expires_at: float
+        self, app: str, user: str, message: OfflineFrame, max_items: int, expires_at: float
     ) -> None:
         self._r.xadd(
             self._k("off", app, user),
@@ -699,7 +699,18 @@ class RedisBackend:
             approximate=False,
         )
 
-    def pop_offline(self, app: str, user: str, now: float) -> list[PeerMessageIn]:
+    def withdraw_offline(self, app: str, user: str, call_id: str) -> bool:
+        key = self._k("off", app, user)
+        doomed = []
+        for entry_id, fields in self._r.xrange(key):
+            frame = codec.decode_server(fields["m"])[0]
+            if isinstance(frame, CallSignalIn) and frame.call_id == call_id:
+                doomed.append(entry_id)
+        if doomed:
+            self._r.xdel(key, *doomed)
+        return bool(doomed)
+
+    def pop_offline(self, app: str, user: str, now: float) -> list[OfflineFrame]:
         key = self._k("off", app, user)
         pipe = self._r.pipeline(transaction=True)
         pipe.xrange(key)
@@ -709,6 +720,6 @@ class RedisBackend:
         for _id, fields in entries:
             if float(fields["e"]) > now:
                 frame = codec.decode_server(fields["m"])[0]
-                if isinstance(frame, PeerMessageIn):
+                if isinstance(frame, PeerMessageIn | CallSignalIn):
                     out.append(frame)
         return out

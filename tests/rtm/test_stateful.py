@@ -21,6 +21,7 @@ the model:
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 import attrs
@@ -441,6 +442,11 @@ class RtmModelMachine(RuleBasedStateMachine):
         self.run()
         assert cb.code == 0
 
+    @rule()
+    def wait_long(self) -> None:
+        """Long enough for empty-channel attributes (120 s) and any invitation to end."""
+        self.advance(ADVANCES[-1])
+
     @rule(seconds=st.sampled_from(ADVANCES))
     def advance(self, seconds: float) -> None:
         self.world.advance(seconds)
@@ -784,13 +790,13 @@ class RtmModelMachine(RuleBasedStateMachine):
         if not readers:
             return
         client = self.client(readers[0])
-        reads = {}
+        reads: dict[tuple[str, str], Results] = {}
         for channel in CHANNELS:
-            reads[("channel", channel)] = cb = self.cb("inv-cget", readers[0])
-            assert self.world.api(lambda c=cb, ch=channel: client.getChannelAttributes(ch, c)) == 0
+            cb = reads[("channel", channel)] = self.cb("inv-cget", readers[0])
+            assert self.world.api(partial(client.getChannelAttributes, channel, cb)) == 0
         for user in USERS:
-            reads[("user", user)] = cb = self.cb("inv-uget", readers[0])
-            assert self.world.api(lambda c=cb, u=user: client.getUserAttributes(u, c)) == 0
+            cb = reads[("user", user)] = self.cb("inv-uget", readers[0])
+            assert self.world.api(partial(client.getUserAttributes, user, cb)) == 0
         self.run()
         for (kind, name), cb in reads.items():
             if kind == "channel":
