@@ -190,9 +190,9 @@ def test_unknown_rtm_method(data: DataCopy) -> None:
 
 
 def test_emulated_row_without_an_emulation(data: DataCopy) -> None:
-    # identifier_limits documents a difference but no emulation
+    # pstn_calls documents a difference but no emulation
     i = data.edit_row(
-        CPP, "method", "legacy", "callbackSet", sub(r"'callback_object'", "'identifier_limits'")
+        CPP, "method", "legacy", "callbackSet", sub(r"'callback_object'", "'pstn_calls'")
     )
     expect(data, CPP, f"method #{i} 'callbackSet'", "field 'differences'", "emulated row must name")
 
