@@ -120,6 +120,7 @@ class RtmClient:
         self._subscribed: dict[str, None] = {}
         self._local_attrs: dict[str, str] = {}
         self._relogin_req = 0
+        self._barrier_req = 0
         self._awaiting_token = False
         self._frame_handlers: dict[type, Callable[[Any], None]] = {
             p.Result: self._on_result,
@@ -290,9 +291,24 @@ class RtmClient:
             if isinstance(self._transport, LinkAware):
                 self._transport.listen_link(self._on_link)
         self._inflight[frame.req] = frame
-        # While reconnecting, requests wait until the re-login has succeeded (replayed then).
-        if self._link_up and self._conn.state is not CONNECTION_STATE.CONNECTION_STATE_RECONNECTING:
+        # While reconnecting, requests wait until the re-login has succeeded and the old
+        # session's answers have come (then they are sent again, in order, with the rest).
+        reconnecting = self._conn.state is CONNECTION_STATE.CONNECTION_STATE_RECONNECTING
+        if self._link_up and not reconnecting and not self._barrier_req:
             self._transport.send(frame)
+
+    def abandonLink(self) -> None:
+        """Close the connection to the core and forget it; the next call opens a new one.
+
+        A sig2rtm extension for a client that gave up on a broken link while logged out
+        (the legacy shim's C3): RTM itself reconnects forever while logged in.
+        """
+        with self._lock:
+            transport, self._transport = self._transport, None
+            if transport is not None:
+                transport.close()
+            self._inflight.clear()
+            self._link_up = True
 
     def _gate(self) -> int:
         """0 when logged in, else the shared NOT_INITIALIZED / USER_NOT_LOGGED_IN code."""
@@ -1063,9 +1079,9 @@ class RtmClient:
         if not self._link_up:
             return
         self._link_up = False
-        if self._relogin_req:
-            self._pending.pop(self._relogin_req, None)
-            self._relogin_req = 0
+        for req in (self._relogin_req, self._barrier_req):
+            self._pending.pop(req, None)
+        self._relogin_req = self._barrier_req = 0
         if self._conn.state is CONNECTION_STATE.CONNECTION_STATE_CONNECTED:
             self._change_state(R.CONNECTION_CHANGE_REASON_INTERRUPTED)
 
@@ -1106,7 +1122,11 @@ class RtmClient:
         if code == 0:
             self._awaiting_token = False
             self._resync()
-            self._replay()
+            # The resumed session's held frames (answers to requests the old link lost
+            # included) follow the login's result. One round trip later they are all here,
+            # and only the requests still unanswered are sent again.
+            barrier = self._barrier_req = next(self._reqs)
+            self._direct(p.QuerySubscribed(barrier), lambda c, v: self._barrier_passed(barrier))
             self._change_state(R.CONNECTION_CHANGE_REASON_LOGIN_SUCCESS)
         elif code == E.LOGIN_ERR_TOKEN_EXPIRED:
             self._awaiting_token = True
@@ -1116,6 +1136,11 @@ class RtmClient:
         else:  # the service refuses this user now (e.g. a revoked token): give up
             log.warning("re-login refused (%s: %s): aborting", code, value)
             self._on_kicked(p.Kicked(int(R.CONNECTION_CHANGE_REASON_BANNED_BY_SERVER)))
+
+    def _barrier_passed(self, req: int) -> None:
+        if req == self._barrier_req:
+            self._barrier_req = 0
+            self._replay()
 
     def _retry_relogin(self) -> None:
         state = self._conn.state

@@ -36,7 +36,9 @@ from legacy_signaling.codes import (
     INVITE_OFFLINE_WAIT_S,
     INVOKE_PREFIX,
     MAX_USER_MESSAGES_PER_S,
+    RECONNECT_GIVE_UP_S,
     RESERVED_CHANNELS,
+    RETRY_INTERVAL_S,
     SDK_VERSION,
     ErrorDesc,
     LoginStatus,
@@ -121,6 +123,8 @@ class _Call:
     extra: str
     invitation: Any = None
     timers: list[Any] = attrs.field(factory=list)
+    #: The peer was seen online since the call began (so a later OFFLINE ends the call).
+    peer_online: bool = False
 
     def cancel_timers(self) -> None:
         for timer in self.timers:
@@ -163,6 +167,8 @@ class ShimAgoraAPI(IAgoraAPI):
         self._calls: dict[tuple[str, str], _Call] = {}
         self._markers = itertools.count(1)
         self._sends = SendWindow(MAX_USER_MESSAGES_PER_S)
+        self._reconnect_timers: list[Any] = []
+        self._held: list[tuple[str, tuple[object, ...]]] = []
         self._marker_prefix = f"{id(self):x}"
         self.binding: Binding = make_binding(
             world.flavour, world.core, world.rtm_app_id, self._on_rtm_event
@@ -188,7 +194,13 @@ class ShimAgoraAPI(IAgoraAPI):
         self._dispatch(name, tuple(_plain(a) for a in args))
 
     def _deliver_from_timer(self, name: str, *args: object) -> None:
-        self._sched.deliver(self._dispatch, name, tuple(_plain(a) for a in args))
+        """A legacy server push made by a shim timer: held while the link is down (C1),
+        like every other push, and delivered after onReconnected (C2)."""
+        entry = (name, tuple(_plain(a) for a in args))
+        if self._reconnect_timers and name != "onReconnecting":
+            self._held.append(entry)
+        else:
+            self._sched.deliver(self._dispatch, *entry)
 
     def _dispatch(self, name: str, args: tuple[object, ...]) -> None:
         if self._destroyed:
@@ -261,7 +273,9 @@ class ShimAgoraAPI(IAgoraAPI):
                     else ECODE.LEAVECHANNEL_E_DISCONN
                 )
             if state == rtm.CONNECTION_STATE.CONNECTION_STATE_RECONNECTING:
-                self._session.reconnect_attempt += 1
+                self._reconnecting()
+            elif state == rtm.CONNECTION_STATE.CONNECTION_STATE_CONNECTED:
+                self._reconnected()
             return False
         if short in ("onTokenPrivilegeWillExpire",):
             token = self._world.rtm_token(self._rtm_user)
@@ -275,7 +289,32 @@ class ShimAgoraAPI(IAgoraAPI):
             short == "onMessageReceived" and "peerId" in params
         ):
             return self._peer_signal_hook(params)
+        if short == "onPeersOnlineStatusChanged":
+            self._presence_hook(params)
         return False
+
+    def _presence_hook(self, params: dict[str, Any]) -> None:
+        """V12 for a session that vanished (its link gave up): the core reports the peer
+        OFFLINE, and every call with it ends as if the peer had ended it."""
+        statuses = params.get("peersStatus")
+        states = (
+            {st.peerId: int(st.onlineState) for st in statuses}
+            if isinstance(statuses, list)
+            else dict(statuses or {})
+        )
+        offline = int(rtm.PEER_ONLINE_STATE.PEER_ONLINE_STATE_OFFLINE)
+        for rtm_peer, state in states.items():
+            peer = legacy_name(rtm_peer)
+            for call in [c for c in self._calls.values() if c.peer == peer]:
+                if state != offline:
+                    call.peer_online = True
+                elif call.peer_online and self._legacy_mode and call.state != "sent":
+                    self._forget_call(call)
+                    if call.role == "caller" and call.state != "accepted":
+                        self._silent_cancel(call)
+                    self.emit_now(
+                        "onInviteEndByPeer", call.channel, call.peer, legacy_uid(call.peer), ""
+                    )
 
     def _after_event(self, short: str, params: dict[str, Any]) -> None:
         if short == "onConnectionStateChanged":
@@ -283,6 +322,10 @@ class ShimAgoraAPI(IAgoraAPI):
             if int(params["state"]) == rtm.CONNECTION_STATE.CONNECTION_STATE_ABORTED:
                 self._logged_in = False
                 self.binding.logout(Request("logout", {}, silent=True))
+            if int(params["state"]) == rtm.CONNECTION_STATE.CONNECTION_STATE_CONNECTED:
+                held, self._held = self._held, []
+                for name, args in held:
+                    self._dispatch(name, args)
         elif short == "onAttributesUpdated":
             attributes = params.get("attributes", params.get("attributeList")) or []
             self._session.channel_attrs = {a.key: a.value for a in legacy_attrs(attributes)}
@@ -298,7 +341,57 @@ class ShimAgoraAPI(IAgoraAPI):
         return rtm_id(self._session.self_account) or ""
 
     def _live(self) -> bool:
-        return self._logged_in
+        """D7: logged in and connected (requests fail while reconnecting)."""
+        return self._logged_in and not self._reconnect_timers
+
+    @property
+    def reconnecting(self) -> bool:
+        return self._logged_in and bool(self._reconnect_timers)
+
+    # ---------------------------------------------------------------- reconnection (C)
+
+    def _reconnecting(self) -> None:
+        """C1: the link is down. onReconnecting(1) comes from the table; the shim repeats
+        it every 2 s, as the legacy SDK's retries did, and gives up after 30 s (C3)."""
+        self._session.reconnect_attempt = 1
+        if not self._legacy_mode:
+            return
+        self._cancel_reconnect()
+        later = self._sched.call_later
+        self._reconnect_timers = [
+            later(RETRY_INTERVAL_S * n, self._reconnect_tick, n + 1)
+            for n in range(1, int(RECONNECT_GIVE_UP_S / RETRY_INTERVAL_S))
+        ]
+        self._reconnect_timers.append(later(RECONNECT_GIVE_UP_S, self._give_up))
+
+    def _reconnect_tick(self, attempt: int) -> None:
+        self._session.reconnect_attempt = attempt
+        self._deliver_from_timer("onReconnecting", attempt)
+
+    def _give_up(self) -> None:
+        """C3: the session ends as a network logout (the core ends it after the same grace)."""
+        self._cancel_reconnect()
+        self._held.clear()
+        channel = self._session.channel
+        if channel:
+            self._deliver_from_timer("onChannelLeaved", channel, ECODE.LEAVECHANNEL_E_DISCONN)
+            self._session.channel = ""
+            self.binding.leave_quietly(rtm_id(channel) or "")
+        for call in self._calls.values():
+            call.cancel_timers()
+        self._calls.clear()
+        self._logged_in = False
+        self._deliver_from_timer("onLogout", ECODE.LOGOUT_E_NET)
+        self.binding.logout(Request("logout", {}, silent=True))
+        self.binding.abandon_link()
+
+    def _reconnected(self) -> None:
+        self._cancel_reconnect()
+
+    def _cancel_reconnect(self) -> None:
+        for timer in self._reconnect_timers:
+            timer.cancel()
+        self._reconnect_timers = []
 
     def _precheck(self, method: str, *checks: Check) -> bool:
         if not self._live():
@@ -427,6 +520,7 @@ class ShimAgoraAPI(IAgoraAPI):
                 self.deliver("onLoginFailed", exc.code)
                 return
             self._session = Session(self_account=account, uid=legacy_uid(account))
+            self._sends = SendWindow(MAX_USER_MESSAGES_PER_S)  # the quota is per session
 
             def done(code: int, value: Any) -> None:
                 if self._login_pending is not req:
@@ -452,6 +546,13 @@ class ShimAgoraAPI(IAgoraAPI):
                 return
             self._end_session_calls_and_channel(notify_self=True)
             self._logged_in = False
+            if self._reconnect_timers:
+                # No link to wait on: the logout is the app's, it is done (L7).
+                self._cancel_reconnect()
+                self.deliver("onLogout", ECODE.LOGOUT_E_USER)
+                self.binding.logout(Request("logout", {}, silent=True))
+                self.binding.abandon_link()
+                return
             self.binding.logout(self._req("logout"))
 
     def _end_session_calls_and_channel(self, *, notify_self: bool) -> None:
@@ -938,7 +1039,13 @@ class ShimAgoraAPI(IAgoraAPI):
             else:
                 self._send_invitation(call, callee)
 
+    def _watch(self, call: _Call) -> None:
+        peer = rtm_id(call.peer)
+        if peer is not None and self._legacy_mode:
+            self.binding.watch_presence([peer])
+
     def _send_invitation(self, call: _Call, callee: str) -> None:
+        self._watch(call)
         req = self._req(
             "channelInviteUser2", channelID=call.channel, account=call.peer, extra=call.extra
         )
@@ -1103,9 +1210,9 @@ class ShimAgoraAPI(IAgoraAPI):
         channel = invitation.channelId
         if (channel, caller) in self._calls:
             return True
-        self._calls[(channel, caller)] = _Call(
-            channel, caller, "callee", "received", invitation.content, invitation
-        )
+        call = _Call(channel, caller, "callee", "received", invitation.content, invitation)
+        self._calls[(channel, caller)] = call
+        self._watch(call)
         return False
 
     def _hook_remote_canceled(self, params: dict[str, Any]) -> bool:

@@ -36,6 +36,7 @@ LEGACY_LIMITS = Limits(
         join_same_channel=Rate(100, 1.0),
         get_members=Rate(100, 1.0),
         query_online=Rate(100, 1.0),
+        subscription=Rate(200, 1.0),
         user_attr_write=Rate(200, 1.0),
         user_attr_read=Rate(200, 1.0),
         channel_attr_write=Rate(200, 1.0),

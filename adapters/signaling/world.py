@@ -27,8 +27,10 @@ from .usage import UsageTrace
 
 __all__ = ["ShimWorld"]
 
-#: What this world can simulate (the equivalence generator reads it).
-CAPABILITIES = frozenset({"time"})
+#: What this world can simulate (the equivalence generator reads it): virtual time and
+#: dropped connections; not listing members from outside a channel (channel_userlist_outside)
+#: nor ending a kicked session's calls (remote_login_kick), differences the tables declare.
+CAPABILITIES = frozenset({"time", "connection"})
 
 
 class ShimWorld:
@@ -124,20 +126,25 @@ class ShimWorld:
         return 0
 
     def drop_connection(self, api: ShimAgoraAPI) -> None:
-        """Cut ``api``'s link to the core (legacy C1); needs a transport that can drop."""
-        transport = api.binding.client._transport
-        drop = getattr(transport, "drop", None)
-        if drop is None:
-            raise NotImplementedError("this core's transport cannot simulate a dropped connection")
-        drop()
+        """Cut ``api``'s link to the core (legacy C1): it must be logged in and connected."""
+        api._alive()
+        if not api._live():
+            raise ValueError("drop_connection: the instance is not logged in and connected")
+        self._link(api).drop()
 
     def restore_connection(self, api: ShimAgoraAPI) -> None:
-        """Give ``api`` its link back (legacy C2)."""
+        """Give ``api`` its link back (legacy C2): it must be reconnecting."""
+        api._alive()
+        if not api.reconnecting:
+            raise ValueError("restore_connection: the instance is not reconnecting")
+        self._link(api).restore()
+
+    @staticmethod
+    def _link(api: ShimAgoraAPI) -> Any:
         transport = api.binding.client._transport
-        restore = getattr(transport, "restore", None)
-        if restore is None:
-            raise NotImplementedError("this core's transport cannot simulate a dropped connection")
-        restore()
+        if transport is None or not callable(getattr(transport, "drop", None)):
+            raise NotImplementedError("this core's transport cannot simulate a dropped link")
+        return transport
 
     def advance(self, seconds: float) -> None:
         scheduler = self.core.scheduler

@@ -71,13 +71,16 @@ from legacy_signaling.equivalence.program import (
 )
 from legacy_signaling.equivalence.world import (
     ALL_CAPABILITIES,
+    CALL_RECONNECTING,
     CONNECTION,
+    DROP_WITH_CALLS,
     KICK_ENDS_CALLS,
+    KICK_WHILE_DROPPED,
     LIST_OUTSIDE,
     SERVER_AVAILABILITY,
     WorldConfig,
 )
-from legacy_signaling.identity import check_extra
+from legacy_signaling.identity import check_channel, check_extra
 from legacy_signaling.reference.testing import APP_ID
 
 __all__ = ["KIND_WEIGHTS", "programs", "world_configs"]
@@ -318,10 +321,13 @@ def _note_login(m: _Model, name: str, account: str, token: TokenKind, right: boo
 
 
 def _kick_safe(m: _Model, name: str, account: str) -> str:
-    """Without KICK_ENDS_CALLS, never kick a session that has calls: use another account."""
-    if KICK_ENDS_CALLS in m.capabilities:
-        return account
-    busy = {a for i in m.invites for a in (i.caller, i.callee)}
+    """Avoid kicks a world cannot reproduce: of a session that has calls (without
+    KICK_ENDS_CALLS) or of a dropped session (without KICK_WHILE_DROPPED)."""
+    busy = set()
+    if KICK_ENDS_CALLS not in m.capabilities:
+        busy |= {a for i in m.invites for a in (i.caller, i.callee)}
+    if KICK_WHILE_DROPPED not in m.capabilities:
+        busy |= {c.account for c in m.clients.values() if c.dropped and c.account is not None}
     if account not in busy:
         return account
     # The account may be logged in on an instance the model no longer names (a client
@@ -563,7 +569,7 @@ def _note_invite(m: _Model, name: str, channel: str, callee: str, extra: str) ->
         caller is None
         or not m.clients[name].online
         or callee == caller
-        or channel not in u.CHANNELS
+        or check_channel(channel) is not None  # reserved names are fine for calls
         or check_extra(extra) is not None
         or any(i.channel == channel and {i.caller, i.callee} == {caller, callee} for i in m.invites)
     ):
@@ -580,6 +586,9 @@ def _invite(draw: st.DrawFn, m: _Model) -> Step:
 def _invite2(draw: st.DrawFn, m: _Model) -> Step:
     name, channel, callee = _invite_parts(draw, m)
     extra = _pick(draw, u.INVITE_EXTRAS)
+    dropped = {c.account for c in m.clients.values() if c.dropped}
+    if CALL_RECONNECTING not in m.capabilities and callee in dropped:
+        extra = ""  # "peer online?" for a reconnecting callee: not asked of such worlds
     _note_invite(m, name, channel, callee, extra)
     return InviteUser2(name, channel, callee, extra)
 
@@ -618,9 +627,10 @@ def _accept(draw: st.DrawFn, m: _Model) -> Step:
     if found is None:
         return _invite2(draw, m)
     side, invite = found
-    if invite is not None:
-        invite.accepted = True
-    return Accept(*side, _valid_or(draw, u.ANSWER_EXTRAS, u.BAD_ANSWER_EXTRAS, 6))
+    extra = _valid_or(draw, u.ANSWER_EXTRAS, u.BAD_ANSWER_EXTRAS, 6)
+    if invite is not None and check_extra(extra) is None:
+        invite.accepted = True  # a bad extra is refused with onError (V11): nothing changes
+    return Accept(*side, extra)
 
 
 def _refuse(draw: st.DrawFn, m: _Model) -> Step:
@@ -628,9 +638,10 @@ def _refuse(draw: st.DrawFn, m: _Model) -> Step:
     if found is None:
         return _invite2(draw, m)
     side, invite = found
-    if invite is not None:
-        m.invites.remove(invite)
-    return Refuse(*side, _valid_or(draw, u.ANSWER_EXTRAS, u.BAD_ANSWER_EXTRAS, 6))
+    extra = _valid_or(draw, u.ANSWER_EXTRAS, u.BAD_ANSWER_EXTRAS, 6)
+    if invite is not None and check_extra(extra) is None:
+        m.invites.remove(invite)  # a bad extra is refused with onError (V11): the call stays
+    return Refuse(*side, extra)
 
 
 def _end(draw: st.DrawFn, m: _Model) -> Step:
@@ -688,6 +699,11 @@ def _network(draw: st.DrawFn, m: _Model) -> Step | list[Step]:
     name = _actor(draw, m)
     if wrong and _chance(draw, 50):
         return RestoreConnection(name)
+    account = m.clients[name].account
+    if DROP_WITH_CALLS not in m.capabilities and any(
+        account in (i.caller, i.callee) for i in m.invites
+    ):
+        return GetStatus(name)  # this world cannot drop a session that has calls
     if m.clients[name].online:
         m.clients[name].dropped_at = m.clock
     steps: list[Step] = [DropConnection(name)]
@@ -715,7 +731,7 @@ def _login_retry(draw: st.DrawFn, m: _Model) -> list[Step]:
         steps.append(Logout(name))
         m.logged_out(name)
     steps.append(SetServerAvailable(False))
-    account = _account_for(draw, name)
+    account = _kick_safe(m, name, _account_for(draw, name))
     token = _token(draw, m)
     if _chance(draw, 40):
         retry_time, retry_count = _pick(draw, ((4, 1), (10, 5), (30, 3), (0, 0)))

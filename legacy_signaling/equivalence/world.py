@@ -18,8 +18,11 @@ from legacy_signaling.api import IAgoraAPI
 
 __all__ = [
     "ALL_CAPABILITIES",
+    "CALL_RECONNECTING",
     "CONNECTION",
+    "DROP_WITH_CALLS",
     "KICK_ENDS_CALLS",
+    "KICK_WHILE_DROPPED",
     "LIST_OUTSIDE",
     "SERVER_AVAILABILITY",
     "LegacyWorld",
@@ -42,9 +45,27 @@ LIST_OUTSIDE: Final = "userlist_outside"
 #: their peers (V12 after L6): on RTM the kicked client can no longer tell its peers, a
 #: difference the tables declare (remote_login_kick).
 KICK_ENDS_CALLS: Final = "kick_ends_calls"
+#: Dropping the connection of a session that has calls: the legacy server kept the calls
+#: and their timers while the client reconnected, and ended them for the peers when it gave
+#: up (C3 then V12); on RTM the invitations live in the disconnected client.
+DROP_WITH_CALLS: Final = "drop_with_calls"
+#: Kicking a session whose connection is down (L6 on a reconnecting instance): the legacy
+#: server told the instance at once; on RTM the kick waits for the link with the rest.
+KICK_WHILE_DROPPED: Final = "kick_while_dropped"
+#: Inviting a reconnecting callee with ``_require_peer_online`` (V4): the legacy server knew
+#: the callee's link was down; RTM presence reports a reconnecting user as online.
+CALL_RECONNECTING: Final = "call_reconnecting"
 #: What a world without a ``capabilities`` attribute is assumed to support.
 ALL_CAPABILITIES: Final = frozenset(
-    {CONNECTION, SERVER_AVAILABILITY, LIST_OUTSIDE, KICK_ENDS_CALLS}
+    {
+        CALL_RECONNECTING,
+        CONNECTION,
+        SERVER_AVAILABILITY,
+        LIST_OUTSIDE,
+        KICK_ENDS_CALLS,
+        DROP_WITH_CALLS,
+        KICK_WHILE_DROPPED,
+    }
 )
 
 _W = TypeVar("_W")

@@ -201,6 +201,17 @@ class RtmService:
     # --- lost sessions ---------------------------------------------------------------
 
     def _hold(self, session: _Session, frame: p.ServerFrame) -> None:
+        if isinstance(frame, p.CallSignalIn) and frame.kind == "cancel":
+            # An invitation canceled before the callee got it is withdrawn, as from the
+            # offline store: the callee, back, hears of neither.
+            for index, held in enumerate(session.held):
+                if (
+                    isinstance(held, p.CallSignalIn)
+                    and held.kind == "invite"
+                    and held.call_id == frame.call_id
+                ):
+                    del session.held[index]
+                    return
         session.held.append(frame)
         if len(session.held) == self.config.held_frames:
             self.scheduler.call_soon(self._lost_expired, session.id)
@@ -239,6 +250,11 @@ class RtmService:
         target = self.backend.session_of(app, user)
         if target == old:
             target = None
+        if everything:
+            # Channel and presence events first, then what was addressed to the user (peer
+            # messages, invitations), each group in arrival order: RTM orders neither against
+            # the other, and legacy apps got their mailbox after the held events.
+            held = [f for f in held if not _addressed(f)] + [f for f in held if _addressed(f)]
         for frame in held:
             if target is not None and (everything or isinstance(frame, p.PeerMessageIn)):
                 self.backend.deliver(target, frame)
@@ -384,14 +400,7 @@ class RtmService:
         s.app, s.user = app, user
         previous = self.backend.bind_user(app, user, s.id)
         resumed = previous is not None and previous == s.resume_of
-        if resumed and previous is not None:
-            # The same client after a broken link: channels and attributes stay; the old
-            # session hands its held frames over (INTERRUPTED is the hand-over signal).
-            self.backend.deliver(
-                previous,
-                p.Kicked(int(CONNECTION_CHANGE_REASON.CONNECTION_CHANGE_REASON_INTERRUPTED)),
-            )
-        elif previous is not None:
+        if previous is not None and not resumed:
             for channel in self.backend.channels_of(app, user):
                 self._remove_member(app, channel, user)
             self.backend.deliver(
@@ -402,6 +411,14 @@ class RtmService:
             self.backend.replace_user_attrs(app, user, {})
         self._schedule_token_timers(s, verified)
         s.link(p.Result(f.req, E.LOGIN_ERR_OK))
+        if resumed and previous is not None:
+            # The same client after a broken link: channels and attributes stay; the old
+            # session hands its held frames over (INTERRUPTED is the hand-over signal),
+            # after the login's result, so the client is connected again when they arrive.
+            self.backend.deliver(
+                previous,
+                p.Kicked(int(CONNECTION_CHANGE_REASON.CONNECTION_CHANGE_REASON_INTERRUPTED)),
+            )
         for message in self.backend.pop_offline(app, user, self.scheduler.time()):
             s.link(message)
         if previous is None:
@@ -770,6 +787,11 @@ class RtmService:
             return s.link(p.Result(f.req, 1, "peer offline"))
         self.backend.deliver(target, signal)
         s.link(p.Result(f.req, 0))
+
+
+def _addressed(frame: p.ServerFrame) -> bool:
+    """Frames addressed to the user, rather than events of a channel or of presence."""
+    return isinstance(frame, p.PeerMessageIn | p.CallSignalIn)
 
 
 def _discard(frame: p.ServerFrame) -> None:

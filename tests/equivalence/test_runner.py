@@ -57,7 +57,17 @@ def client(name: str, account: str, token: TokenKind = TokenKind.NO_NEED) -> lis
 
 def test_reference_world_satisfies_the_protocol() -> None:
     world: LegacyWorld = ReferenceWorld(APP_ID)  # checked by mypy
-    assert capabilities_of(world) == frozenset({"connection", "server_available"})
+    assert capabilities_of(world) == frozenset(
+        {
+            "connection",
+            "server_available",
+            "userlist_outside",
+            "kick_ends_calls",
+            "drop_with_calls",
+            "kick_while_dropped",
+            "call_reconnecting",
+        }
+    )
 
 
 def test_two_clients_traces_and_origins() -> None:

@@ -59,6 +59,7 @@ def test_gateway_url_without_the_network_transport_is_a_clear_error(
 ) -> None:
     monkeypatch.setenv(URL_ENV, "ws://127.0.0.1:1")
     monkeypatch.setitem(sys.modules, "rtm.net", None)  # make the import fail
+    monkeypatch.delattr(rtm, "net", raising=False)  # ... also when another test imported it
     with pytest.raises(RuntimeError, match=r"sig2rtm\[server\]"):
         default_core()
 

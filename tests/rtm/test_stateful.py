@@ -403,11 +403,21 @@ class RtmModelMachine(RuleBasedStateMachine):
         assert cb.code == 0, cb.outcome()
 
     @precondition(lambda self: bool(self.clients_in(DISC)))
-    @rule(data=st.data(), ttl=st.sampled_from(TOKEN_TTLS))
-    def login(self, data: st.DataObject, ttl: float) -> None:
-        """Log in; if the other client of that user is online, this is the remote-login kick."""
+    @rule(data=st.data(), ttl=st.sampled_from(TOKEN_TTLS), watch=st.booleans())
+    def login(self, data: st.DataObject, ttl: float, watch: bool) -> None:
+        """Log in; if the other client of that user is online, this is the remote-login kick.
+        With ``watch``, the client then subscribes to everyone's online state."""
         client = data.draw(st.sampled_from(self.clients_in(DISC)), label="client")
         self.login_client(client, ttl)
+        if watch:
+            cb = self.cb("watch", client)
+            assert (
+                self.world.api(lambda: self.client(client).subscribePeersOnlineStatus(USERS, cb))
+                == 0
+            )
+            self.model.subs[client] |= set(USERS)
+            self.run()
+            assert cb.code == 0
 
     @precondition(lambda self: bool(self.clients_in(CONN, ABORTED)))
     @rule(data=st.data())

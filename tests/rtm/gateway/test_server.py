@@ -4,6 +4,7 @@ abuse and rate limits, slow consumers, per-IP limits, resume hand-over, shutdown
 from __future__ import annotations
 
 import json
+import socket
 import urllib.error
 import urllib.request
 from typing import Any
@@ -192,10 +193,12 @@ def test_client_that_does_not_read_is_disconnected_as_slow() -> None:
     try:
         stuck = Raw(gateway.url)
         stuck.login("stuck")
+        # A small receive window, so the kernel does not absorb megabytes first.
+        stuck.ws.socket.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
         sender = Raw(gateway.url)
         sender.login("bob")
         big = "x" * 30_000
-        for n in range(400):
+        for n in range(2000):
             sender.send(p.SendPeer(100 + n, "stuck", p.Payload(1, big), False))
             if gateway.gateway.metrics.value("rtm_disconnects_total", reason="slow_consumer"):
                 break
