@@ -96,6 +96,7 @@ class _Common:
         self._channels: dict[str, rtm.RtmChannel] = {}
         self._pending: dict[tuple[str, str], deque[Request]] = {}
         self._channel_cls: type = object
+        self.calls: rtm.RtmCallManager
         self.client: rtm.RtmClient = rtm.RtmClient(core)
         self.app_id = app_id
 
@@ -108,6 +109,17 @@ class _Common:
 
     def release(self) -> None:
         self.client.release()
+
+    def cancel(self, invitation: rtm.LocalInvitation) -> None:
+        self.calls.cancelLocalInvitation(invitation)
+
+    def accept(self, invitation: rtm.RemoteInvitation, response: str) -> None:
+        invitation.setResponse(response)
+        self.calls.acceptRemoteInvitation(invitation)
+
+    def refuse(self, invitation: rtm.RemoteInvitation, response: str) -> None:
+        invitation.setResponse(response)
+        self.calls.refuseRemoteInvitation(invitation)
 
     def _leave_and_forget(self, channel: str, callback: rtm.ResultCallback[None] | None) -> None:
         """Leave, and forget the channel object at once: a legacy app may join the same
@@ -301,17 +313,6 @@ class CppBinding(_Common):
         self.calls.sendLocalInvitation(invitation)
         return invitation
 
-    def cancel(self, invitation: rtm.LocalInvitation) -> None:
-        self.calls.cancelLocalInvitation(invitation)
-
-    def accept(self, invitation: rtm.RemoteInvitation, response: str) -> None:
-        invitation.setResponse(response)
-        self.calls.acceptRemoteInvitation(invitation)
-
-    def refuse(self, invitation: rtm.RemoteInvitation, response: str) -> None:
-        invitation.setResponse(response)
-        self.calls.refuseRemoteInvitation(invitation)
-
 
 class JavaBinding(_Common):
     """RTM Java style (seed 003): listeners for events, a ResultCallback per call."""
@@ -439,17 +440,6 @@ class JavaBinding(_Common):
             invitation, self._cb("RtmCallManager.sendLocalInvitation", req)
         )
         return invitation
-
-    def cancel(self, invitation: rtm.LocalInvitation) -> None:
-        self.calls.cancelLocalInvitation(invitation)
-
-    def accept(self, invitation: rtm.RemoteInvitation, response: str) -> None:
-        invitation.setResponse(response)
-        self.calls.acceptRemoteInvitation(invitation)
-
-    def refuse(self, invitation: rtm.RemoteInvitation, response: str) -> None:
-        invitation.setResponse(response)
-        self.calls.refuseRemoteInvitation(invitation)
 
 
 def make_binding(flavour: str, core: Any, app_id: str, sink: EventSink) -> Binding:

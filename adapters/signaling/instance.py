@@ -58,6 +58,7 @@ from legacy_signaling.identity import (
     require_uint32,
 )
 from legacy_signaling.tokens import LegacyTokenError, verify_legacy_token
+from legacy_signaling.unsupported import UnsupportedMethods
 from mapping_tables.expr import BoolOp, Compare, Function, ListExpr, Literal, Path, compile_expr
 from mapping_tables.functions import encode_peer_signal
 from mapping_tables.markers import MARKER_KEY, USER_CHANNEL_KEY, Marker, encode_marker
@@ -146,7 +147,7 @@ def _plain(value: object) -> object:
     return value
 
 
-class ShimAgoraAPI(IAgoraAPI):
+class ShimAgoraAPI(UnsupportedMethods, IAgoraAPI):
     """One legacy SDK instance on the RTM core. Create it through a :class:`ShimWorld`."""
 
     def __init__(self, world: ShimWorld, app_id: str) -> None:
@@ -1244,51 +1245,6 @@ class ShimAgoraAPI(IAgoraAPI):
         return None
 
     # ================================================================ not supported
-
-    def channelInvitePhone(self, channelID: str, phoneNum: str, uid: int = 0) -> None:
-        self._alive()
-        require_str(channelID=channelID, phoneNum=phoneNum)
-        require_uint32(uid=uid)
-        self._unsupported("channelInvitePhone")
-
-    def channelInvitePhone2(self, channelID: str, phoneNum: str, sourcesNum: str) -> None:
-        self._alive()
-        require_str(channelID=channelID, phoneNum=phoneNum, sourcesNum=sourcesNum)
-        self._unsupported("channelInvitePhone2")
-
-    def channelInvitePhone3(
-        self, channelID: str, phoneNum: str, sourcesNum: str, extra: str
-    ) -> None:
-        self._alive()
-        require_str(channelID=channelID, phoneNum=phoneNum, sourcesNum=sourcesNum, extra=extra)
-        self._unsupported("channelInvitePhone3")
-
-    def setBackground(self, bOut: int) -> None:
-        self._alive()
-        require_uint32(bOut=bOut)
-        self._unsupported("setBackground")
-
-    def setNetworkStatus(self, bOut: int) -> None:
-        self._alive()
-        require_uint32(bOut=bOut)
-        self._unsupported("setNetworkStatus")
-
-    def ping(self) -> None:
-        self._alive()
-        self._unsupported("ping")
-
-    def start(self) -> None:
-        self._alive()
-        self._unsupported("start")
-
-    def stop(self) -> None:
-        self._alive()
-        self._unsupported("stop")
-
-    def dbg(self, a: str, b: str) -> None:
-        self._alive()
-        require_str(a=a, b=b)
-        self._unsupported("dbg")
 
     def bc_call(self, func: str, json_args: str, callID: str) -> None:
         self._alive()

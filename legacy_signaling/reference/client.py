@@ -47,6 +47,7 @@ from legacy_signaling.reference import rpc
 from legacy_signaling.reference.scheduler import Timer
 from legacy_signaling.reference.server import Server
 from legacy_signaling.reference.session import Session
+from legacy_signaling.unsupported import UnsupportedMethods
 
 if TYPE_CHECKING:
     from legacy_signaling.reference.world import ReferenceWorld
@@ -97,7 +98,7 @@ class _LoginAttempt:
     timer: Timer | None = None
 
 
-class ReferenceAgoraAPI(IAgoraAPI):
+class ReferenceAgoraAPI(UnsupportedMethods, IAgoraAPI):
     """Create through ``ReferenceWorld.getInstance`` / ``createAgoraSDKInstance``."""
 
     def __init__(self, world: ReferenceWorld, app_id: str) -> None:
@@ -667,53 +668,6 @@ class ReferenceAgoraAPI(IAgoraAPI):
         )
         if session is not None and not self._server.calls.dtmf(session, channelID, phoneNum, dtmf):
             self._no_such_call("channelInviteDTMF")
-
-    def channelInvitePhone(self, channelID: str, phoneNum: str, uid: int = 0) -> None:
-        self._alive()
-        require_str(channelID=channelID, phoneNum=phoneNum)
-        require_uint32(uid=uid)
-        self._unsupported("channelInvitePhone")
-
-    def channelInvitePhone2(self, channelID: str, phoneNum: str, sourcesNum: str) -> None:
-        self._alive()
-        require_str(channelID=channelID, phoneNum=phoneNum, sourcesNum=sourcesNum)
-        self._unsupported("channelInvitePhone2")
-
-    def channelInvitePhone3(
-        self, channelID: str, phoneNum: str, sourcesNum: str, extra: str
-    ) -> None:
-        self._alive()
-        require_str(channelID=channelID, phoneNum=phoneNum, sourcesNum=sourcesNum, extra=extra)
-        self._unsupported("channelInvitePhone3")
-
-    # ================================================================ header-only (X)
-
-    def setBackground(self, bOut: int) -> None:
-        self._alive()
-        require_uint32(bOut=bOut)
-        self._unsupported("setBackground")
-
-    def setNetworkStatus(self, bOut: int) -> None:
-        self._alive()
-        require_uint32(bOut=bOut)
-        self._unsupported("setNetworkStatus")
-
-    def ping(self) -> None:
-        self._alive()
-        self._unsupported("ping")
-
-    def start(self) -> None:
-        self._alive()
-        self._unsupported("start")
-
-    def stop(self) -> None:
-        self._alive()
-        self._unsupported("stop")
-
-    def dbg(self, a: str, b: str) -> None:
-        self._alive()
-        require_str(a=a, b=b)
-        self._unsupported("dbg")
 
     def bc_call(self, func: str, json_args: str, callID: str) -> None:
         """X4."""
