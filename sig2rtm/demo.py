@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import sys
 import threading
+import time
 from collections.abc import Callable
 from typing import Any, TextIO
 
@@ -29,6 +30,10 @@ def configure_parser(parser: argparse.ArgumentParser) -> None:
         "--rtm", action="store_true", help="show the RTM core alone, without the legacy shim"
     )
     parser.add_argument(
+        "--url",
+        help="run over a gateway (ws://HOST:PORT, see `sig2rtm serve`) instead of the embedded core",
+    )
+    parser.add_argument(
         "--flavour",
         choices=("cpp", "java"),
         default="cpp",
@@ -41,7 +46,7 @@ def run(args: argparse.Namespace) -> int:
         from . import demo_rtm
 
         return demo_rtm.run(sys.stdout)
-    return run_legacy(sys.stdout, flavour=args.flavour)
+    return run_legacy(sys.stdout, flavour=args.flavour, url=args.url)
 
 
 class _Log:
@@ -51,6 +56,7 @@ class _Log:
         self.out = out
         self.lock = threading.Lock()
         self.rtm_calls: list[str] = []
+        self._lines = 0
 
     def rtm(self, name: str) -> None:
         with self.lock:
@@ -58,8 +64,13 @@ class _Log:
 
     def callback(self, who: str, name: str, args: tuple[Any, ...]) -> None:
         with self.lock:
+            self._lines += 1
             shown = ", ".join(_short(a) for a in args)
             print(f"      {who:<6}<- {name}({shown})", file=self.out)
+
+    def activity(self) -> int:
+        with self.lock:
+            return self._lines
 
     def flush_rtm(self, label: str = "RTM") -> None:
         with self.lock:
@@ -110,10 +121,29 @@ def _recorder(who: str, log: _Log) -> ICallBack:
     return handler
 
 
-def run_legacy(out: TextIO, *, flavour: str = "cpp") -> int:
-    core = rtm.EmbeddedCore()  # the embedded default: service, memory backend, real threads
+def run_legacy(out: TextIO, *, flavour: str = "cpp", url: str | None = None) -> int:
+    if url:
+        from rtm import net
+
+        core: Any = net.connect_core(url)
+        where = f"the gateway at {url}"
+    else:
+        core = rtm.EmbeddedCore()  # the embedded default: service, memory backend, threads
+        where = "the embedded RTM core"
     world = ShimWorld(APP_ID, flavour=flavour, core=core)
     log = _Log(out)
+
+    def settle() -> None:
+        """Let callbacks arrive: the local queues drain; over a network, until it is quiet."""
+        world.run_until_idle()
+        if url:
+            quiet, seen = 0, log.activity()
+            while quiet < 3:
+                time.sleep(0.1)
+                world.run_until_idle()
+                now = log.activity()
+                quiet, seen = (quiet + 1, seen) if now == seen else (0, now)
+
     apps: dict[str, ShimAgoraAPI] = {}
     for name in ("alice", "bob", "carol"):
         api = world.createAgoraSDKInstance(APP_ID)
@@ -123,17 +153,15 @@ def run_legacy(out: TextIO, *, flavour: str = "cpp") -> int:
         apps[name] = api
     alice, bob, carol = apps["alice"], apps["bob"], apps["carol"]
 
-    print(
-        f"sig2rtm demo: legacy Signaling apps on the embedded RTM core ({flavour} table)", file=out
-    )
+    print(f"sig2rtm demo: legacy Signaling apps on {where} ({flavour} table)", file=out)
 
     def step(who: str, call: str, action: Callable[[], None]) -> None:
-        world.run_until_idle()
+        settle()
         print(f"\n  {who}.{call}", file=out)
         with core.scheduler.lock:  # the callbacks it causes wait until the RTM calls are shown
             action()
             log.flush_rtm()
-        world.run_until_idle()
+        settle()
         log.flush_rtm("then RTM")
 
     token = "_no_need_token"
@@ -180,6 +208,7 @@ def run_legacy(out: TextIO, *, flavour: str = "cpp") -> int:
         lambda: bob.messageChannelSend("lobby", "hi all", "c1"),
     )
     step("carol", 'queryUserStatus("bob")', lambda: carol.queryUserStatus("bob"))
+
     def set_and_get() -> None:
         bob.setAttr("mood", "happy")
         bob.getAttrAll()

@@ -40,3 +40,25 @@ def test_cli_prints_tables(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["tables"]) == 0
     text = capsys.readouterr().out
     assert "| `messageInstantSend(account, uid, msg, msgID)` |" in text
+
+
+def test_legacy_demo_runs_over_a_gateway() -> None:
+    """``sig2rtm demo --url``: the same legacy story through a real gateway on 127.0.0.1."""
+    from tests.rtm.netkit import GatewayThread
+
+    gateway = GatewayThread()
+    try:
+        out = io.StringIO()
+        assert run_legacy(out, url=gateway.url) == 0
+    finally:
+        gateway.stop()
+    text = out.getvalue()
+    assert f"on the gateway at {gateway.url}" in text
+    for expected in (
+        "bob   <- onMessageInstantReceive('alice', 0, 'hello bob')",
+        "carol <- onMessageInstantReceive('alice', 0, 'see you later')",
+        "bob   <- onMessageChannelReceive('lobby', 'bob'",
+        "alice <- onInviteAcceptedByPeer('room-1', 'bob'",
+        "getStatus() after logout: [0, 0, 0]",
+    ):
+        assert expected in text, expected
