@@ -31,7 +31,7 @@ def configure_parser(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--url",
-        help="run over a gateway (ws://HOST:PORT, see `sig2rtm serve`) instead of the embedded core",
+        help="run over a gateway (ws://HOST:PORT, see `sig2rtm serve`), not the embedded core",
     )
     parser.add_argument(
         "--flavour",
