@@ -15,7 +15,8 @@ __all__ = ["LINUX_RATES", "MOBILE_RATES", "Limits", "Rate", "Rates", "SlidingWin
 
 @attrs.frozen
 class Rate:
-    """At most ``count`` calls in any window of ``seconds``."""
+    """``count`` calls per ``seconds``: a burst of ``count`` at once, then one call every
+    ``seconds / count`` (see :class:`SlidingWindow`, a GCRA limiter)."""
 
     count: int
     seconds: float
