@@ -12,7 +12,9 @@ import json
 import math
 import re
 import zlib
+from collections import deque
 from collections.abc import Mapping
+from typing import Final
 
 from legacy_signaling.codes import (
     DEFAULT_INVITE_TIMEOUT_S,
@@ -25,12 +27,15 @@ from legacy_signaling.codes import (
     MAX_CHANNEL_CHARS,
     MAX_EXTRA_BYTES,
     MAX_MESSAGE_BYTES,
+    LoginStatus,
 )
 
 __all__ = [
     "AUTO_MSG_ID_PREFIX",
+    "STATUS_AFTER",
     "UINT32_MAX",
     "MessageIdAllocator",
+    "SendWindow",
     "attrs_json",
     "check_account",
     "check_attr_name",
@@ -193,3 +198,39 @@ def require_uint32(**values: object) -> None:
             raise TypeError(f"{name} must be int, got {type(value).__name__}")
         if not 0 <= value <= UINT32_MAX:
             raise ValueError(f"{name} must be in 0..{UINT32_MAX}, got {value}")
+
+
+# ---------------------------------------------------------------- runtime rules
+
+
+class SendWindow:
+    """A legacy send quota: at most ``limit`` sends in any one-second window (D10).
+
+    The legacy server counted each session's peer and channel sends together (60/s) and
+    each channel's sends (200/s).
+    """
+
+    __slots__ = ("_limit", "_stamps")
+
+    def __init__(self, limit: int) -> None:
+        self._limit = limit
+        self._stamps: deque[float] = deque()
+
+    def full(self, now: float) -> bool:
+        stamps = self._stamps
+        while stamps and stamps[0] <= now - 1.0:
+            stamps.popleft()
+        return len(stamps) >= self._limit
+
+    def record(self, now: float) -> None:
+        self._stamps.append(now)
+
+
+#: D6: ``getStatus()`` follows these callbacks as they are delivered.
+STATUS_AFTER: Final[Mapping[str, LoginStatus]] = {
+    "onLoginSuccess": LoginStatus.LOGIN_STATE_LOGINED,
+    "onLoginFailed": LoginStatus.LOGIN_STATE_NOT_LOGIN,
+    "onLogout": LoginStatus.LOGIN_STATE_NOT_LOGIN,
+    "onReconnecting": LoginStatus.LOGIN_STATE_RECONNECTING,
+    "onReconnected": LoginStatus.LOGIN_STATE_LOGINED,
+}

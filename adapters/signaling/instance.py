@@ -22,9 +22,8 @@ from __future__ import annotations
 
 import itertools
 import logging
-from collections import deque
 from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING, Any, Final
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
@@ -44,7 +43,9 @@ from legacy_signaling.codes import (
     LoginStatus,
 )
 from legacy_signaling.identity import (
+    STATUS_AFTER,
     MessageIdAllocator,
+    SendWindow,
     check_account,
     check_attr_name,
     check_attr_value,
@@ -77,40 +78,8 @@ __all__ = ["ShimAgoraAPI"]
 
 log = logging.getLogger("adapters.signaling")
 
-#: getStatus() follows these legacy callbacks as they are delivered (as the legacy SDK did).
-_STATUS_AFTER: Final[Mapping[str, LoginStatus]] = {
-    "onLoginSuccess": LoginStatus.LOGIN_STATE_LOGINED,
-    "onLoginFailed": LoginStatus.LOGIN_STATE_NOT_LOGIN,
-    "onLogout": LoginStatus.LOGIN_STATE_NOT_LOGIN,
-    "onReconnecting": LoginStatus.LOGIN_STATE_RECONNECTING,
-    "onReconnected": LoginStatus.LOGIN_STATE_LOGINED,
-}
 
 Check = tuple[ECODE | None, ErrorDesc]
-
-
-class SendWindow:
-    """Legacy send quota: at most ``limit`` sends in any one-second window (D10).
-
-    The legacy server counted an account's peer and channel sends together (60/s) and every
-    channel's sends (200/s); the shim counts them itself, before RTM, so the RTM profile's
-    own rate stays above them and the shim's internal signals never eat the app's quota.
-    """
-
-    __slots__ = ("_limit", "_stamps")
-
-    def __init__(self, limit: int) -> None:
-        self._limit = limit
-        self._stamps: deque[float] = deque()
-
-    def full(self, now: float) -> bool:
-        stamps = self._stamps
-        while stamps and stamps[0] <= now - 1.0:
-            stamps.popleft()
-        return len(stamps) >= self._limit
-
-    def record(self, now: float) -> None:
-        self._stamps.append(now)
 
 
 @attrs.define(eq=False)
@@ -206,7 +175,7 @@ class ShimAgoraAPI(UnsupportedMethods, IAgoraAPI):
     def _dispatch(self, name: str, args: tuple[object, ...]) -> None:
         if self._destroyed:
             return
-        status = _STATUS_AFTER.get(name)
+        status = STATUS_AFTER.get(name)
         if status is not None:
             self._status = status
         if self._world.usage is not None:

@@ -13,7 +13,7 @@ from typing import Any
 
 import rtm
 from legacy_signaling.codes import MAX_CHANNEL_MESSAGES_PER_S
-from legacy_signaling.identity import legacy_uid
+from legacy_signaling.identity import SendWindow, legacy_uid
 from legacy_signaling.tokens import CertificateTokenProvider, NoTokenProvider, RtmTokenProvider
 from mapping_tables import load
 from mapping_tables.expr import Function
@@ -21,7 +21,7 @@ from mapping_tables.functions import standard_functions
 from mapping_tables.model import FlavourTable
 from rtm.scheduler import DeterministicScheduler
 
-from .instance import SendWindow, ShimAgoraAPI
+from .instance import ShimAgoraAPI
 from .profile import LEGACY_LIMITS, rtm_app_id
 from .usage import UsageTrace
 

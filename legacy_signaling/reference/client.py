@@ -10,9 +10,8 @@ from __future__ import annotations
 
 import enum
 import logging
-from collections.abc import Mapping
 from functools import partial
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING
 
 import attrs
 
@@ -30,6 +29,7 @@ from legacy_signaling.codes import (
     LoginStatus,
 )
 from legacy_signaling.identity import (
+    STATUS_AFTER,
     MessageIdAllocator,
     attrs_json,
     check_account,
@@ -56,14 +56,6 @@ __all__ = ["ReferenceAgoraAPI"]
 
 log = logging.getLogger("legacy_signaling.reference")
 
-#: D6: ``getStatus()`` follows these callbacks as they are delivered.
-_STATUS_AFTER: Final[Mapping[str, LoginStatus]] = {
-    "onLoginSuccess": LoginStatus.LOGIN_STATE_LOGINED,
-    "onLoginFailed": LoginStatus.LOGIN_STATE_NOT_LOGIN,
-    "onLogout": LoginStatus.LOGIN_STATE_NOT_LOGIN,
-    "onReconnecting": LoginStatus.LOGIN_STATE_RECONNECTING,
-    "onReconnected": LoginStatus.LOGIN_STATE_LOGINED,
-}
 
 #: One failed check: the legacy code it maps to (None = passed) and the ``onError`` text.
 Check = tuple[ECODE | None, ErrorDesc]
@@ -130,7 +122,7 @@ class ReferenceAgoraAPI(UnsupportedMethods, IAgoraAPI):
     def _dispatch(self, name: str, args: tuple[object, ...]) -> None:
         if self._destroyed:
             return  # I5: a destroyed instance's queued callbacks are dropped
-        status = _STATUS_AFTER.get(name)
+        status = STATUS_AFTER.get(name)
         if status is not None:
             self._status = status
         handler = self._handler

@@ -6,12 +6,12 @@ pushes to it are held (docs/legacy-semantics.md C1) and handed over on reconnect
 
 from __future__ import annotations
 
-from collections import deque
 from typing import Protocol
 
 import attrs
 
 from legacy_signaling.codes import MAX_USER_MESSAGES_PER_S
+from legacy_signaling.identity import SendWindow
 
 __all__ = ["Endpoint", "Push", "SendWindow", "Session"]
 
@@ -27,27 +27,6 @@ class Endpoint(Protocol):
 
     def session_ended(self) -> None:
         """The server ended the session (logout, kick, give-up, destroy)."""
-
-
-class SendWindow:
-    """At most ``limit`` sends in any one-second window (D10)."""
-
-    __slots__ = ("_limit", "_stamps")
-
-    def __init__(self, limit: int) -> None:
-        self._limit = limit
-        self._stamps: deque[float] = deque()
-
-    def _prune(self, now: float) -> None:
-        while self._stamps and self._stamps[0] <= now - 1.0:
-            self._stamps.popleft()
-
-    def full(self, now: float) -> bool:
-        self._prune(now)
-        return len(self._stamps) >= self._limit
-
-    def record(self, now: float) -> None:
-        self._stamps.append(now)
 
 
 @attrs.define(eq=False)
