@@ -159,6 +159,13 @@ class ShimAgoraAPI(UnsupportedMethods, IAgoraAPI):
         sched = self._sched
         sched.call_soon(sched.deliver, self._dispatch, name, tuple(_plain(a) for a in args))
 
+    def _api_error(self, method: str, code: ECODE, desc: ErrorDesc) -> None:
+        """An error the facade finds itself: the ``Shim.onApiError`` event, whose row makes
+        it ``onError``; queued behind this instance's earlier requests, like ``deliver``."""
+        params = {"name": method, "ecode": int(code), "desc": str(desc)}
+        sched = self._sched
+        sched.call_soon(sched.deliver, self._on_rtm_event, "Shim.onApiError", params, None, "", "")
+
     def emit_now(self, name: str, *args: object) -> None:
         """Deliver a legacy callback at once: only from RTM callback context (in order)."""
         self._dispatch(name, tuple(_plain(a) for a in args))
@@ -365,17 +372,17 @@ class ShimAgoraAPI(UnsupportedMethods, IAgoraAPI):
 
     def _precheck(self, method: str, *checks: Check) -> bool:
         if not self._live():
-            self.deliver("onError", method, ECODE.GENERAL_E_NOT_LOGIN, ErrorDesc.NOT_LOGGED_IN)
+            self._api_error(method, ECODE.GENERAL_E_NOT_LOGIN, ErrorDesc.NOT_LOGGED_IN)
             return False
         for code, desc in checks:
             if code is not None:
-                self.deliver("onError", method, code, desc)
+                self._api_error(method, code, desc)
                 return False
         return True
 
     def _unsupported(self, method: str) -> None:
         self._world.trace("call", method)
-        self.deliver("onError", method, ECODE.GENERAL_E_FAILED, ErrorDesc.UNSUPPORTED)
+        self._api_error(method, ECODE.GENERAL_E_FAILED, ErrorDesc.UNSUPPORTED)
 
     def _req(
         self, method: str, then: Callable[[int, Any], None] | None = None, **args: Any
@@ -459,7 +466,7 @@ class ShimAgoraAPI(UnsupportedMethods, IAgoraAPI):
             if isinstance(value, bool) or not isinstance(value, int):
                 raise TypeError(f"{name} must be int, got {type(value).__name__}")
         if retry_time_in_s < 0 or retry_count < 0:
-            self.deliver("onError", "login2", ECODE.GENERAL_E_WRONG_PARAM, ErrorDesc.INVALID_RETRY)
+            self._api_error("login2", ECODE.GENERAL_E_WRONG_PARAM, ErrorDesc.INVALID_RETRY)
             return
         self._start_login("login2", appId, account, token)
 
@@ -467,7 +474,7 @@ class ShimAgoraAPI(UnsupportedMethods, IAgoraAPI):
         self._world.trace("call", method)
         with self._sched.lock:
             if self._logged_in or self._login_pending is not None:
-                self.deliver("onError", method, ECODE.GENERAL_E_FAILED, ErrorDesc.ALREADY_LOGGED_IN)
+                self._api_error(method, ECODE.GENERAL_E_FAILED, ErrorDesc.ALREADY_LOGGED_IN)
                 return
             self._status = LoginStatus.LOGIN_STATE_LOGINING
             user = rtm_id(account)
@@ -1071,7 +1078,7 @@ class ShimAgoraAPI(UnsupportedMethods, IAgoraAPI):
         )
 
     def _no_such_call(self, method: str) -> None:
-        self.deliver("onError", method, ECODE.GENERAL_E_WRONG_PARAM, ErrorDesc.NO_SUCH_CALL)
+        self._api_error(method, ECODE.GENERAL_E_WRONG_PARAM, ErrorDesc.NO_SUCH_CALL)
 
     def channelInviteAccept(self, channelID: str, account: str, uid: int, extra: str = "") -> None:
         self._answer("channelInviteAccept", channelID, account, uid, extra)
@@ -1271,7 +1278,7 @@ def _index_rows(table: FlavourTable, *, legacy_mode: bool) -> dict[tuple[str, st
     """Event rows by (RTM callback, trigger), in table order; native mode drops emulations."""
     index: dict[tuple[str, str], list[tuple[frozenset[str] | None, EventRow]]] = {}
     for row in table.events:
-        if not row.rtm or row.rtm.startswith("Shim."):
+        if not row.rtm:
             continue
         if row.status is Status.UNSUPPORTED:
             continue
