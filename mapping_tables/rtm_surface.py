@@ -15,11 +15,14 @@ callback the shim fires described by a row.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from enum import IntEnum
 from types import MappingProxyType
 
 import attrs
 
 from mapping_tables.model import Flavour
+from rtm import errors
+from rtm.enums import CONNECTION_CHANGE_REASON, CONNECTION_STATE
 
 
 @attrs.frozen
@@ -280,202 +283,39 @@ JAVA_METHODS: frozenset[str] = frozenset(
 )
 
 
-def _enum(prefix: str, members: Mapping[str, int]) -> Mapping[str, int]:
-    return MappingProxyType({f"{prefix}{name}": value for name, value in members.items()})
+def _members(enum: type[IntEnum]) -> Mapping[str, int]:
+    return MappingProxyType({member.name: int(member) for member in enum})
 
 
-_NOT_READY = {"NOT_INITIALIZED": 101, "USER_NOT_LOGGED_IN": 102}
-
-#: RTM enums (reference rtm-api §3): enum name -> member name -> value. Member names are the C++
-#: constants, so they are unique across enums.
+#: The RTM enums a row may name: enum name -> member name -> value. They are the core's own
+#: enums (rtm.enums, rtm.errors: reference rtm-api §3), read rather than restated, so a member
+#: the core can report (CHANNEL_MESSAGE_ERR_NOT_IN_CHANNEL) cannot be missing here and so escape
+#: the loader's check that error_codes maps every member. Member names are the C++ constants,
+#: so they are unique across enums. INIT_ERR_CODE is left out: no row reads the result of
+#: initialize, which the bindings call once, with an App ID the facade has already checked.
 RTM_ENUMS: Mapping[str, Mapping[str, int]] = MappingProxyType(
     {
-        "CONNECTION_STATE": _enum(
-            "CONNECTION_STATE_",
-            {"DISCONNECTED": 1, "CONNECTING": 2, "CONNECTED": 3, "RECONNECTING": 4, "ABORTED": 5},
-        ),
-        "CONNECTION_CHANGE_REASON": _enum(
-            "CONNECTION_CHANGE_REASON_",
-            {
-                "LOGIN": 1,
-                "LOGIN_SUCCESS": 2,
-                "LOGIN_FAILURE": 3,
-                "LOGIN_TIMEOUT": 4,
-                "INTERRUPTED": 5,
-                "LOGOUT": 6,
-                "BANNED_BY_SERVER": 7,
-                "REMOTE_LOGIN": 8,
-                "TOKEN_EXPIRED": 9,
-            },
-        ),
-        "LOGIN_ERR_CODE": _enum(
-            "LOGIN_ERR_",
-            {
-                "OK": 0,
-                "UNKNOWN": 1,
-                "REJECTED": 2,
-                "INVALID_ARGUMENT": 3,
-                "INVALID_APP_ID": 4,
-                "INVALID_TOKEN": 5,
-                "TOKEN_EXPIRED": 6,
-                "NOT_AUTHORIZED": 7,
-                "ALREADY_LOGIN": 8,
-                "TIMEOUT": 9,
-                "TOO_OFTEN": 10,
-                "NOT_INITIALIZED": 101,
-            },
-        ),
-        "LOGOUT_ERR_CODE": _enum("LOGOUT_ERR_", {"OK": 0, "REJECTED": 1, **_NOT_READY}),
-        "RENEW_TOKEN_ERR_CODE": _enum(
-            "RENEW_TOKEN_ERR_",
-            {
-                "OK": 0,
-                "FAILURE": 1,
-                "INVALID_ARGUMENT": 2,
-                "REJECTED": 3,
-                "TOO_OFTEN": 4,
-                "TOKEN_EXPIRED": 5,
-                "INVALID_TOKEN": 6,
-                **_NOT_READY,
-            },
-        ),
-        "PEER_MESSAGE_ERR_CODE": _enum(
-            "PEER_MESSAGE_ERR_",
-            {
-                "OK": 0,
-                "FAILURE": 1,
-                "SENT_TIMEOUT": 2,
-                "PEER_UNREACHABLE": 3,
-                "CACHED_BY_SERVER": 4,
-                "TOO_OFTEN": 5,
-                "INVALID_USERID": 6,
-                "INVALID_MESSAGE": 7,
-                "IMCOMPATIBLE_MESSAGE": 8,
-                **_NOT_READY,
-            },
-        ),
-        "CHANNEL_MESSAGE_ERR_CODE": _enum(
-            "CHANNEL_MESSAGE_ERR_",
-            {
-                "OK": 0,
-                "FAILURE": 1,
-                "SENT_TIMEOUT": 2,
-                "TOO_OFTEN": 3,
-                "INVALID_MESSAGE": 4,
-                **_NOT_READY,
-            },
-        ),
-        "JOIN_CHANNEL_ERR": MappingProxyType(
-            {
-                "JOIN_CHANNEL_ERR_OK": 0,
-                "JOIN_CHANNEL_ERR_FAILURE": 1,
-                "JOIN_CHANNEL_ERR_REJECTED": 2,
-                "JOIN_CHANNEL_ERR_INVALID_ARGUMENT": 3,
-                "JOIN_CHANNEL_TIMEOUT": 4,
-                "JOIN_CHANNEL_ERR_EXCEED_LIMIT": 5,
-                "JOIN_CHANNEL_ERR_ALREADY_JOINED": 6,
-                "JOIN_CHANNEL_ERR_TOO_OFTEN": 7,
-                "JOIN_CHANNEL_ERR_JOIN_SAME_CHANNEL_TOO_OFTEN": 8,
-                "JOIN_CHANNEL_ERR_NOT_INITIALIZED": 101,
-                "JOIN_CHANNEL_ERR_USER_NOT_LOGGED_IN": 102,
-            }
-        ),
-        "LEAVE_CHANNEL_ERR": _enum(
-            "LEAVE_CHANNEL_ERR_",
-            {"OK": 0, "FAILURE": 1, "REJECTED": 2, "NOT_IN_CHANNEL": 3, **_NOT_READY},
-        ),
-        "GET_MEMBERS_ERR": _enum(
-            "GET_MEMBERS_ERR_",
-            {
-                "OK": 0,
-                "FAILURE": 1,
-                "REJECTED": 2,
-                "TIMEOUT": 3,
-                "TOO_OFTEN": 4,
-                "NOT_IN_CHANNEL": 5,
-                **_NOT_READY,
-            },
-        ),
-        "QUERY_PEERS_ONLINE_STATUS_ERR": _enum(
-            "QUERY_PEERS_ONLINE_STATUS_ERR_",
-            {
-                "OK": 0,
-                "FAILURE": 1,
-                "INVALID_ARGUMENT": 2,
-                "REJECTED": 3,
-                "TIMEOUT": 4,
-                "TOO_OFTEN": 5,
-                **_NOT_READY,
-            },
-        ),
-        "PEER_SUBSCRIPTION_STATUS_ERR": _enum(
-            "PEER_SUBSCRIPTION_STATUS_ERR_",
-            {
-                "OK": 0,
-                "FAILURE": 1,
-                "INVALID_ARGUMENT": 2,
-                "REJECTED": 3,
-                "TIMEOUT": 4,
-                "TOO_OFTEN": 5,
-                "OVERFLOW": 6,
-                **_NOT_READY,
-            },
-        ),
-        "QUERY_PEERS_BY_SUBSCRIPTION_OPTION_ERR": _enum(
-            "QUERY_PEERS_BY_SUBSCRIPTION_OPTION_ERR_",
-            {"OK": 0, "FAILURE": 1, "TIMEOUT": 2, "TOO_OFTEN": 3, **_NOT_READY},
-        ),
-        "ATTRIBUTE_OPERATION_ERR": _enum(
-            "ATTRIBUTE_OPERATION_ERR_",
-            {
-                "OK": 0,
-                "NOT_READY": 1,
-                "FAILURE": 2,
-                "INVALID_ARGUMENT": 3,
-                "SIZE_OVERFLOW": 4,
-                "TOO_OFTEN": 5,
-                "USER_NOT_FOUND": 6,
-                "TIMEOUT": 7,
-                **_NOT_READY,
-            },
-        ),
-        "GET_CHANNEL_MEMBER_COUNT_ERR_CODE": _enum(
-            "GET_CHANNEL_MEMBER_COUNT_ERR_",
-            {
-                "OK": 0,
-                "FAILURE": 1,
-                "INVALID_ARGUMENT": 2,
-                "TOO_OFTEN": 3,
-                "TIMEOUT": 4,
-                "EXCEED_LIMIT": 5,
-                **_NOT_READY,
-            },
-        ),
-        "INVITATION_API_CALL_ERR_CODE": _enum(
-            "INVITATION_API_CALL_ERR_",
-            {
-                "OK": 0,
-                "INVALID_ARGUMENT": 1,
-                "NOT_STARTED": 2,
-                "ALREADY_END": 3,
-                "ALREADY_ACCEPT": 4,
-                "ALREADY_SENT": 5,
-            },
-        ),
-        "LOCAL_INVITATION_ERR_CODE": _enum(
-            "LOCAL_INVITATION_ERR_",
-            {
-                "OK": 0,
-                "PEER_OFFLINE": 1,
-                "PEER_NO_RESPONSE": 2,
-                "INVITATION_EXPIRE": 3,
-                "NOT_LOGGEDIN": 4,
-            },
-        ),
-        "REMOTE_INVITATION_ERR_CODE": _enum(
-            "REMOTE_INVITATION_ERR_",
-            {"OK": 0, "PEER_OFFLINE": 1, "ACCEPT_FAILURE": 2, "INVITATION_EXPIRE": 3},
-        ),
+        enum.__name__: _members(enum)
+        for enum in (
+            CONNECTION_STATE,
+            CONNECTION_CHANGE_REASON,
+            errors.LOGIN_ERR_CODE,
+            errors.LOGOUT_ERR_CODE,
+            errors.RENEW_TOKEN_ERR_CODE,
+            errors.PEER_MESSAGE_ERR_CODE,
+            errors.CHANNEL_MESSAGE_ERR_CODE,
+            errors.JOIN_CHANNEL_ERR,
+            errors.LEAVE_CHANNEL_ERR,
+            errors.GET_MEMBERS_ERR,
+            errors.QUERY_PEERS_ONLINE_STATUS_ERR,
+            errors.PEER_SUBSCRIPTION_STATUS_ERR,
+            errors.QUERY_PEERS_BY_SUBSCRIPTION_OPTION_ERR,
+            errors.ATTRIBUTE_OPERATION_ERR,
+            errors.GET_CHANNEL_MEMBER_COUNT_ERR_CODE,
+            errors.INVITATION_API_CALL_ERR_CODE,
+            errors.LOCAL_INVITATION_ERR_CODE,
+            errors.REMOTE_INVITATION_ERR_CODE,
+        )
     }
 )
 

@@ -224,6 +224,18 @@ def test_channel_echo_and_member_list_are_emulations_native_mode_drops() -> None
         assert "onMessageSendSuccess" in names
 
 
+@pytest.mark.parametrize("flavour", ["cpp", "java"])
+def test_native_force_send_outside_a_channel_reports_the_error(flavour: str) -> None:
+    """Native mode sends a forced message as a plain RTM channel message, which RTM refuses
+    outside the channel (CHANNEL_MESSAGE_ERR_NOT_IN_CHANNEL); the id must come back as M2's
+    error, not vanish in a projection that has no code for it."""
+    world = ShimWorld(APP, flavour=flavour, mode="native")
+    alice, rec = _clients(world, "alice")["alice"]
+    alice.messageChannelSendForce("lobby", "hi", "f1")
+    world.run_until_idle()
+    assert rec.trace[1:] == [("onMessageSendError", ("f1", 400))]
+
+
 def test_unicode_accounts_round_trip_through_rtm_ids() -> None:
     world = ShimWorld(APP)
     c = _clients(world, "用户一", "bob")
