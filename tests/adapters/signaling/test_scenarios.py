@@ -224,6 +224,45 @@ def test_channel_echo_and_member_list_are_emulations_native_mode_drops() -> None
         assert "onMessageSendSuccess" in names
 
 
+#: Calls issued right after channelJoin, before its result (no settling in between).
+EARLY_CALLS: dict[str, Callable[[Any], object]] = {
+    "send": lambda api: api.messageChannelSend("lobby", "early", "m1"),
+    "leave": lambda api: api.channelLeave("lobby"),
+    "switch": lambda api: api.channelJoin("garden"),
+    "attr": lambda api: api.channelSetAttr("lobby", "k", "v"),
+}
+
+
+def _early_call(world: Any, case: str) -> list[str]:
+    api, rec = _clients(world, "alice")["alice"]
+    api.channelJoin("lobby")
+    EARLY_CALLS[case](api)
+    world.run_until_idle()
+    return [entry[0] for entry in rec.trace]
+
+
+@pytest.mark.parametrize("flavour", ["cpp", "java"])
+@pytest.mark.parametrize("case", sorted(EARLY_CALLS))
+def test_calls_before_the_join_result_differ_as_declared(flavour: str, case: str) -> None:
+    """The declared difference calls_before_join_result, case by case: the reference applies
+    the call to the new channel; the shim, which waits for RTM's join result, does not."""
+    from mapping_tables import load
+
+    row = load().flavour(flavour).method("channelJoin")
+    assert "calls_before_join_result" in row.differences
+    legacy = _early_call(ReferenceWorld(APP), case)
+    shim = _early_call(ShimWorld(APP, flavour=flavour), case)
+    if case == "send":
+        assert "onMessageSendSuccess" in legacy and "onMessageSendError" in shim
+    elif case == "leave":
+        assert "onChannelLeaved" in legacy
+        assert "onChannelLeaved" not in shim and "onError" in shim
+    elif case == "switch":
+        assert legacy.count("onChannelLeaved") == 1 and "onChannelLeaved" not in shim
+    else:
+        assert legacy.count("onChannelAttrUpdated") == 1 and shim.count("onChannelAttrUpdated") == 2
+
+
 @pytest.mark.parametrize("flavour", ["cpp", "java"])
 def test_native_force_send_outside_a_channel_reports_the_error(flavour: str) -> None:
     """Native mode sends a forced message as a plain RTM channel message, which RTM refuses
