@@ -51,6 +51,13 @@ class EmbeddedCore:
         elif isinstance(scheduler, ThreadedScheduler):
             scheduler.drain()
 
+    def advance(self, seconds: float) -> None:
+        """Move virtual time forward (a core built with :meth:`deterministic` only)."""
+        scheduler = self.scheduler
+        if not isinstance(scheduler, DeterministicScheduler):
+            raise TypeError("advance() needs a core on virtual time (EmbeddedCore.deterministic)")
+        scheduler.advance(seconds)
+
     def close(self) -> None:
         if isinstance(self.scheduler, ThreadedScheduler):
             self.scheduler.close()
@@ -78,7 +85,7 @@ def _network_core(url: str) -> Core:
             f"{URL_ENV}={url} asks for a gateway, but the network transport is not available: "
             f"install sig2rtm[server] ({exc})"
         ) from exc
-    core: Core = net.connect_core(url)  # type: ignore[unused-ignore]
+    core: Core = net.connect_core(url)  # type: ignore[attr-defined,unused-ignore]
     return core
 
 

@@ -80,6 +80,9 @@ class Limits:
     #: Channel attributes of an empty channel are dropped after this long.
     empty_channel_attrs_ttl: float = 120.0
     login_timeout: float = 12.0
+    #: A peer message routed to another node is answered SENT_TIMEOUT (2) if that node has
+    #: not confirmed handing it over within this long.
+    peer_message_timeout: float = 10.0
     #: Invitation: callee offline / no acknowledgement -> failure after this long.
     invitation_ack_timeout: float = 30.0
     #: Invitation: resend interval while the callee is offline.

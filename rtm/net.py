@@ -176,6 +176,12 @@ class WsTransport:
         self._ack_scheduled = False
         self.connected = threading.Event()
         self.connections = 0
+        #: Messages written on and read from the current connection (the welcome included):
+        #: with the gateway's counts they tell a harness that nothing is in flight.
+        self.messages_out = 0
+        self.messages_in = 0
+        self._dropped = False  # drop() was asked for; no reconnecting until restore()
+        self._restored: asyncio.Event | None = None  # created on the loop
         self._task = asyncio.run_coroutine_threadsafe(self._run(), core.loop)
 
     # --- client side (core thread) ------------------------------------------------------
@@ -202,6 +208,57 @@ class WsTransport:
         self._closed = True
         asyncio.run_coroutine_threadsafe(self._shutdown(), self._core.loop)
 
+    @property
+    def dropped(self) -> bool:
+        return self._dropped
+
+    def drop(self) -> None:
+        """Break the link as a network outage would, and stay off until :meth:`restore`:
+        the gateway sees a lost session (not a logout), the client sees RECONNECTING.
+        Frames sent meanwhile are lost on the broken link, as on a real network."""
+        if self._closed:
+            raise ConnectionError("transport is closed")
+        if self._dropped:
+            raise RuntimeError("the link is already dropped")
+        self._dropped = True
+        with self._lock:
+            self._link_down = True
+            self._out.clear()
+        self._core.loop.call_soon_threadsafe(self._abort)
+
+    def restore(self) -> None:
+        """End an outage begun with :meth:`drop`: reconnect and resume the session."""
+        if self._closed:
+            raise ConnectionError("transport is closed")
+        if not self._dropped:
+            raise RuntimeError("the link is not dropped")
+        self._dropped = False
+        self._core.loop.call_soon_threadsafe(self._release)
+
+    def _abort(self) -> None:
+        ws = self._ws
+        if ws is not None:
+            ws.transport.abort()
+
+    def _release(self) -> None:
+        if self._restored is not None:
+            self._restored.set()
+
+    def link_view(self) -> tuple[str | None, int, int, bool]:
+        """(session if connected, messages out, messages in, busy) for a harness; call it
+        on the core's loop thread. ``busy`` means something is under way on this link:
+        frames waiting to be written, an acknowledgement due, connecting, or breaking."""
+        with self._lock:
+            queued = bool(self._out) or self._wake_scheduled
+        ws = self._ws
+        connected = ws is not None and ws.protocol.state is State.OPEN
+        if self._closed:
+            return None, 0, 0, False
+        if self._dropped:
+            return None, 0, 0, ws is not None  # still breaking while the socket is there
+        busy = queued or self._ack_scheduled or not connected
+        return (self.session if connected else None), self.messages_out, self.messages_in, busy
+
     # --- loop thread ---------------------------------------------------------------------
 
     def _drain(self) -> None:
@@ -216,12 +273,12 @@ class WsTransport:
             return  # a link that just broke: the client will resend
         self._write(ws, items)
 
-    @staticmethod
-    def _write(ws: ClientConnection, items: list[str]) -> None:
+    def _write(self, ws: ClientConnection, items: list[str]) -> None:
         for start in range(0, len(items), codec.MAX_BATCH):
             chunk = items[start : start + codec.MAX_BATCH]
             text = chunk[0] if len(chunk) == 1 else "[" + ",".join(chunk) + "]"
             ws.protocol.send_text(text.encode())
+            self.messages_out += 1
         ws.send_data()
 
     def _url(self) -> str:
@@ -257,6 +314,9 @@ class WsTransport:
     async def _run(self) -> None:
         attempt = 0
         while not self._closed:
+            if self._dropped:
+                await self._outage()
+                continue
             try:
                 ws, welcome = await self._open()
             except (OSError, InvalidHandshake, InvalidURI, TimeoutError, ConnectionClosed,
@@ -269,9 +329,14 @@ class WsTransport:
             if self._closed:
                 await ws.close()
                 break
+            if self._dropped:  # the outage began while connecting
+                self.session = welcome.session  # the gateway may have resumed it: follow
+                ws.transport.abort()
+                continue
             attempt = 0
             self.session, self.node = welcome.session, welcome.node
             self._received = 0
+            self.messages_out, self.messages_in = 0, 1  # the welcome
             self._ws = ws
             self.connections += 1
             with self._lock:
@@ -296,8 +361,21 @@ class WsTransport:
             self._notify(False)
             if code in _MOVE_ON:
                 self._url_index += 1
+            if self._dropped:
+                await self._outage()
+                continue
             await asyncio.sleep(self._backoff(0))
         self._core._forget(self)
+
+    async def _outage(self) -> None:
+        """Wait for :meth:`restore` after a :meth:`drop`."""
+        if self._restored is None:
+            self._restored = asyncio.Event()
+        while self._dropped and not self._closed:
+            self._restored.clear()
+            if not self._dropped:
+                break
+            await self._restored.wait()
 
     def _backoff(self, attempt: int) -> float:
         base: float = min(self._core.max_backoff, 0.05 * 2**attempt)
@@ -319,6 +397,7 @@ class WsTransport:
                 except codec.DecodeError as exc:
                     log.error("gateway sent an invalid message (%s); ignored", exc)
                     continue
+                self.messages_in += 1
                 rtm_frames: list[Any] = []
                 for frame in frames:
                     if isinstance(frame, codec.ErrorFrame):
@@ -340,6 +419,7 @@ class WsTransport:
         self._ack_scheduled = False
         if ws is self._ws and ws.protocol.state is State.OPEN:
             ws.protocol.send_text(codec.encode(codec.Ack(self._received)).encode())
+            self.messages_out += 1
             ws.send_data()
 
     def _on_error(self, frame: codec.ErrorFrame) -> list[p.ServerFrame]:

@@ -24,7 +24,7 @@ import logging
 import threading
 import time
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any, Protocol
 
 __all__ = ["DeterministicScheduler", "Scheduler", "ThreadedScheduler", "TimerHandle"]
@@ -68,12 +68,16 @@ def _run_user_callback(fn: Task, args: tuple[Any, ...]) -> None:
 class DeterministicScheduler:
     """Single-threaded scheduler with virtual time, for tests and simulations."""
 
-    def __init__(self, start: float = 1_700_000_000.0) -> None:
+    def __init__(
+        self, start: float = 1_700_000_000.0, *, counter: Iterator[int] | None = None
+    ) -> None:
+        """``counter`` numbers timers; schedulers sharing one order equal-time timers by
+        creation across them (``rtm.gateway.lockstep``)."""
         self.lock = threading.RLock()
         self._now = start
         self._queue: deque[tuple[bool, Task, tuple[Any, ...]]] = deque()
         self._timers: list[tuple[float, int, TimerHandle]] = []
-        self._seq = itertools.count()
+        self._seq = counter if counter is not None else itertools.count()
         self._running = False
 
     def time(self) -> float:
@@ -131,6 +135,41 @@ class DeterministicScheduler:
     @property
     def pending_timers(self) -> int:
         return sum(1 for _, _, h in self._timers if not h.cancelled)
+
+    @property
+    def queued(self) -> int:
+        """Work and callbacks queued to run now (not timers)."""
+        return len(self._queue)
+
+    def next_timer(self) -> tuple[float, int] | None:
+        """(due time, creation number) of the earliest live timer, or None: lets a harness
+        keeping several virtual clocks in step (``rtm.gateway.lockstep``) fire timers in
+        one order across them."""
+        timers = self._timers
+        while timers and timers[0][2].cancelled:
+            heapq.heappop(timers)
+        return (timers[0][0], timers[0][1]) if timers else None
+
+    def jump(self, to: float) -> None:
+        """Move virtual time to ``to`` without firing anything; a live timer due before it
+        would be skipped, so that raises (use :meth:`advance`)."""
+        if to < self._now:
+            raise ValueError("cannot move time backwards")
+        upcoming = self.next_timer()
+        if upcoming is not None and upcoming[0] < to:
+            raise RuntimeError(f"a timer is due at {upcoming[0]}, before {to}: advance instead")
+        self._now = to
+
+    def fire_next(self) -> None:
+        """Fire the earliest live timer (time moves to it if it is later), then run to idle."""
+        upcoming = self.next_timer()
+        if upcoming is None:
+            raise RuntimeError("no timer to fire")
+        _, _, handle = heapq.heappop(self._timers)
+        self._now = max(self._now, handle.when)
+        with self.lock:
+            handle.fn(*handle.args)
+        self.run_until_idle()
 
 
 class ThreadedScheduler:

@@ -34,6 +34,21 @@ def configure_parser(parser: argparse.ArgumentParser) -> None:
         help="run over a gateway (ws://HOST:PORT, see `sig2rtm serve`), not the embedded core",
     )
     parser.add_argument(
+        "--as",
+        dest="me",
+        metavar="USER",
+        help="with --url and --peer: run one legacy app as USER, to meet another process",
+    )
+    parser.add_argument(
+        "--peer", metavar="USER", help="with --as: the user the other process runs as"
+    )
+    parser.add_argument(
+        "--timeout",
+        type=float,
+        default=60.0,
+        help="with --as: seconds to wait for the peer (default 60)",
+    )
+    parser.add_argument(
         "--flavour",
         choices=("cpp", "java"),
         default="cpp",
@@ -42,6 +57,28 @@ def configure_parser(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.me is not None or args.peer is not None:
+        if not (args.me and args.peer and args.url):
+            print(
+                "sig2rtm demo: --as USER needs --peer USER and --url ws://HOST:PORT "
+                "(two processes meet only through a gateway: see `sig2rtm serve`)",
+                file=sys.stderr,
+            )
+            return 2
+        from .demo_pair import run_pair
+
+        try:
+            return run_pair(
+                sys.stdout,
+                url=args.url,
+                me=args.me,
+                peer=args.peer,
+                flavour=args.flavour,
+                timeout=args.timeout,
+            )
+        except ValueError as exc:
+            print(f"sig2rtm demo: {exc}", file=sys.stderr)
+            return 2
     if args.rtm:
         from . import demo_rtm
 

@@ -306,6 +306,9 @@ class CppBinding(_Common):
         self.client.getChannelMemberCount(channels, requestId=rid)
         self._remember(rid, req)
 
+    #: Calls whose request no event answers (C++ invitations report through call events).
+    UNANSWERED = frozenset({"invite"})
+
     def invite(self, callee: str, content: str, channel: str, req: Request) -> rtm.LocalInvitation:
         invitation = self.calls.createLocalCallInvitation(callee)
         invitation.setContent(content)

@@ -20,10 +20,11 @@ status *emulated* are skipped and emulations are off, so RTM's behaviour shows t
 
 from __future__ import annotations
 
+import functools
 import itertools
 import logging
 from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import attrs
 
@@ -68,6 +69,7 @@ from mapping_tables.project import fire
 
 from .bindings import Binding, make_binding
 from .context import Request, Session
+from .ordering import InFlight, TrackedBinding
 from .profile import legacy_name, rtm_id, rtm_key
 from .views import legacy_attrs, legacy_view
 
@@ -140,8 +142,14 @@ class ShimAgoraAPI(UnsupportedMethods, IAgoraAPI):
         self._reconnect_timers: list[Any] = []
         self._held: list[tuple[str, tuple[object, ...]]] = []
         self._marker_prefix = f"{id(self):x}"
-        self.binding: Binding = make_binding(
-            world.flavour, world.core, world.rtm_app_id, self._on_rtm_event
+        self._inflight = InFlight()
+        self.binding: Binding = cast(
+            Binding,
+            TrackedBinding(
+                make_binding(world.flavour, world.core, world.rtm_app_id, self._on_rtm_event),
+                self._inflight,
+                self._abandoned,
+            ),
         )
 
     def __repr__(self) -> str:
@@ -156,15 +164,29 @@ class ShimAgoraAPI(UnsupportedMethods, IAgoraAPI):
         already made, so callbacks keep the order of the calls that caused them (legacy D1)
         even when an app makes several calls without waiting.
         """
+        values = tuple(_plain(a) for a in args)
+        if self._inflight.busy:  # behind outcomes still on their way (adapters.ordering)
+            self._inflight.hold(functools.partial(self._dispatch, name, values))
+            return
         sched = self._sched
-        sched.call_soon(sched.deliver, self._dispatch, name, tuple(_plain(a) for a in args))
+        sched.call_soon(sched.deliver, self._dispatch, name, values)
 
     def _api_error(self, method: str, code: ECODE, desc: ErrorDesc) -> None:
         """An error the facade finds itself: the ``Shim.onApiError`` event, whose row makes
         it ``onError``; queued behind this instance's earlier requests, like ``deliver``."""
         params = {"name": method, "ecode": int(code), "desc": str(desc)}
+        event = functools.partial(self._on_rtm_event, "Shim.onApiError", params, None, "", "")
+        if self._inflight.busy:
+            self._inflight.hold(event)
+            return
         sched = self._sched
-        sched.call_soon(sched.deliver, self._on_rtm_event, "Shim.onApiError", params, None, "", "")
+        sched.call_soon(sched.deliver, event)
+
+    def _abandoned(self) -> None:
+        """The link was given up: nothing open will be answered; release what waited."""
+        sched = self._sched
+        for release in self._inflight.abandon():
+            sched.call_soon(sched.deliver, release)
 
     def emit_now(self, name: str, *args: object) -> None:
         """Deliver a legacy callback at once: only from RTM callback context (in order)."""
@@ -212,6 +234,7 @@ class ShimAgoraAPI(UnsupportedMethods, IAgoraAPI):
             session.handler_channel = legacy_name(rtm_channel) if rtm_channel else ""
             short = name.rpartition(".")[2]
             suppress = self._before_event(short, params)
+            released = self._inflight.answered(req) if req is not None else ()
             if req is not None and req.then is not None:
                 # The request's own state changes first: an app reacting to the legacy
                 # callback (joining in onLoginSuccess, sending in onChannelJoined) sees them.
@@ -235,6 +258,8 @@ class ShimAgoraAPI(UnsupportedMethods, IAgoraAPI):
                             self._world.trace("emulation", row.legacy, row.differences)
                         self._dispatch(row.legacy, tuple(map(_plain, args)))
             self._after_event(short, params)
+            for release in released:  # the facade's callbacks that waited for this one
+                release()
 
     # ---------------------------------------------------------------- emulation hooks
 
@@ -253,6 +278,8 @@ class ShimAgoraAPI(UnsupportedMethods, IAgoraAPI):
                 self._reconnecting()
             elif state == rtm.CONNECTION_STATE.CONNECTION_STATE_CONNECTED:
                 self._reconnected()
+            elif aborted:
+                self._cancel_reconnect()  # kicked while reconnecting (L6): no more retries
             return False
         if short in ("onTokenPrivilegeWillExpire",):
             token = self._world.rtm_token(self._rtm_user)

@@ -3,12 +3,14 @@
 The same interface as :class:`legacy_signaling.reference.ReferenceWorld` (``getInstance``,
 ``createAgoraSDKInstance``, ``run_until_idle``, ``advance``, ``now``), so one legacy program
 can run on the reference model and on the shim. By default the world runs an embedded core
-on virtual time; pass ``core=`` to run on the threaded default or a gateway.
+on virtual time; pass ``core=`` to run on the threaded default or a gateway, or
+``core_factory=`` to build one from the world's service settings (for instance
+:class:`rtm.gateway.lockstep.LockstepCore`: real gateway nodes on virtual time).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import rtm
@@ -47,6 +49,7 @@ class ShimWorld:
         flavour: str = "cpp",
         mode: str = "legacy",
         core: Any = None,
+        core_factory: Callable[[rtm.ServiceConfig], Any] | None = None,
         rtm_certificate: str | None = None,
         token_provider: RtmTokenProvider | None = None,
         usage: UsageTrace | None = None,
@@ -61,10 +64,17 @@ class ShimWorld:
         self.flavour = flavour
         self.mode = mode
         self.rtm_app_id = rtm_app_id(app_id)
+        if core is not None and core_factory is not None:
+            raise ValueError("pass core or core_factory, not both")
+        self._owns_core = core is None
         if core is None:
             certificates = {self.rtm_app_id: rtm_certificate} if rtm_certificate else {}
             config = rtm.ServiceConfig(limits=LEGACY_LIMITS, app_certificates=certificates)
-            core = rtm.EmbeddedCore(DeterministicScheduler(), config)
+            core = (
+                core_factory(config)
+                if core_factory is not None
+                else rtm.EmbeddedCore(DeterministicScheduler(), config)
+            )
         self.core = core
         if token_provider is None:
             token_provider = (
@@ -121,9 +131,19 @@ class ShimWorld:
     def run_until_idle(self) -> int:
         scheduler = self.core.scheduler
         if isinstance(scheduler, DeterministicScheduler):
+            # A lockstep gateway core settles its nodes too; an embedded one runs its queue.
+            run = getattr(self.core, "run_until_idle", None)
+            if callable(run) and not isinstance(self.core, rtm.EmbeddedCore):
+                return int(run())
             return scheduler.run_until_idle()
         scheduler.drain()
         return 0
+
+    def close(self) -> None:
+        """Release the core this world built (a gateway harness holds threads and sockets)."""
+        close = getattr(self.core, "close", None)
+        if self._owns_core and callable(close):
+            close()
 
     def drop_connection(self, api: ShimAgoraAPI) -> None:
         """Cut ``api``'s link to the core (legacy C1): it must be logged in and connected."""
@@ -150,4 +170,8 @@ class ShimWorld:
         scheduler = self.core.scheduler
         if not isinstance(scheduler, DeterministicScheduler):
             raise TypeError("advance() needs a world on virtual time")
-        scheduler.advance(seconds)
+        advance = getattr(self.core, "advance", None)
+        if callable(advance):
+            advance(seconds)  # every party's timers, in time order
+        else:
+            scheduler.advance(seconds)

@@ -58,13 +58,19 @@ def assert_equivalent(
     is reported as a failure of the oracle, not hidden in a comparison.
     """
     expected_world, actual_world = make_worlds(program.config)
-    expected = _run(labels[0], expected_world, program)
-    if expected.unexpected:
-        raise AssertionError(
-            f"the {labels[0]} raised undocumented exceptions:\n"
-            f"{_unexpected_report(labels[0], expected)}\nprogram:\n{program.listing()}"
-        )
-    actual = _run(labels[1], actual_world, program)
+    try:
+        expected = _run(labels[0], expected_world, program)
+        if expected.unexpected:
+            raise AssertionError(
+                f"the {labels[0]} raised undocumented exceptions:\n"
+                f"{_unexpected_report(labels[0], expected)}\nprogram:\n{program.listing()}"
+            )
+        actual = _run(labels[1], actual_world, program)
+    finally:
+        for world in (expected_world, actual_world):
+            close = getattr(world, "close", None)  # worlds on gateways hold sockets
+            if callable(close):
+                close()
     divergence = compare(expected, actual, labels=labels)
     if divergence is None:
         return

@@ -46,7 +46,7 @@ from legacy_signaling.identity import (
 from legacy_signaling.reference import rpc
 from legacy_signaling.reference.scheduler import Timer
 from legacy_signaling.reference.server import Server
-from legacy_signaling.reference.session import Session
+from legacy_signaling.reference.session import Push, Session
 from legacy_signaling.unsupported import UnsupportedMethods
 
 if TYPE_CHECKING:
@@ -103,6 +103,9 @@ class ReferenceAgoraAPI(UnsupportedMethods, IAgoraAPI):
         self._ids = MessageIdAllocator()
         self._reconnect_timers: list[Timer] = []
         self._destroyed = False
+        #: Kicked while reconnecting (L6): the channel it still believes it is in, and what
+        #: it is told when its link is back. Its session is gone from the server already.
+        self._away_end: tuple[str | None, list[Push]] | None = None
 
     def __repr__(self) -> str:
         account = self._session.account if self._session is not None else None
@@ -117,7 +120,27 @@ class ReferenceAgoraAPI(UnsupportedMethods, IAgoraAPI):
 
     def session_ended(self) -> None:
         self._session = None
+        self._away_end = None
         self._cancel_reconnect()
+
+    def ended_while_away(self, channel: str | None, notices: list[Push]) -> None:
+        self._away_end = (channel, notices)  # the reconnect timers keep running (L6)
+
+    @property
+    def kicked_away(self) -> tuple[str | None] | None:
+        """(the channel it still believes it is in,) if the server ended its session while
+        its link was down and it has not heard yet (L6); else None."""
+        return None if self._away_end is None else (self._away_end[0],)
+
+    def _end_locally(self, leave_code: ECODE, logout_code: ECODE) -> None:
+        """The instance ends a session the server already ended while it was away: it tells
+        the app what it would have told it (its own leave and logout), the server nothing."""
+        assert self._away_end is not None
+        channel, _ = self._away_end
+        if channel is not None:
+            self.deliver("onChannelLeaved", channel, leave_code)
+        self.deliver("onLogout", logout_code)
+        self.session_ended()
 
     def _dispatch(self, name: str, args: tuple[object, ...]) -> None:
         if self._destroyed:
@@ -193,7 +216,9 @@ class ReferenceAgoraAPI(UnsupportedMethods, IAgoraAPI):
         self._alive()
         self._destroyed = True
         self._cancel_attempt()
-        if self._session is not None:
+        if self._away_end is not None:
+            self.session_ended()  # already ended on the server; I5 says nothing more
+        elif self._session is not None:
             self._server.end_session(
                 self._session, ECODE.LEAVECHANNEL_E_LOGOUT, ECODE.LOGOUT_E_USER, notify=False
             )
@@ -290,6 +315,8 @@ class ReferenceAgoraAPI(UnsupportedMethods, IAgoraAPI):
             self.deliver("onLoginFailed", ECODE.LOGIN_E_CANCEL)  # L9
         elif self._session is None:
             self.deliver("onLogout", ECODE.LOGOUT_E_ALREADY_LOGOUT)  # L8
+        elif self._away_end is not None:
+            self._end_locally(ECODE.LEAVECHANNEL_E_LOGOUT, ECODE.LOGOUT_E_USER)  # L7, L6
         else:
             self._server.end_session(
                 self._session, ECODE.LEAVECHANNEL_E_LOGOUT, ECODE.LOGOUT_E_USER
@@ -324,7 +351,11 @@ class ReferenceAgoraAPI(UnsupportedMethods, IAgoraAPI):
 
     def _give_up(self, session: Session) -> None:
         """C3."""
-        if session is self._session:
+        if session is not self._session:
+            return
+        if self._away_end is not None:  # kicked meanwhile (L6), and never heard of it
+            self._end_locally(ECODE.LEAVECHANNEL_E_DISCONN, ECODE.LOGOUT_E_NET)
+        else:
             self._server.end_session(session, ECODE.LEAVECHANNEL_E_DISCONN, ECODE.LOGOUT_E_NET)
 
     def restore_connection(self) -> None:
@@ -334,6 +365,12 @@ class ReferenceAgoraAPI(UnsupportedMethods, IAgoraAPI):
         if session is None or session.connected:
             raise ValueError("restore_connection: the instance is not reconnecting")
         self._cancel_reconnect()
+        if self._away_end is not None:  # L6: the link is back, and with it the kick
+            _, notices = self._away_end
+            for name, args in notices:
+                self.deliver(name, *args)
+            self.session_ended()
+            return
         self._server.reconnect(session)
 
     def _cancel_reconnect(self) -> None:

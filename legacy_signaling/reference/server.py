@@ -24,7 +24,7 @@ from legacy_signaling.codes import (
 from legacy_signaling.identity import legacy_uid
 from legacy_signaling.reference.invitations import Call, Invitations
 from legacy_signaling.reference.scheduler import Action, Scheduler, Timer
-from legacy_signaling.reference.session import Endpoint, SendWindow, Session
+from legacy_signaling.reference.session import Endpoint, Push, SendWindow, Session
 
 __all__ = ["Channel", "PeerMessage", "Server", "latest"]
 
@@ -94,7 +94,9 @@ class Server:
         """L1, L6: kick an existing session of the account, then log in."""
         old = self.sessions.get(account)
         if old is not None:
-            self.end_session(old, ECODE.LEAVECHANNEL_E_KICKED, ECODE.LOGOUT_E_KICKED)
+            # L6: a reconnecting instance cannot be told now; it learns when its link is back.
+            away = not old.connected
+            self.end_session(old, ECODE.LEAVECHANNEL_E_KICKED, ECODE.LOGOUT_E_KICKED, away=away)
         session = Session(account, legacy_uid(account), endpoint)
         self.sessions[account] = session
         endpoint.deliver("onLoginSuccess", session.uid, 0)
@@ -102,17 +104,35 @@ class Server:
         return session
 
     def end_session(
-        self, session: Session, leave_code: ECODE, logout_code: ECODE, *, notify: bool = True
+        self,
+        session: Session,
+        leave_code: ECODE,
+        logout_code: ECODE,
+        *,
+        notify: bool = True,
+        away: bool = False,
     ) -> None:
-        """L6, L7, C3, I5: leave the channel, end calls, clear attributes, log out."""
+        """L6, L7, C3, I5: leave the channel, end calls, clear attributes, log out.
+
+        ``away``: the instance's link is down (a kick while it reconnects, L6), so it is
+        not told now; it is handed what it would have been told, for when its link returns.
+        """
         session.held.clear()
-        if session.channel is not None:
-            self._remove_member(session, leave_code if notify else None)
+        channel = session.channel
+        if channel is not None:
+            self._remove_member(session, leave_code if notify and not away else None)
         self.calls.end_party(session.account)
         session.attributes.clear()
         session.alive = False
         session.connected = False
         del self.sessions[session.account]
+        if away:
+            notices: list[Push] = []
+            if channel is not None:
+                notices.append(("onChannelLeaved", (channel, leave_code)))
+            notices.append(("onLogout", (logout_code,)))
+            session.endpoint.ended_while_away(channel, notices)
+            return
         if notify:
             session.endpoint.deliver("onLogout", logout_code)
         session.endpoint.session_ended()

@@ -28,6 +28,11 @@ class Endpoint(Protocol):
     def session_ended(self) -> None:
         """The server ended the session (logout, kick, give-up, destroy)."""
 
+    def ended_while_away(self, channel: str | None, notices: list[Push]) -> None:
+        """The server ended the session while the instance's link was down (a kick, L6):
+        ``notices`` are what it is told once the link is back (C2); ``channel`` the channel
+        it still believes it is in until then."""
+
 
 @attrs.define(eq=False)
 class Session:

@@ -154,6 +154,11 @@ class RtmWireSession:
             )
         )
 
+    @property
+    def flushing(self) -> bool:
+        """Frames from the service are waiting for this loop turn's write."""
+        return self._flush_scheduled
+
     # --- server -> client ---------------------------------------------------------------
 
     def _link(self, frame: p.ServerFrame) -> None:
@@ -172,10 +177,20 @@ class RtmWireSession:
             if len(self._unacked) > self.endpoint.limits.max_unacked:
                 self.wire.close(CloseCode.SLOW_CONSUMER, "slow consumer: frames not acknowledged")
                 return
-        text = self.endpoint.cache.encode(out[0]) if len(out) == 1 else codec.encode_batch(out)
-        if self.wire.send(text):
-            self._sent += len(out)
-            self.endpoint.metrics.inc("rtm_frames_sent_total", len(out))
+        sent, step = 0, codec.MAX_BATCH  # the client refuses batches over MAX_BATCH frames
+        for start in range(0, len(out), step):
+            chunk = out[start : start + step]
+            text = (
+                self.endpoint.cache.encode(chunk[0])
+                if len(chunk) == 1
+                else codec.encode_batch(chunk)
+            )
+            if not self.wire.send(text):
+                break
+            sent += len(chunk)
+        if sent:
+            self._sent += sent
+            self.endpoint.metrics.inc("rtm_frames_sent_total", sent)
         for frame in out:
             if type(frame) is p.Kicked and frame.reason == _INTERRUPTED:
                 self.wire.close(CloseCode.SUPERSEDED, "session resumed on another connection")

@@ -9,14 +9,17 @@ The service code is unchanged: it only sees the :class:`~rtm.scheduler.Scheduler
 from __future__ import annotations
 
 import asyncio
+import heapq
+import itertools
 import logging
 import threading
 import time
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from ..scheduler import Task, TimerHandle
 
-__all__ = ["LoopScheduler"]
+__all__ = ["LoopScheduler", "VirtualLoopScheduler"]
 
 log = logging.getLogger("rtm.gateway")
 
@@ -87,3 +90,71 @@ class _LoopTimer(TimerHandle):
         if self._loop_handle is not None:
             self._loop_handle.cancel()
             self._loop_handle = None
+
+
+class VirtualLoopScheduler(LoopScheduler):
+    """A :class:`LoopScheduler` on someone else's virtual clock, for tests.
+
+    Why: the RTM suite drives 30-second timeouts and day-long tokens on virtual time; to run
+    it against a real gateway, the node's service must read the test's clock and its timers
+    must fire when the test moves that clock (:mod:`rtm.gateway.lockstep`), not on the
+    wall clock. Work queued with :meth:`call_soon` is counted, so a harness can tell when
+    the node has nothing left to do.
+    """
+
+    def __init__(
+        self,
+        loop: asyncio.AbstractEventLoop,
+        clock: Callable[[], float],
+        counter: Iterator[int] | None = None,
+    ) -> None:
+        """``counter`` numbers timers; shared with the clients' scheduler, equal-time timers
+        fire in creation order across the node and its clients."""
+        super().__init__(loop)
+        self._clock = clock
+        self._timers: list[tuple[float, int, TimerHandle]] = []
+        self._seq = counter if counter is not None else itertools.count()
+        self._timers_lock = threading.Lock()
+        self._count_lock = threading.Lock()
+        #: Tasks queued with call_soon that have not finished yet.
+        self.pending = 0
+
+    def time(self) -> float:
+        return self._clock()
+
+    def call_soon(self, fn: Task, *args: Any) -> None:
+        with self._count_lock:
+            self.pending += 1
+        super().call_soon(self._counted, fn, *args)
+
+    def _counted(self, fn: Task, *args: Any) -> None:
+        try:
+            fn(*args)
+        finally:
+            with self._count_lock:
+                self.pending -= 1
+
+    def call_later(self, delay: float, fn: Task, *args: Any) -> TimerHandle:
+        handle = TimerHandle(self._clock() + max(0.0, delay), fn, args)
+        with self._timers_lock:
+            heapq.heappush(self._timers, (handle.when, next(self._seq), handle))
+        return handle
+
+    def next_timer(self) -> tuple[float, int] | None:
+        """(due time, creation number) of the earliest live timer, or None."""
+        with self._timers_lock:
+            timers = self._timers
+            while timers and timers[0][2].cancelled:
+                heapq.heappop(timers)
+            return (timers[0][0], timers[0][1]) if timers else None
+
+    def fire_next(self) -> None:
+        """Run the earliest live timer (call it on the loop's thread, the clock moved to
+        its time)."""
+        with self._timers_lock:
+            while self._timers and self._timers[0][2].cancelled:
+                heapq.heappop(self._timers)
+            if not self._timers:
+                raise RuntimeError("no timer to fire")
+            handle = heapq.heappop(self._timers)[2]
+        self._run(handle.fn, handle.args)

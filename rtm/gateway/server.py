@@ -13,7 +13,7 @@ import asyncio
 import logging
 import time
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
@@ -30,7 +30,7 @@ from .config import RATES, GatewayConfig
 from .endpoint import CloseCode, EndpointSession, ProtocolEndpoint
 from .metrics import Metrics
 from .rtm_endpoint import RtmEndpoint, WireLimits
-from .scheduler import LoopScheduler
+from .scheduler import LoopScheduler, VirtualLoopScheduler
 
 __all__ = ["Gateway"]
 
@@ -46,7 +46,7 @@ class _WsWire:
     buffer is bounded by ``send_buffer_bytes``, past which the client is a slow consumer.
     """
 
-    __slots__ = ("_gateway", "_limit", "peer", "server_closed", "ws")
+    __slots__ = ("_gateway", "_limit", "messages_in", "messages_out", "peer", "server_closed", "ws")
 
     def __init__(self, gateway: Gateway, ws: ServerConnection, peer: str) -> None:
         self._gateway = gateway
@@ -54,6 +54,10 @@ class _WsWire:
         self.peer = peer
         self._limit = gateway.config.send_buffer_bytes
         self.server_closed = False
+        #: Messages handled from the client and written to it: with the client's own counts
+        #: they tell a test harness (:mod:`rtm.gateway.lockstep`) that nothing is in flight.
+        self.messages_in = 0
+        self.messages_out = 0
 
     def send(self, text: str) -> bool:
         ws = self.ws
@@ -61,6 +65,7 @@ class _WsWire:
             return False
         ws.protocol.send_text(text.encode())
         ws.send_data()
+        self.messages_out += 1
         if ws.transport.get_write_buffer_size() > self._limit:
             self.close(CloseCode.SLOW_CONSUMER, "slow consumer: send buffer full")
         return True
@@ -86,9 +91,25 @@ class Gateway:
     """One gateway node. ``await start()``, then ``await shutdown()`` (SIGTERM does that in
     ``sig2rtm serve``)."""
 
-    def __init__(self, config: GatewayConfig, backend: Backend | None = None) -> None:
+    def __init__(
+        self,
+        config: GatewayConfig,
+        backend: Backend | None = None,
+        *,
+        service_config: ServiceConfig | None = None,
+        clock: Callable[[], float] | None = None,
+        timer_counter: Iterator[int] | None = None,
+    ) -> None:
+        """``backend`` replaces the one ``config.backend`` names; ``service_config`` the
+        service settings derived from ``config``; ``clock`` puts the service on that virtual
+        clock (:class:`~rtm.gateway.scheduler.VirtualLoopScheduler`, for test harnesses),
+        numbering its timers with ``timer_counter``."""
         self.config = config
         self._given_backend = backend
+        self._service_config = service_config
+        self._clock = clock
+        self._timer_counter = timer_counter
+        self.scheduler: LoopScheduler
         self.metrics = Metrics()
         self.started = time.time()
         self.draining = False
@@ -123,9 +144,14 @@ class Gateway:
     async def start(self) -> None:
         config = self.config
         loop = asyncio.get_running_loop()
-        scheduler = LoopScheduler(loop)
+        scheduler = (
+            LoopScheduler(loop)
+            if self._clock is None
+            else VirtualLoopScheduler(loop, self._clock, self._timer_counter)
+        )
+        self.scheduler = scheduler
         self.backend = self._make_backend()
-        service_config = ServiceConfig(
+        service_config = self._service_config or ServiceConfig(
             limits=Limits(rates=RATES[config.rates]),
             app_certificates=dict(config.app_certificates),
             unreachable_after=config.unreachable_after,
@@ -350,6 +376,7 @@ class Gateway:
                     session.receive(message)
                 except Exception:
                     log.exception("endpoint failed on a message", extra={"peer": ip})
+                wire.messages_in += 1
         except ConnectionClosed:
             pass
         finally:

@@ -13,13 +13,15 @@ from typing import Protocol
 
 from ..protocol import CallSignalIn, ChannelAttr, PeerMessageIn, ServerFrame
 
-__all__ = ["Backend", "DeliverySink", "OfflineFrame", "SessionId"]
+__all__ = ["Backend", "DeliverySink", "OfflineFrame", "Receipt", "SessionId"]
 
 SessionId = str
 #: What the offline store keeps for a user: peer messages and invitations, in one FIFO.
 OfflineFrame = PeerMessageIn | CallSignalIn
 #: How the backend hands a frame to a session connected to this node.
 DeliverySink = Callable[[SessionId, ServerFrame], None]
+#: Called when another node confirms it handed over a peer message.
+Receipt = Callable[[], None]
 
 
 class Backend(Protocol):
@@ -39,6 +41,12 @@ class Backend(Protocol):
         """Hand ``frame`` to ``session`` wherever it is connected (dropped if gone)."""
 
     def deliver_many(self, sessions: Iterable[SessionId], frame: ServerFrame) -> None: ...
+
+    def deliver_peer(self, session: SessionId, frame: PeerMessageIn, receipt: Receipt) -> bool:
+        """Hand a peer message to ``session``. True: handed over now (``receipt`` is never
+        called). False: it is on its way to another node, which confirms once the session
+        has it (or, the session being gone, once it is re-routed or kept offline), and
+        ``receipt`` is then called here. Why: the sender's OK says the peer has it."""
 
     # presence subscriptions ----------------------------------------------------
     def subscribe(self, app: str, session: SessionId, peers: Iterable[str]) -> None: ...
@@ -69,6 +77,15 @@ class Backend(Protocol):
     def replace_channel_attrs(
         self, app: str, channel: str, attrs: Mapping[str, ChannelAttr]
     ) -> None: ...
+
+    # throttled jobs -------------------------------------------------------------
+    def claim(self, app: str, name: str, seconds: float) -> bool:
+        """Take the cluster-wide slot ``name`` (a channel's throttled member-count push):
+        True if this node got it. A slot never released lapses after ``seconds`` (its
+        holder died). One node has nothing to share: its service dedups on its own."""
+
+    def release(self, app: str, name: str) -> None:
+        """Give back a slot this node holds (the job ran)."""
 
     # offline peer messages -----------------------------------------------------
     def push_offline(

@@ -397,6 +397,10 @@ class RtmService:
         except InvalidToken as exc:
             return s.link(p.Result(f.req, E.LOGIN_ERR_INVALID_TOKEN, str(exc)))
         app, user = f.app_id, f.user_id
+        if s.resume_of is not None:
+            current = self.backend.session_of(app, user)
+            if current is not None and current != s.resume_of:
+                return self._displaced(s, f.req)
         s.app, s.user = app, user
         previous = self.backend.bind_user(app, user, s.id)
         resumed = previous is not None and previous == s.resume_of
@@ -423,6 +427,17 @@ class RtmService:
             s.link(message)
         if previous is None:
             self._presence_changed(app, user, PEER_ONLINE_STATE.PEER_ONLINE_STATE_ONLINE)
+
+    def _displaced(self, s: _Session, req: int) -> None:
+        """A client back from a broken link whose user logged in elsewhere meanwhile: it
+        is the one displaced (REMOTE_LOGIN), not the later login. Its lost session, kicked
+        already, ends; its held peer messages go to the user's current session."""
+        s.link(p.Kicked(int(CONNECTION_CHANGE_REASON.CONNECTION_CHANGE_REASON_REMOTE_LOGIN)))
+        s.link(p.Result(req, LOGIN_ERR_CODE.LOGIN_ERR_REJECTED, "logged in elsewhere"))
+        old = s.resume_of
+        s.resume_of = None
+        if old is not None and old in self._sessions:
+            self._lost_expired(old)
 
     def _logout(self, s: _Session, f: p.Logout) -> None:
         self._end_session(s, unbind=True)
@@ -455,8 +470,14 @@ class RtmService:
         message = p.PeerMessageIn(s.user, f.payload, self._now_ms())
         target = self.backend.session_of(s.app, f.peer_id)
         if target is not None:
-            self.backend.deliver(target, message)
-            return s.link(p.Result(f.req, E.PEER_MESSAGE_ERR_OK))
+            receipt = _PeerReceipt(s, f.req)
+            if self.backend.deliver_peer(target, message, receipt.received):
+                return s.link(p.Result(f.req, E.PEER_MESSAGE_ERR_OK))
+            # On another node: OK once that node confirms, SENT_TIMEOUT if it never does.
+            receipt.timer = self.scheduler.call_later(
+                self.limits.peer_message_timeout, receipt.timed_out
+            )
+            return None
         if f.offline:
             self.backend.push_offline(
                 s.app,
@@ -701,12 +722,16 @@ class RtmService:
             if count <= limits.member_events_max
             else limits.member_count_interval_large
         )
+        # Several nodes may see joins to one channel: one of them pushes the count.
+        if not self.backend.claim(app, f"count:{channel}", interval * 4):
+            return
         self._count_timers[key] = self.scheduler.call_later(
             interval, self._push_count, app, channel
         )
 
     def _push_count(self, app: str, channel: str) -> None:
         self._count_timers.pop((app, channel), None)
+        self.backend.release(app, f"count:{channel}")
         members = self.backend.members(app, channel)
         if members:
             self.backend.deliver_many(
@@ -815,6 +840,34 @@ def _apply_attr_op(
     if op == "clear":
         return {}
     return None
+
+
+@attrs.define(slots=True)
+class _PeerReceipt:
+    """A peer message on its way to another node: answered when that node confirms it."""
+
+    session: _Session
+    req: int
+    timer: TimerHandle | None = None
+    answered: bool = False
+
+    def received(self) -> None:
+        if not self.answered:
+            self.answered = True
+            if self.timer is not None:
+                self.timer.cancel()
+            self.session.link(p.Result(self.req, PEER_MESSAGE_ERR_CODE.PEER_MESSAGE_ERR_OK))
+
+    def timed_out(self) -> None:
+        if not self.answered:
+            self.answered = True
+            self.session.link(
+                p.Result(
+                    self.req,
+                    PEER_MESSAGE_ERR_CODE.PEER_MESSAGE_ERR_SENT_TIMEOUT,
+                    "the peer's node did not confirm the message in time",
+                )
+            )
 
 
 @attrs.frozen

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections import defaultdict, deque
 from collections.abc import Iterable, Mapping
 
-from ..protocol import CallSignalIn, ChannelAttr, ServerFrame
-from .backend import DeliverySink, OfflineFrame, SessionId
+from ..protocol import CallSignalIn, ChannelAttr, PeerMessageIn, ServerFrame
+from .backend import DeliverySink, OfflineFrame, Receipt, SessionId
 
 __all__ = ["MemoryBackend"]
 
@@ -49,6 +49,10 @@ class MemoryBackend:
 
     def deliver(self, session: SessionId, frame: ServerFrame) -> None:
         self._sink(session, frame)
+
+    def deliver_peer(self, session: SessionId, frame: PeerMessageIn, receipt: Receipt) -> bool:
+        self._sink(session, frame)
+        return True
 
     def deliver_many(self, sessions: Iterable[SessionId], frame: ServerFrame) -> None:
         sink = self._sink
@@ -108,6 +112,12 @@ class MemoryBackend:
 
     def member_count(self, app: str, channel: str) -> int:
         return len(self._channels.get((app, channel), ()))
+
+    def claim(self, app: str, name: str, seconds: float) -> bool:
+        return True  # one node: the service's own timers already dedup
+
+    def release(self, app: str, name: str) -> None:
+        pass
 
     def channels_of(self, app: str, user: str) -> list[str]:
         return list(self._user_channels.get((app, user), ()))

@@ -30,6 +30,7 @@ batches to the core thread with ``scheduler.call_soon``.
 from __future__ import annotations
 
 import contextlib
+import itertools
 import json
 import logging
 import threading
@@ -46,7 +47,7 @@ from .. import codec
 from ..limits import Limits
 from ..protocol import CallSignalIn, ChannelAttr, PeerMessageIn, ServerFrame
 from ..scheduler import Scheduler
-from .backend import DeliverySink, OfflineFrame, SessionId
+from .backend import DeliverySink, OfflineFrame, Receipt, SessionId
 
 __all__ = ["RedisBackend"]
 
@@ -82,8 +83,17 @@ end
 return 0
 """
 
+#: Peer messages a node waits receipts for at most (older ones have been timed out).
+_MAX_AWAITING = 100_000
+
 #: How long a session's (app, user) stays known after it ended, to re-route late messages.
 SID_KEEP_SECONDS = 600
+
+# KEYS: the slot; ARGV: this node
+_RELEASE = """
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0
+"""
 
 _JOIN = """
 if redis.call('ZSCORE', KEYS[1], ARGV[1]) then return 0 end
@@ -108,11 +118,15 @@ def node_of(session: SessionId) -> str:
     return session.rpartition(":")[0]
 
 
+#: One frame for some sessions of a node; a peer message also carries its receipt id.
+_Item = tuple[list[SessionId], ServerFrame, int | None]
+
+
 @attrs.define
 class _Envelope:
     node: str
     text: str
-    items: list[tuple[list[SessionId], ServerFrame]]
+    items: list[_Item]
     #: Publishes nobody received while the node still looked alive (listener reconnecting).
     unheard: int = 0
 
@@ -149,6 +163,7 @@ class RedisBackend:
         self._unbind = self._r.register_script(_UNBIND)
         self._join = self._r.register_script(_JOIN)
         self._leave = self._r.register_script(_LEAVE)
+        self._release = self._r.register_script(_RELEASE)
         self._sink: DeliverySink = _discard
         self._sched: Scheduler | None = None
         self._epoch = uuid.uuid4().hex[:12]
@@ -160,7 +175,12 @@ class RedisBackend:
         self._dead: frozenset[str] = frozenset()
         self._local: dict[SessionId, tuple[str, str]] = {}
         self._recent: OrderedDict[SessionId, tuple[str, str]] = OrderedDict()
-        self._outbox: dict[str, list[tuple[list[SessionId], ServerFrame]]] = {}
+        self._outbox: dict[str, list[_Item]] = {}
+        #: Receipts this node owes other nodes for peer messages it handed over.
+        self._owed: dict[str, list[int]] = {}
+        #: Receipts this node waits for (bounded: the service times the message out).
+        self._awaiting: OrderedDict[int, Receipt] = OrderedDict()
+        self._receipt_ids = itertools.count(1)
         self._flush_scheduled = False
         self._retry: list[_Envelope] = []
         self._max_retry = max_retry_envelopes
@@ -302,6 +322,16 @@ class RedisBackend:
             self._failed(exc)
         self._dead = self._dead - {node}
 
+    def _now(self) -> float:
+        """The service's time (a virtual clock in tests): offline expiries are read with it."""
+        return self._sched.time() if self._sched is not None else time.time()
+
+    def heard(self, sender: str, epoch: str) -> int:
+        """The sequence number of the last envelope handled from ``sender``'s ``epoch``
+        (0 if none): a harness that publishes a marker envelope to this node's channel
+        knows, once it is heard, that everything published before it was handled."""
+        return self._expect.get((sender, epoch), 1) - 1
+
     def _alive(self, session: SessionId) -> bool:
         return node_of(session) not in self._dead
 
@@ -330,6 +360,9 @@ class RedisBackend:
         self._routes[(app, user)] = session
         if node_of(session) == self.node_id:
             self._local[session] = (app, user)
+            # A session logged in again (after a kick or a logout) is live, not "recently
+            # ended": its peer messages are its own, not to be re-routed.
+            self._recent.pop(session, None)
         if previous is not None and previous != session:
             self._forget_local(previous)
         return previous if previous != session else None
@@ -393,6 +426,28 @@ class RedisBackend:
             return
         self._queue(node, [session], frame)
 
+    def deliver_peer(self, session: SessionId, frame: PeerMessageIn, receipt: Receipt) -> bool:
+        node = node_of(session)
+        if node == self.node_id:
+            self.deliver(session, frame)
+            return True
+        rid = next(self._receipt_ids)
+        awaiting = self._awaiting
+        awaiting[rid] = receipt
+        if len(awaiting) > _MAX_AWAITING:
+            awaiting.popitem(last=False)
+        self._queue(node, [session], frame, rid)
+        return False
+
+    def _receipt(self, rid: int) -> None:
+        receipt = self._awaiting.pop(rid, None)
+        if receipt is not None:
+            receipt()
+
+    def _owe(self, node: str, rid: int) -> None:
+        self._owed.setdefault(node, []).append(rid)
+        self._schedule_flush()
+
     def deliver_many(self, sessions: Iterable[SessionId], frame: ServerFrame) -> None:
         remote: dict[str, list[SessionId]] = {}
         me, sink = self.node_id, self._sink
@@ -405,8 +460,13 @@ class RedisBackend:
         for node, group in remote.items():
             self._queue(node, group, frame)
 
-    def _queue(self, node: str, sessions: list[SessionId], frame: ServerFrame) -> None:
-        self._outbox.setdefault(node, []).append((sessions, frame))
+    def _queue(
+        self, node: str, sessions: list[SessionId], frame: ServerFrame, rid: int | None = None
+    ) -> None:
+        self._outbox.setdefault(node, []).append((sessions, frame, rid))
+        self._schedule_flush()
+
+    def _schedule_flush(self) -> None:
         if not self._flush_scheduled and self._sched is not None:
             self._flush_scheduled = True
             self._sched.call_soon(self._flush)
@@ -418,20 +478,25 @@ class RedisBackend:
     def _flush(self) -> None:
         self._flush_scheduled = False
         outbox, self._outbox = self._outbox, {}
+        owed, self._owed = self._owed, {}
         envelopes = []
-        for node, items in outbox.items():
+        for node in outbox.keys() | owed.keys():
+            items = outbox.get(node, [])
             seq = self._seq.get(node, 0) + 1
             self._seq[node] = seq
-            text = json.dumps(
-                {
-                    "f": self.node_id,
-                    "e": self._epoch,
-                    "s": seq,
-                    "i": [[sessions, codec.to_obj(frame)] for sessions, frame in items],
-                },
-                ensure_ascii=False,
-                separators=(",", ":"),
-            )
+            body: dict[str, Any] = {
+                "f": self.node_id,
+                "e": self._epoch,
+                "s": seq,
+                "i": [
+                    [sessions, codec.to_obj(frame)] if rid is None
+                    else [sessions, codec.to_obj(frame), rid]
+                    for sessions, frame, rid in items
+                ],
+            }  # fmt: skip
+            if node in owed:
+                body["r"] = owed[node]
+            text = json.dumps(body, ensure_ascii=False, separators=(",", ":"))
             envelopes.append(_Envelope(node, text, items))
         if envelopes:
             self._publish(envelopes)
@@ -458,10 +523,12 @@ class RedisBackend:
             if envelope.node not in self._dead and envelope.unheard <= patience:
                 self._keep_for_retry([envelope])
                 continue
-            for sessions, frame in envelope.items:
+            for sessions, frame, rid in envelope.items:
                 if isinstance(frame, PeerMessageIn):
                     for session in sessions:
                         self._reroute(session, frame)
+                    if rid is not None:
+                        self._receipt(rid)  # re-routed or kept: as good as handed over
 
     def _keep_for_retry(self, envelopes: list[_Envelope]) -> None:
         self._retry.extend(envelopes)
@@ -501,7 +568,7 @@ class RedisBackend:
                 user,
                 frame if frame.offline else attrs.evolve(frame, offline=True),
                 self.limits.offline_messages_per_user,
-                time.time() + self.limits.offline_message_ttl,
+                self._now() + self.limits.offline_message_ttl,
             )
         except redis.RedisError as exc:
             self._failed(exc)
@@ -573,13 +640,18 @@ class RedisBackend:
         else:
             self._expect[key] = seq + 1
         sink, recent = self._sink, self._recent
-        for sessions, obj in envelope["i"]:
+        for item in envelope["i"]:
+            sessions, obj = item[0], item[1]
             frame = codec.from_obj(obj, client=False)
             for session in sessions:
                 if session in recent and isinstance(frame, PeerMessageIn):
                     self._reroute(session, frame)
                 else:
                     sink(session, frame)
+            if len(item) > 2:
+                self._owe(envelope["f"], int(item[2]))
+        for rid in envelope.get("r", ()):
+            self._receipt(int(rid))
 
     # --- presence subscriptions ---------------------------------------------------------
 
@@ -686,6 +758,15 @@ class RedisBackend:
                 },
             )
         pipe.execute()
+
+    # --- throttled jobs ----------------------------------------------------------------
+
+    def claim(self, app: str, name: str, seconds: float) -> bool:
+        ms = max(1, int(seconds * 1000))
+        return bool(self._r.set(self._k("slot", app, name), self.node_id, nx=True, px=ms))
+
+    def release(self, app: str, name: str) -> None:
+        self._release(keys=[self._k("slot", app, name)], args=[self.node_id])
 
     # --- offline peer messages (Redis streams) -------------------------------------------
 

@@ -25,7 +25,7 @@ from legacy_signaling.equivalence import (
 )
 from legacy_signaling.equivalence.strategies import programs
 from legacy_signaling.reference.testing import APP_ID
-from tests.equivalence.conftest import EQUIVALENCE_PROFILE
+from tests.equivalence.conftest import EQUIVALENCE_PROFILE, NETWORK_PROFILE
 
 FLAVOURS = ("cpp", "java")
 NOT_AVAILABLE = "adapters.signaling.ShimWorld not available yet"
@@ -58,5 +58,45 @@ def test_shim_matches_reference(flavour: str) -> None:
     @given(programs(capabilities=capabilities))
     def equivalent(program: Program) -> None:
         assert_equivalent(program, make_worlds, labels=("reference", f"shim[{flavour}]"))
+
+    equivalent()
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("flavour", FLAVOURS)
+@pytest.mark.parametrize("over", ["gateway", "redis"])
+def test_shim_over_gateways_matches_reference(
+    over: str, flavour: str, request: pytest.FixtureRequest
+) -> None:
+    """The same proof with the shim's RTM core behind real gateway nodes: one node on the
+    memory backend, or two nodes sharing Redis with the instances spread over both (in
+    lockstep on virtual time, so timeouts and reconnections are part of the programs)."""
+    from rtm.gateway.lockstep import LockstepCore
+
+    shim = shim_world_class()
+    url = request.getfixturevalue("redis_server").url if over == "redis" else None
+
+    def core_factory(service_config: Any) -> LockstepCore:
+        if url is None:
+            return LockstepCore(service_config)
+        return LockstepCore(service_config, nodes=2, backend=url)
+
+    def make_shim(config: WorldConfig) -> LegacyWorld:
+        world: LegacyWorld = config.build(
+            shim, flavour=flavour, mode="legacy", core_factory=core_factory
+        )
+        return world
+
+    def make_worlds(config: WorldConfig) -> tuple[LegacyWorld, LegacyWorld]:
+        return reference_world(config), make_shim(config)
+
+    probe = make_shim(WorldConfig(APP_ID))
+    capabilities = capabilities_of(probe)
+    getattr(probe, "close")()  # noqa: B009 - LegacyWorld does not declare close
+
+    @settings(settings.get_profile(NETWORK_PROFILE))
+    @given(programs(capabilities=capabilities))
+    def equivalent(program: Program) -> None:
+        assert_equivalent(program, make_worlds, labels=("reference", f"shim[{flavour}/{over}]"))
 
     equivalent()

@@ -139,7 +139,31 @@ def test_l6_second_login_kicks_the_first() -> None:
     assert old.api.getStatus() == 0
 
 
-def test_l6_kick_without_channel_and_while_reconnecting() -> None:
+def test_l6_kick_while_reconnecting_is_heard_when_the_link_is_back() -> None:
+    world = new_world()
+    old, bob = client(world, "alice"), client(world, "bob")
+    for who in (old, bob):
+        who.api.channelJoin("room")
+    world.run_until_idle()
+    world.drop_connection(old.api)
+    world.run_until_idle()
+    old.take()
+    bob.take()
+    client(world, "alice")
+    world.run_until_idle()
+    assert old.take() == [], "a dropped link cannot carry the kick"
+    assert bob.take() == [("onChannelUserLeaved", ("alice", old.uid))], "members see it at once"
+    world.advance(3)
+    assert old.take() == [("onReconnecting", (2,))], "it keeps reconnecting, unaware"
+    world.restore_connection(old.api)
+    world.run_until_idle()
+    assert old.take() == [("onChannelLeaved", ("room", 601)), ("onLogout", (103,))]
+    assert old.api.getStatus() == 0
+    world.advance(60)
+    assert old.take() == [], "no more retries after the kick"
+
+
+def test_l6_kick_while_reconnecting_never_heard_if_the_link_stays_down() -> None:
     world = new_world()
     old = client(world, "alice")
     world.drop_connection(old.api)
@@ -147,7 +171,9 @@ def test_l6_kick_without_channel_and_while_reconnecting() -> None:
     old.take()
     client(world, "alice")
     world.advance(60)
-    assert old.take() == [("onLogout", (103,))]
+    events = old.take()
+    assert events[-1] == ("onLogout", (102,)), "C3 as if nothing had happened"
+    assert {name for name, _ in events[:-1]} == {"onReconnecting"}
 
 
 def test_l7_logout_leaves_channel_then_logs_out() -> None:

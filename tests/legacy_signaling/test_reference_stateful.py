@@ -197,10 +197,11 @@ class LegacyPrograms(RuleBasedStateMachine):
     def network(self, i: int) -> None:
         """Drop a connected instance or restore a reconnecting one."""
         session = self._session(i)
+        api = self.clients[i].api
         if session is not None and session.connected:
-            self.world.drop_connection(self.clients[i].api)
-        elif session is not None:
-            self.world.restore_connection(self.clients[i].api)
+            self.world.drop_connection(api)
+        elif session is not None or api.kicked_away is not None:
+            self.world.restore_connection(api)  # kicked while away: it hears it now (L6)
         self._settle()
 
     @rule(available=st.booleans())
@@ -221,6 +222,10 @@ class LegacyPrograms(RuleBasedStateMachine):
         server = self.world.server
         for i, view in enumerate(self.views):
             session = self._session(i)
+            away = self.clients[i].api.kicked_away
+            if away is not None:  # kicked while its link was down: it does not know yet
+                assert session is None and view.channel == away[0]
+                continue
             assert view.channel == (session.channel if session is not None else None)
             if session is None or not session.connected or session.channel is None:
                 continue
@@ -232,7 +237,9 @@ class LegacyPrograms(RuleBasedStateMachine):
         for i, each in enumerate(self.clients):
             session = self._session(i)
             status = each.api.getStatus()
-            if session is None:
+            if each.api.kicked_away is not None:
+                assert session is None and status == 3, "still reconnecting, unaware (L6)"
+            elif session is None:
                 assert status in (0, 1)
             else:
                 assert status == (2 if session.connected else 3)

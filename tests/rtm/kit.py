@@ -12,7 +12,7 @@ the call (RTM reports outcomes asynchronously, never re-entrantly).
 from __future__ import annotations
 
 import inspect
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any, TypeVar, cast
 
 import attrs
@@ -34,6 +34,9 @@ from rtm import (
     ServiceConfig,
     createRtmService,
 )
+from rtm import protocol as p
+from rtm.gateway.lockstep import LockstepCore
+from rtm.service.core import RtmService
 
 __all__ = [
     "APP",
@@ -272,14 +275,59 @@ class Peer:
         return f"Peer({self.name!r}, {self.style})"
 
 
-class World:
-    """An embedded core on virtual time with recording peers."""
+#: Where a world's core runs: embedded in-process, through one gateway node (memory
+#: backend), or through two gateway nodes sharing Redis — always on virtual time.
+OVER = ("embedded", "gateway", "redis")
 
-    def __init__(self, config: ServiceConfig | None = None) -> None:
-        self.core = EmbeddedCore.deterministic(config)
+
+class World:
+    """A core on virtual time with recording peers: embedded, or real gateway nodes in
+    lockstep (:class:`rtm.gateway.lockstep.LockstepCore`), chosen by ``over``."""
+
+    def __init__(
+        self,
+        config: ServiceConfig | None = None,
+        over: str = "embedded",
+        redis_url: str | None = None,
+    ) -> None:
+        self.over = over
+        self.core: EmbeddedCore | LockstepCore
+        if over == "embedded":
+            self.core = EmbeddedCore.deterministic(config)
+        elif over == "gateway":
+            self.core = LockstepCore(config)
+        elif over == "redis":
+            if redis_url is None:
+                raise ValueError("a world over Redis needs redis_url")
+            self.core = LockstepCore(config, nodes=2, backend=redis_url)
+        else:
+            raise ValueError(f"over must be one of {OVER}, not {over!r}")
         self.sched = cast(DeterministicScheduler, self.core.scheduler)
         self.trace = Trace()
         self.peers: dict[str, Peer] = {}
+
+    def on_service(self, fn: Callable[[RtmService], T]) -> T:
+        """Run ``fn`` with the (first node's) service, on the thread the service runs on."""
+        if isinstance(self.core, EmbeddedCore):
+            return fn(self.core.service)
+        return self.core.on_service(fn)
+
+    def raw_members(self, channel: str, users: Iterable[str]) -> None:
+        """Log ``users`` in and into ``channel`` straight on the service, with no client
+        (hundreds of members without hundreds of connections); their frames are dropped."""
+        names = list(users)
+
+        def add(service: RtmService) -> None:
+            for user in names:
+                sid = service.open_session(lambda frame: None)
+                service.receive(sid, p.Login(1, APP, user, None))
+                service.receive(sid, p.Join(2, channel))
+
+        self.on_service(add)
+
+    def close(self) -> None:
+        if isinstance(self.core, LockstepCore):
+            self.core.close()
 
     def peer(self, name: str, style: str = "cpp", app_id: str = APP) -> Peer:
         peer = Peer(self, name, style, app_id)
@@ -301,10 +349,10 @@ class World:
         return result
 
     def run(self) -> None:
-        self.sched.run_until_idle()
+        self.core.run_until_idle()
 
     def advance(self, seconds: float) -> None:
-        self.sched.advance(seconds)
+        self.core.advance(seconds)
 
     @property
     def now(self) -> float:

@@ -16,6 +16,7 @@ from rtm import (
     RemoteInvitation,
 )
 from rtm import protocol as p
+from rtm.service.core import RtmService
 from tests.rtm.kit import APP, Peer, World, state
 
 L = LOCAL_INVITATION_STATE
@@ -247,10 +248,12 @@ def test_unanswered_invitation_expires_on_both_sides_at_60_s(world: World, style
 def test_no_acknowledgement_from_an_online_callee_is_peer_no_response(world: World) -> None:
     caller = world.online("alice")[0]
     calls = world.call_manager_handler(caller)
-    service = world.core.service
     signals: list[p.ServerFrame] = []
-    mute = service.open_session(signals.append)  # logged in as bob, never acknowledges
-    service.receive(mute, p.Login(1, APP, "bob", None))
+
+    def mute_bob(service: RtmService) -> None:  # logged in as bob, never acknowledges
+        service.receive(service.open_session(signals.append), p.Login(1, APP, "bob", None))
+
+    world.on_service(mute_bob)
     manager = caller.client.getRtmCallManager()
     invitation = manager.createLocalInvitation("bob")
     world.api(lambda: manager.sendLocalInvitation(invitation))

@@ -25,9 +25,9 @@ from rtm import (
     RtmMessage,
     ServiceConfig,
 )
-from rtm import protocol as p
 from rtm.membership import MemberState
-from tests.rtm.kit import APP, Peer, Results, World, failed_later, rejected, state
+from tests.rtm.conftest import MakeWorld
+from tests.rtm.kit import Peer, Results, World, failed_later, rejected, state
 
 NOTIFY = ChannelAttributeOptions(enableNotificationToChannelMembers=True)
 CA = RtmChannelAttribute
@@ -233,11 +233,7 @@ def test_channel_calls_require_login(world: World, style: str) -> None:
 
 
 def test_get_members_caps_at_512_of_600(world: World) -> None:
-    service = world.core.service
-    for i in range(599):
-        sid = service.open_session(lambda frame: None)
-        service.receive(sid, p.Login(1, APP, f"m{i:03}", None))
-        service.receive(sid, p.Join(2, "big"))
+    world.raw_members("big", (f"m{i:03}" for i in range(599)))
     alice = world.online("alice")[0]
     alice.join("big")
     cb = alice.cb()
@@ -257,13 +253,9 @@ def test_get_members_caps_at_512_of_600(world: World) -> None:
 
 
 def test_member_events_are_sent_up_to_512_members(world: World) -> None:
-    service = world.core.service
     alice = world.online("alice")[0]
     alice.join("room")
-    for i in range(510):
-        sid = service.open_session(lambda frame: None)
-        service.receive(sid, p.Login(1, APP, f"m{i:03}", None))
-        service.receive(sid, p.Join(2, "room"))
+    world.raw_members("room", (f"m{i:03}" for i in range(510)))
     world.run()
     assert len(joined_users(world, alice, "room")) == 510  # 511 members now
     world.online("last")[0].join("room")  # the 512th member: still announced
@@ -341,8 +333,10 @@ def test_channel_message_bad_input(world: World, style: str, message: Any) -> No
     assert world.trace.of(bob.ch("room"), "onMessageReceived") == []
 
 
-def test_channel_messages_too_often_shares_the_peer_quota(style: str) -> None:
-    world = World(ServiceConfig(limits=Limits(rates=Rates(messages=Rate(2, 3.0)))))
+def test_channel_messages_too_often_shares_the_peer_quota(
+    style: str, make_world: MakeWorld
+) -> None:
+    world = make_world(ServiceConfig(limits=Limits(rates=Rates(messages=Rate(2, 3.0)))))
     alice, bob = world.online("alice", "bob", style=style)
     alice.join("room")
     bob.join("room")
@@ -465,9 +459,9 @@ def test_get_channel_member_count_32_ids_and_rate(world: World) -> None:
 # --- rates on join / getMembers -----------------------------------------------------------------
 
 
-def test_join_rates(style: str) -> None:
+def test_join_rates(style: str, make_world: MakeWorld) -> None:
     rates = Rates(join=Rate(3, 3.0), join_same_channel=Rate(2, 5.0))
-    world = World(ServiceConfig(limits=Limits(rates=rates)))
+    world = make_world(ServiceConfig(limits=Limits(rates=rates)))
     alice = world.online("alice", style=style)[0]
     alice.join("x")
     world.api(lambda: alice.channel("x").leave())
@@ -498,8 +492,8 @@ def test_join_rates(style: str) -> None:
     world.check()
 
 
-def test_get_members_rate(style: str) -> None:
-    world = World(ServiceConfig(limits=Limits(rates=Rates(get_members=Rate(1, 2.0)))))
+def test_get_members_rate(style: str, make_world: MakeWorld) -> None:
+    world = make_world(ServiceConfig(limits=Limits(rates=Rates(get_members=Rate(1, 2.0)))))
     alice = world.online("alice", style=style)[0]
     alice.join("room")
     assert members_of(world, alice, "room") == ["alice"]
@@ -807,9 +801,9 @@ def test_channel_attribute_key_arguments(world: World, style: str) -> None:
         )
 
 
-def test_channel_attribute_rates() -> None:
+def test_channel_attribute_rates(make_world: MakeWorld) -> None:
     rates = Rates(channel_attr_write=Rate(1, 5.0), channel_attr_read=Rate(1, 5.0))
-    world = World(ServiceConfig(limits=Limits(rates=rates)))
+    world = make_world(ServiceConfig(limits=Limits(rates=rates)))
     alice, bob = world.online("alice", "bob")
     cwrite(
         world, alice, lambda cb: alice.client.setChannelAttributes("r", [CA("k", "v")], None, cb)
@@ -893,13 +887,9 @@ def test_create_channel_attribute_object(world: World) -> None:
 
 
 def test_member_count_interval_is_3_s_above_512_members(world: World) -> None:
-    service = world.core.service
     alice = world.online("alice")[0]
     alice.join("big")
-    for i in range(520):
-        sid = service.open_session(lambda frame: None)
-        service.receive(sid, p.Login(1, APP, f"m{i:03}", None))
-        service.receive(sid, p.Join(2, "big"))
+    world.raw_members("big", (f"m{i:03}" for i in range(520)))
     world.advance(10)
     world.trace.clear()
     world.online("late")[0].join("big")  # 522 members

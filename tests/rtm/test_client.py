@@ -46,6 +46,7 @@ from rtm import (
 )
 from rtm import protocol as p
 from rtm.scheduler import Scheduler
+from tests.rtm.conftest import MakeWorld
 from tests.rtm.kit import (
     APP,
     APP2,
@@ -376,8 +377,8 @@ def test_login_timeout_after_12_seconds(style: str) -> None:
     world.check()
 
 
-def test_login_too_often(style: str) -> None:
-    world = World(ServiceConfig(limits=Limits(rates=Rates(login=Rate(1, 10.0)))))
+def test_login_too_often(style: str, make_world: MakeWorld) -> None:
+    world = make_world(ServiceConfig(limits=Limits(rates=Rates(login=Rate(1, 10.0)))))
     alice = world.peer("alice", style)
     alice.login()
     alice.logout()
@@ -461,12 +462,12 @@ def test_remote_login_kicks_the_older_session(world: World, style: str) -> None:
 # --- tokens ----------------------------------------------------------------------------
 
 
-def cert_world() -> World:
-    return World(ServiceConfig(app_certificates={APP: CERT}))
+def cert_world(make_world: MakeWorld) -> World:
+    return make_world(ServiceConfig(app_certificates={APP: CERT}))
 
 
-def test_token_will_expire_then_expired(style: str) -> None:
-    world = cert_world()
+def test_token_will_expire_then_expired(style: str, make_world: MakeWorld) -> None:
+    world = cert_world(make_world)
     alice, bob = world.peer("alice", style), world.peer("bob")
     alice.login(token=token("alice", 100, world.now))
     bob.login(token=token("bob", 10_000, world.now))
@@ -497,8 +498,8 @@ def test_token_will_expire_then_expired(style: str) -> None:
     world.check()
 
 
-def test_renew_token_extends_the_session(style: str) -> None:
-    world = cert_world()
+def test_renew_token_extends_the_session(style: str, make_world: MakeWorld) -> None:
+    world = cert_world(make_world)
     alice = world.peer("alice", style)
     alice.login(token=token("alice", 100, world.now))
     world.advance(50)
@@ -519,8 +520,8 @@ def test_renew_token_extends_the_session(style: str) -> None:
     world.check()
 
 
-def test_renew_token_errors(style: str) -> None:
-    world = cert_world()
+def test_renew_token_errors(style: str, make_world: MakeWorld) -> None:
+    world = cert_world(make_world)
     alice = world.peer("alice", style)
     alice.login(token=token("alice", 100, world.now))
     for bad, code in [
@@ -560,8 +561,8 @@ def test_renew_token_requires_login(world: World, style: str) -> None:
     )
 
 
-def test_renew_token_too_often(style: str) -> None:
-    world = World(ServiceConfig(limits=Limits(rates=Rates(renew_token=Rate(1, 5.0)))))
+def test_renew_token_too_often(style: str, make_world: MakeWorld) -> None:
+    world = make_world(ServiceConfig(limits=Limits(rates=Rates(renew_token=Rate(1, 5.0)))))
     alice = world.online("alice", style=style)[0]
     cb = alice.cb()
     world.api(lambda: alice.client.renewToken("t1", cb))
@@ -593,8 +594,10 @@ def test_renew_token_too_often(style: str) -> None:
         (lambda now: token("alice", 0, now), LOGIN_ERR_CODE.LOGIN_ERR_TOKEN_EXPIRED),
     ],
 )
-def test_login_with_bad_tokens(make: Callable[[float], str | None], code: int, style: str) -> None:
-    world = cert_world()
+def test_login_with_bad_tokens(
+    make: Callable[[float], str | None], code: int, style: str, make_world: MakeWorld
+) -> None:
+    world = cert_world(make_world)
     alice = world.peer("alice", style)
     tok = make(world.now)
     failed_later(
@@ -614,8 +617,8 @@ def test_bare_app_id_accepts_any_token(world: World) -> None:
     assert all(p.state is S.CONNECTION_STATE_CONNECTED for p in world.peers.values())
 
 
-def test_privilege_zero_never_expires_but_token_ts_does() -> None:
-    world = cert_world()
+def test_privilege_zero_never_expires_but_token_ts_does(make_world: MakeWorld) -> None:
+    world = cert_world(make_world)
     alice = world.peer("alice")
     # kRtmLogin 0: only the token's own validity (24 h after "now") limits it
     tok = build_rtm_token(APP, CERT, "alice", 0, salt=1, now=world.now)
@@ -816,8 +819,8 @@ def test_send_message_to_peer_requires_login(world: World, style: str) -> None:
     )
 
 
-def test_peer_messages_too_often(style: str) -> None:
-    world = World(ServiceConfig(limits=Limits(rates=Rates(messages=Rate(3, 3.0)))))
+def test_peer_messages_too_often(style: str, make_world: MakeWorld) -> None:
+    world = make_world(ServiceConfig(limits=Limits(rates=Rates(messages=Rate(3, 3.0)))))
     alice = world.peer("alice", style)
     bob = world.peer("bob")
     alice.login()
@@ -915,8 +918,8 @@ def test_query_peers_online_status_bad_input(world: World, style: str, peers: An
         assert world.trace.args("alice", "onQueryPeersOnlineStatusResult")[-1][0] == request.value
 
 
-def test_query_online_too_often() -> None:
-    world = World(ServiceConfig(limits=Limits(rates=Rates(query_online=Rate(1, 5.0)))))
+def test_query_online_too_often(make_world: MakeWorld) -> None:
+    world = make_world(ServiceConfig(limits=Limits(rates=Rates(query_online=Rate(1, 5.0)))))
     alice = world.online("alice")[0]
     world.api(lambda: alice.client.queryPeersOnlineStatus(["x"]))
     world.run()
@@ -1071,8 +1074,8 @@ def test_subscribe_bad_input(world: World, style: str, peers: Any) -> None:
         )
 
 
-def test_subscription_too_often() -> None:
-    world = World(ServiceConfig(limits=Limits(rates=Rates(subscription=Rate(2, 5.0)))))
+def test_subscription_too_often(make_world: MakeWorld) -> None:
+    world = make_world(ServiceConfig(limits=Limits(rates=Rates(subscription=Rate(2, 5.0)))))
     alice = world.online("alice")[0]
     world.api(lambda: alice.client.subscribePeersOnlineStatus(["a"]))
     world.api(lambda: alice.client.unsubscribePeersOnlineStatus(["a"]))
@@ -1311,9 +1314,9 @@ def test_user_attribute_ops_require_login(world: World, style: str) -> None:
     )
 
 
-def test_user_attribute_rates() -> None:
+def test_user_attribute_rates(make_world: MakeWorld) -> None:
     rates = Rates(user_attr_write=Rate(1, 5.0), user_attr_read=Rate(1, 5.0))
-    world = World(ServiceConfig(limits=Limits(rates=rates)))
+    world = make_world(ServiceConfig(limits=Limits(rates=rates)))
     alice, bob = world.online("alice", "bob")
     write(world, alice, lambda cb: alice.client.setLocalUserAttributes([A("k", "v")], cb))
     failed_later(

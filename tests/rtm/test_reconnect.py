@@ -1,4 +1,5 @@
-"""Reconnection as RTM does it, embedded on virtual time (``InProcTransport.drop/restore``).
+"""Reconnection as RTM does it, on virtual time: embedded (``InProcTransport.drop/restore``)
+and over gateways (the WebSocket is aborted and reopened, the session resumed).
 
 The client side (RECONNECTING, re-login, rejoin, restored subscriptions and attributes,
 queued requests) and the service side (a lost session's grace period: UNREACHABLE after
@@ -12,14 +13,17 @@ import pytest
 from rtm import CONNECTION_CHANGE_REASON as R
 from rtm import CONNECTION_STATE as S
 from rtm import PEER_ONLINE_STATE, RtmAttribute, ServiceConfig
+from rtm.gateway.lockstep import LockstepTransport
 from rtm.tokens import build_rtm_token
 from rtm.transport import InProcTransport
+from tests.rtm.conftest import MakeWorld
 from tests.rtm.kit import APP, CERT, Peer, World, state
 
 
-def transport(peer: Peer) -> InProcTransport:
+def transport(peer: Peer) -> InProcTransport | LockstepTransport:
+    """The peer's link: in-process, or a gateway connection (its drop aborts the socket)."""
     t = peer.client._transport
-    assert isinstance(t, InProcTransport)
+    assert isinstance(t, InProcTransport | LockstepTransport)
     return t
 
 
@@ -196,8 +200,8 @@ def test_requests_lost_on_the_link_are_sent_again(world: World) -> None:
     ]
 
 
-def test_expired_token_while_reconnecting_then_renew(style: str) -> None:
-    world = World(ServiceConfig(app_certificates={APP: CERT}))
+def test_expired_token_while_reconnecting_then_renew(style: str, make_world: MakeWorld) -> None:
+    world = make_world(ServiceConfig(app_certificates={APP: CERT}))
     now = int(world.now)
     alice = world.peer("alice", style)
     alice.login(token=build_rtm_token(APP, CERT, "alice", now + 20, now=now))

@@ -64,6 +64,27 @@ def test_timers_queue_work_that_runs_before_later_timers() -> None:
     assert seen == ["soon-after-1", "timer-2"]
 
 
+def test_step_by_step_timers_for_a_harness_keeping_clocks_in_step() -> None:
+    sched = DeterministicScheduler(start=0.0)
+    fired: list[str] = []
+    sched.call_later(2.0, fired.append, "later")
+    sched.call_later(1.0, fired.append, "first")
+    sched.call_later(1.0, fired.append, "second").cancel()
+    assert sched.next_timer() == (1.0, 1)
+    with pytest.raises(RuntimeError, match="advance instead"):
+        sched.jump(1.5)  # would skip the timer due at 1.0
+    sched.jump(1.0)
+    assert sched.time() == 1.0 and fired == []
+    sched.fire_next()
+    assert fired == ["first"] and sched.next_timer() == (2.0, 0)
+    sched.fire_next()
+    assert fired == ["first", "later"] and sched.time() == 2.0
+    assert sched.next_timer() is None
+    with pytest.raises(RuntimeError, match="no timer"):
+        sched.fire_next()
+    with pytest.raises(ValueError, match="backwards"):
+        sched.jump(1.0)
+
 def test_negative_delay_runs_at_once_and_negative_advance_is_refused() -> None:
     sched = DeterministicScheduler()
     seen: list[int] = []

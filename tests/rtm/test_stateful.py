@@ -25,6 +25,7 @@ from functools import partial
 from typing import Any
 
 import attrs
+import pytest
 from hypothesis import settings
 from hypothesis import strategies as st
 from hypothesis.stateful import (
@@ -35,6 +36,7 @@ from hypothesis.stateful import (
     invariant,
     precondition,
     rule,
+    run_state_machine_as_test,
 )
 
 from rtm import (
@@ -353,7 +355,7 @@ class RtmModelMachine(RuleBasedStateMachine):
 
     def __init__(self) -> None:
         super().__init__()
-        self.world = World(CONFIG)
+        self.world = self.make_world()
         self.peers: dict[str, Peer] = {c: self.world.peer(c, style_of(c)) for c in CLIENTS}
         for peer in self.peers.values():
             self.world.call_manager_handler(peer)
@@ -364,6 +366,13 @@ class RtmModelMachine(RuleBasedStateMachine):
         self.calls: list[Sent] = []
         self.seq = 0
         self.callbacks: list[str] = []
+
+    def make_world(self) -> World:
+        """Embedded here; the gateway variants below override it."""
+        return World(CONFIG)
+
+    def teardown(self) -> None:
+        self.world.close()
 
     # --- helpers -----------------------------------------------------------------------
     def cb(self, *parts: str) -> Results:
@@ -867,3 +876,23 @@ RtmModelMachine.TestCase.settings = settings(
     max_examples=100, stateful_step_count=30, deadline=None
 )
 TestRtmModel = RtmModelMachine.TestCase
+
+
+#: Examples per gateway variant: each builds real gateway nodes, so fewer than embedded.
+NETWORK_EXAMPLES = 20
+
+
+@pytest.mark.parametrize("over", ["gateway", "redis"])
+def test_rtm_model_over_gateways(over: str, request: pytest.FixtureRequest) -> None:
+    """The same machine with its clients behind one gateway node, or spread over two
+    nodes sharing Redis (lockstep, virtual time): the model must not be able to tell."""
+    url = request.getfixturevalue("redis_server").url if over == "redis" else None
+
+    class OverGateways(RtmModelMachine):
+        def make_world(self) -> World:
+            return World(CONFIG, over=over, redis_url=url)
+
+    run_state_machine_as_test(
+        OverGateways,
+        settings=settings(max_examples=NETWORK_EXAMPLES, stateful_step_count=30, deadline=None),
+    )

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import itertools
 import threading
 
-from rtm.gateway.scheduler import LoopScheduler
+import pytest
+
+from rtm.gateway.scheduler import LoopScheduler, VirtualLoopScheduler
 
 
 def test_call_soon_from_any_thread_runs_on_the_loop_under_the_lock() -> None:
@@ -59,3 +62,33 @@ def test_a_failing_task_is_logged_not_raised() -> None:
         return after
 
     assert asyncio.run(main()) == ["still running"]
+
+
+def test_virtual_scheduler_reads_the_given_clock_and_fires_only_when_asked() -> None:
+    async def main() -> None:
+        now = [100.0]
+        numbers = itertools.count()
+        scheduler = VirtualLoopScheduler(asyncio.get_running_loop(), lambda: now[0], numbers)
+        fired: list[str] = []
+        assert scheduler.time() == 100.0
+        scheduler.call_later(5.0, fired.append, "b")
+        scheduler.call_later(1.0, fired.append, "a")
+        doomed = scheduler.call_later(0.5, fired.append, "never")
+        doomed.cancel()
+        assert next(numbers) == 3, "the shared numbering was used"
+        await asyncio.sleep(0.02)
+        assert fired == [], "no timer fires on the wall clock"
+        assert scheduler.next_timer() == (101.0, 1)
+        now[0] = 101.0
+        scheduler.fire_next()
+        assert fired == ["a"] and scheduler.next_timer() == (105.0, 0)
+        scheduler.call_soon(fired.append, "soon")
+        assert scheduler.pending == 1, "queued work is counted until it has run"
+        await asyncio.sleep(0)
+        await asyncio.sleep(0)
+        assert scheduler.pending == 0 and fired[-1] == "soon"
+        scheduler.fire_next()
+        with pytest.raises(RuntimeError, match="no timer"):
+            scheduler.fire_next()
+
+    asyncio.run(main())

@@ -1,4 +1,4 @@
-"""Fixtures for the network tests: a private redis-server and the three stacks."""
+"""Fixtures for the network tests: the three stacks (``redis_server`` is suite-wide)."""
 
 from __future__ import annotations
 
@@ -7,13 +7,6 @@ from collections.abc import Iterator
 import pytest
 
 from tests.rtm.netkit import RedisServer, Stack
-
-
-@pytest.fixture(scope="session")
-def redis_server() -> Iterator[RedisServer]:
-    server = RedisServer()
-    yield server
-    server.close()
 
 
 @pytest.fixture(params=["embedded", "gateway", "redis"])

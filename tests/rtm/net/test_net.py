@@ -179,3 +179,29 @@ def test_orderly_close_logs_the_user_out_at_once(gateway: GatewayThread) -> None
         _, states, _, code = rec.of("bob", "onQueryPeersOnlineStatusResult")[0]
         assert code == 0 and [s.isOnline for s in states] == [False]
         assert gateway.call(lambda: gateway.gateway.service.lost_session_count) == 0
+
+
+def test_drop_holds_the_link_down_until_restore(gateway: GatewayThread) -> None:
+    """``WsTransport.drop`` is a network outage on demand: no reconnecting until restore."""
+    rec = Recorder()
+    with network_core(gateway.url) as core:
+        alice, bob = login(core, rec, "alice"), login(core, rec, "bob")
+        transport = alice._transport
+        assert isinstance(transport, net.WsTransport)
+        with pytest.raises(RuntimeError, match="not dropped"):
+            transport.restore()
+        transport.drop()
+        assert transport.dropped
+        with pytest.raises(RuntimeError, match="already dropped"):
+            transport.drop()
+        wait_until(lambda: alice.connectionState is S.CONNECTION_STATE_RECONNECTING, 5, "down")
+        assert bob.sendMessageToPeer("alice", bob.createMessage("while away")) == 0
+        wait_until(lambda: rec.of("bob", "onSendMessageResult"), 5, "bob's answer")
+        time.sleep(0.3)  # several backoff periods: a dropped link must not come back alone
+        assert alice.connectionState is S.CONNECTION_STATE_RECONNECTING
+        assert not connected(alice)
+        transport.restore()
+        wait_until(lambda: alice.connectionState is S.CONNECTION_STATE_CONNECTED, 5, "back")
+        wait_until(lambda: rec.texts("alice") == ["while away"], 5, "the held message")
+        metrics = gateway.call(gateway.gateway.metrics.render)
+        assert "rtm_sessions_lost_total 1" in metrics.splitlines()

@@ -320,3 +320,69 @@ def test_every_request_gets_exactly_one_result(steps: list[tuple[int, Any, float
         for user in node.backend.members(APP, channel):
             assert channel in node.backend.channels_of(APP, user)
             assert node.backend.session_of(APP, user) is not None
+
+
+class _RemoteBackend(MemoryBackend):
+    """Every peer message "goes to another node": held until the test confirms it."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.in_transit: list[tuple[str, p.PeerMessageIn, Any]] = []
+
+    def deliver_peer(self, session: str, frame: p.PeerMessageIn, receipt: Any) -> bool:
+        self.in_transit.append((session, frame, receipt))
+        return False
+
+
+def _remote_node() -> tuple[Node, _RemoteBackend]:
+    node = Node()
+    backend = _RemoteBackend()
+    node.backend = backend
+    node.service = RtmService(backend, node.sched, None)
+    return node, backend
+
+
+def _send(node: Node, sid: str, req: int) -> list[p.Result]:
+    node.service.receive(sid, p.SendPeer(req, "bob", TEXT, False))
+    return [f for f in node.frames[sid] if isinstance(f, p.Result) and f.req == req]
+
+
+def test_a_peer_message_on_another_node_is_ok_once_that_node_confirms() -> None:
+    node, backend = _remote_node()
+    alice, _ = node.session("alice"), node.session("bob")
+    assert _send(node, alice, 50) == [], "not answered before the receipt"
+    session, frame, receipt = backend.in_transit[0]
+    assert (session, frame.payload) == (node.backend.session_of(APP, "bob"), TEXT)
+    receipt()
+    receipt()  # a duplicate receipt changes nothing
+    node.sched.advance(60)
+    results = [f for f in node.frames[alice] if isinstance(f, p.Result) and f.req == 50]
+    assert results == [p.Result(50, PEER_MESSAGE_ERR_CODE.PEER_MESSAGE_ERR_OK)]
+
+
+def test_a_peer_message_never_confirmed_is_a_sent_timeout() -> None:
+    node, backend = _remote_node()
+    alice, _ = node.session("alice"), node.session("bob")
+    _send(node, alice, 51)
+    node.sched.advance(Limits().peer_message_timeout - 0.1)
+    assert not [f for f in node.frames[alice] if isinstance(f, p.Result) and f.req == 51]
+    node.sched.advance(0.2)
+    results = [f for f in node.frames[alice] if isinstance(f, p.Result) and f.req == 51]
+    assert [r.code for r in results] == [PEER_MESSAGE_ERR_CODE.PEER_MESSAGE_ERR_SENT_TIMEOUT]
+    backend.in_transit[0][2]()  # a receipt after the timeout is too late: still one answer
+    assert len([f for f in node.frames[alice] if isinstance(f, p.Result) and f.req == 51]) == 1
+
+
+def test_a_client_back_from_a_broken_link_after_a_later_login_is_the_one_displaced() -> None:
+    node = Node()
+    old = node.session("alice")
+    node.service.lose_session(old)
+    newer = node.session("alice")  # alice logs in elsewhere while the old link is down
+    back = node.service.open_session(node.frames.setdefault("back", []).append, resume_of=old)
+    node.frames[back] = node.frames.pop("back")
+    result = node.request(back, lambda r: p.Login(r, APP, "alice", None))
+    assert result.code == LOGIN_ERR_CODE.LOGIN_ERR_REJECTED
+    reason = int(CONNECTION_CHANGE_REASON.CONNECTION_CHANGE_REASON_REMOTE_LOGIN)
+    assert node.pushed(back, p.Kicked) == [p.Kicked(reason)]
+    assert node.pushed(newer, p.Kicked) == [], "the later login stays"
+    assert node.backend.session_of(APP, "alice") == newer

@@ -256,3 +256,51 @@ def test_peer_messages_for_a_moved_session_follow_the_user(nodes: Any) -> None:
     wait_until(lambda: b.got)
     assert b.got == [("nb:2", MSG)]
     assert b.backend.stats["rerouted"] == 1
+
+
+def test_a_session_logged_in_again_gets_its_own_peer_messages(nodes: Any) -> None:
+    """A session whose user was logged out (or kicked) and that logs in as someone else is
+    live again: peer messages for it are its own, not re-routed to the old user."""
+    a, b = nodes("na"), nodes("nb")
+    b.call(b.backend.bind_user, APP, "alice", "nb:1")
+    b.call(b.backend.unbind_user, APP, "alice", "nb:1")  # recently ended...
+    b.call(b.backend.bind_user, APP, "carol", "nb:1")  # ...and logged in again
+    a.call(a.backend.deliver, "nb:1", MSG)
+    wait_until(lambda: b.got)
+    assert b.got == [("nb:1", MSG)]
+    assert b.backend.stats["rerouted"] == 0 and b.backend.stats["kept_offline"] == 0
+
+
+def test_peer_messages_to_another_node_are_confirmed_by_it(nodes: Any) -> None:
+    a, b = nodes("na"), nodes("nb")
+    receipts: list[str] = []
+    assert a.call(a.backend.deliver_peer, "na:1", MSG, lambda: receipts.append("local")) is True
+    assert a.got == [("na:1", MSG)] and receipts == [], "handed over at once, no receipt"
+    sent = a.call(a.backend.deliver_peer, "nb:1", MSG, lambda: receipts.append("nb"))
+    assert sent is False, "on its way"
+    wait_until(lambda: receipts, 2, "the receipt")
+    assert b.got == [("nb:1", MSG)], "confirmed after the other node handed it over"
+    assert receipts == ["nb"]
+
+
+def test_a_throttled_job_runs_on_one_node_at_a_time(nodes: Any) -> None:
+    a, b = nodes("na"), nodes("nb")
+    assert a.call(a.backend.claim, APP, "count:room", 5.0) is True
+    assert b.call(b.backend.claim, APP, "count:room", 5.0) is False, "a holds it"
+    b.call(b.backend.release, APP, "count:room")  # not b's to give back: no effect
+    assert b.call(b.backend.claim, APP, "count:room", 5.0) is False
+    a.call(a.backend.release, APP, "count:room")
+    assert b.call(b.backend.claim, APP, "count:room", 5.0) is True
+    assert a.call(a.backend.claim, APP, "count:other", 0.05) is True
+    time.sleep(0.1)
+    assert b.call(b.backend.claim, APP, "count:other", 5.0) is True, "a dead holder's lapses"
+
+
+def test_memory_backend_needs_no_claims() -> None:
+    backend = MemoryBackend()
+    assert backend.claim(APP, "count:room", 1.0) is True
+    assert backend.claim(APP, "count:room", 1.0) is True, "one node: the service dedups"
+    got: list[tuple[str, p.ServerFrame]] = []
+    backend.attach(lambda session, frame: got.append((session, frame)))
+    assert backend.deliver_peer("n:1", MSG, lambda: got.append(("receipt", MSG))) is True
+    assert got == [("n:1", MSG)]

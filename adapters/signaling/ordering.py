@@ -1,0 +1,107 @@
+"""Callbacks in the order of the calls that caused them, even across a network (legacy D1).
+
+Some legacy callbacks are the facade's own decision, made at call time: a send over the
+legacy quota is refused, a message to oneself is looped back. They must not overtake the
+outcomes of calls the app made before them. On the embedded core that order comes free:
+the core's single queue answers requests before the facade's queued callback runs. Over a
+gateway an outcome takes a round trip, so the facade's callback waits here until every
+request made before it has been answered.
+
+:class:`InFlight` numbers the requests an instance hands its binding, and holds the
+facade's callbacks behind the ones still open; :class:`TrackedBinding` is the binding
+with that numbering done on the way through.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Callable
+from typing import Any
+
+from .context import Request
+
+__all__ = ["InFlight", "TrackedBinding"]
+
+#: A held callback: run when released.
+Release = Callable[[], None]
+
+#: Binding calls after which no outstanding request will ever be answered.
+_ENDS_ANSWERS = frozenset({"abandon_link", "release"})
+
+
+class InFlight:
+    """Open requests (by identity, with their issue number) and callbacks held behind them."""
+
+    def __init__(self) -> None:
+        self._seq = 0
+        self._open: dict[int, int] = {}
+        self._held: deque[tuple[int, Release]] = deque()
+
+    @property
+    def busy(self) -> bool:
+        """Requests are open: a callback made now must wait for them."""
+        return bool(self._open)
+
+    def opened(self, request: Request) -> None:
+        self._seq += 1
+        self._open[id(request)] = self._seq
+
+    def hold(self, release: Release) -> None:
+        """Run ``release`` once every request opened so far has been answered."""
+        self._held.append((self._seq, release))
+
+    def answered(self, request: Request) -> list[Release]:
+        """``request`` has its outcome; the held callbacks now free to run, in order."""
+        self._open.pop(id(request), None)
+        return self._ready()
+
+    def abandon(self) -> list[Release]:
+        """No open request will be answered any more (the link was given up): all held."""
+        self._open.clear()
+        return self._ready()
+
+    def _ready(self) -> list[Release]:
+        oldest = min(self._open.values(), default=None)
+        out: list[Release] = []
+        held = self._held
+        while held and (oldest is None or held[0][0] < oldest):
+            out.append(held.popleft()[1])
+        return out
+
+
+class TrackedBinding:
+    """A binding whose calls open their :class:`Request` in an :class:`InFlight` first."""
+
+    _OWN = frozenset({"_binding", "_inflight", "_on_abandon"})
+
+    def __init__(self, binding: Any, inflight: InFlight, on_abandon: Callable[[], None]) -> None:
+        self._binding = binding
+        self._inflight = inflight
+        self._on_abandon = on_abandon
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        # Attributes belong to the binding (a tool may wrap ``binding.client``, say).
+        if name in TrackedBinding._OWN:
+            object.__setattr__(self, name, value)
+        else:
+            setattr(self._binding, name, value)
+
+    def __getattr__(self, name: str) -> Any:
+        attribute = getattr(self._binding, name)
+        if not callable(attribute):
+            return attribute
+        inflight = self._inflight
+        ends = name in _ENDS_ANSWERS
+        if name in getattr(self._binding, "UNANSWERED", ()):
+            return attribute  # no event will ever answer its request: nothing to wait for
+
+        def call(*args: Any, **kwargs: Any) -> Any:
+            for value in (*args, *kwargs.values()):
+                if type(value) is Request:
+                    inflight.opened(value)
+            result = attribute(*args, **kwargs)
+            if ends:
+                self._on_abandon()
+            return result
+
+        return call
