@@ -23,6 +23,7 @@ from __future__ import annotations
 import functools
 import itertools
 import logging
+from collections import deque
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, cast
 
@@ -143,6 +144,11 @@ class ShimAgoraAPI(UnsupportedMethods, IAgoraAPI):
         self._held: list[tuple[str, tuple[object, ...]]] = []
         self._marker_prefix = f"{id(self):x}"
         self._inflight = InFlight()
+        #: A channelJoin waits for RTM's result; calls made meanwhile wait in order behind it
+        #: (the legacy model joins at the call: a send right after channelJoin is in it).
+        self._join_pending = False
+        self._waiting: deque[Callable[[], None]] = deque()
+        self._replaying = False
         self.binding: Binding = cast(
             Binding,
             TrackedBinding(
@@ -182,11 +188,37 @@ class ShimAgoraAPI(UnsupportedMethods, IAgoraAPI):
         sched = self._sched
         sched.call_soon(sched.deliver, event)
 
+    def _wait_for_join(self, call: Callable[[], None]) -> bool:
+        """True if ``call`` must wait: a join is on its way, or calls that waited for one
+        are still to be replayed (they go first, in the order they were made)."""
+        if self._replaying or not (self._join_pending or self._waiting):
+            return False
+        self._waiting.append(call)
+        return True
+
+    def _join_settled(self) -> None:
+        """The join has its result: replay the calls that waited, after this event."""
+        self._join_pending = False
+        if self._waiting:
+            self._sched.call_soon(self._replay)
+
+    def _replay(self) -> None:
+        while self._waiting and not self._join_pending and not self._destroyed:
+            call = self._waiting.popleft()
+            self._replaying = True
+            try:
+                call()
+            except Exception:  # arguments were checked at the call: this is a shim bug
+                log.exception("a call made before the join result failed on replay")
+            finally:
+                self._replaying = False
+
     def _abandoned(self) -> None:
         """The link was given up: nothing open will be answered; release what waited."""
         sched = self._sched
         for release in self._inflight.abandon():
             sched.call_soon(sched.deliver, release)
+        self._join_settled()  # a join on the abandoned link will not be answered either
 
     def emit_now(self, name: str, *args: object) -> None:
         """Deliver a legacy callback at once: only from RTM callback context (in order)."""
@@ -408,6 +440,8 @@ class ShimAgoraAPI(UnsupportedMethods, IAgoraAPI):
         return True
 
     def _unsupported(self, method: str) -> None:
+        if self._wait_for_join(functools.partial(self._unsupported, method)):
+            return
         self._world.trace("call", method)
         self._api_error(method, ECODE.GENERAL_E_FAILED, ErrorDesc.UNSUPPORTED)
 
@@ -498,6 +532,10 @@ class ShimAgoraAPI(UnsupportedMethods, IAgoraAPI):
         self._start_login("login2", appId, account, token)
 
     def _start_login(self, method: str, app_id: str, account: str, token: str) -> None:
+        if self._wait_for_join(
+            functools.partial(self._start_login, method, app_id, account, token)
+        ):
+            return
         self._world.trace("call", method)
         with self._sched.lock:
             if self._logged_in or self._login_pending is not None:
@@ -538,6 +576,8 @@ class ShimAgoraAPI(UnsupportedMethods, IAgoraAPI):
 
     def logout(self) -> None:
         self._alive()
+        if self._wait_for_join(self.logout):
+            return
         self._world.trace("call", "logout")
         with self._sched.lock:
             if self._login_pending is not None:
@@ -599,6 +639,10 @@ class ShimAgoraAPI(UnsupportedMethods, IAgoraAPI):
         self._send_peer("messageInstantSend", account, msg, msgID, options)
 
     def _send_peer(self, method: str, account: str, msg: str, msg_id: str, options: str) -> None:
+        if self._wait_for_join(
+            functools.partial(self._send_peer, method, account, msg, msg_id, options)
+        ):
+            return
         self._world.trace("call", method)
         with self._sched.lock:
             msg_id = self._ids.resolve(msg_id)
@@ -669,6 +713,10 @@ class ShimAgoraAPI(UnsupportedMethods, IAgoraAPI):
     def _send_channel(
         self, method: str, channel: str, msg: str, msg_id: str, extra: str, *, force: bool
     ) -> None:
+        if self._wait_for_join(
+            functools.partial(self._send_channel, method, channel, msg, msg_id, extra, force=force)
+        ):
+            return
         self._world.trace("call", method)
         with self._sched.lock:
             msg_id = self._ids.resolve(msg_id)
@@ -694,6 +742,8 @@ class ShimAgoraAPI(UnsupportedMethods, IAgoraAPI):
                 self.binding.send_channel(rtm_channel, msg, req)
 
     def _send_unsupported(self, method: str, msg_id: str) -> None:
+        if self._wait_for_join(functools.partial(self._send_unsupported, method, msg_id)):
+            return
         self._world.trace("call", method)
         self.deliver("onMessageSendError", self._ids.resolve(msg_id), ECODE.SENDMESSAGE_E_OTHER)
 
@@ -725,6 +775,8 @@ class ShimAgoraAPI(UnsupportedMethods, IAgoraAPI):
     def queryUserStatus(self, account: str) -> None:
         self._alive()
         require_str(account=account)
+        if self._wait_for_join(functools.partial(self.queryUserStatus, account)):
+            return
         self._world.trace("call", "queryUserStatus")
         with self._sched.lock:
             peer = rtm_id(account)
@@ -738,6 +790,8 @@ class ShimAgoraAPI(UnsupportedMethods, IAgoraAPI):
     def channelQueryUserNum(self, channelID: str) -> None:
         self._alive()
         require_str(channelID=channelID)
+        if self._wait_for_join(functools.partial(self.channelQueryUserNum, channelID)):
+            return
         self._world.trace("call", "channelQueryUserNum")
         with self._sched.lock:
             rtm_channel = rtm_id(channelID)
@@ -753,6 +807,8 @@ class ShimAgoraAPI(UnsupportedMethods, IAgoraAPI):
     def channelQueryUserIsIn(self, channelID: str, account: str) -> None:
         self._alive()
         require_str(channelID=channelID, account=account)
+        if self._wait_for_join(functools.partial(self.channelQueryUserIsIn, channelID, account)):
+            return
         self._world.trace("call", "channelQueryUserIsIn")
         with self._sched.lock:
             peer = rtm_id(account)
@@ -773,6 +829,8 @@ class ShimAgoraAPI(UnsupportedMethods, IAgoraAPI):
     def invoke(self, name: str, req: str, callID: str) -> None:
         self._alive()
         require_str(name=name, req=req, callID=callID)
+        if self._wait_for_join(functools.partial(self.invoke, name, req, callID)):
+            return
         self._world.trace("call", "invoke")
         with self._sched.lock:
             from .invoke import run_invoke
@@ -784,6 +842,8 @@ class ShimAgoraAPI(UnsupportedMethods, IAgoraAPI):
     def setAttr(self, name: str, value: str) -> None:
         self._alive()
         require_str(name=name, value=value)
+        if self._wait_for_join(functools.partial(self.setAttr, name, value)):
+            return
         self._world.trace("call", "setAttr")
         with self._sched.lock:
             if self._precheck(
@@ -802,6 +862,8 @@ class ShimAgoraAPI(UnsupportedMethods, IAgoraAPI):
     def getAttr(self, name: str) -> None:
         self._alive()
         require_str(name=name)
+        if self._wait_for_join(functools.partial(self.getAttr, name)):
+            return
         self._world.trace("call", "getAttr")
         with self._sched.lock:
             if self._precheck("getAttr", (check_attr_name(name), ErrorDesc.INVALID_ATTR_NAME)):
@@ -811,6 +873,8 @@ class ShimAgoraAPI(UnsupportedMethods, IAgoraAPI):
 
     def getAttrAll(self) -> None:
         self._alive()
+        if self._wait_for_join(self.getAttrAll):
+            return
         self._world.trace("call", "getAttrAll")
         with self._sched.lock:
             if self._precheck("getAttrAll"):
@@ -819,6 +883,8 @@ class ShimAgoraAPI(UnsupportedMethods, IAgoraAPI):
     def getUserAttr(self, account: str, name: str) -> None:
         self._alive()
         require_str(account=account, name=name)
+        if self._wait_for_join(functools.partial(self.getUserAttr, account, name)):
+            return
         self._world.trace("call", "getUserAttr")
         with self._sched.lock:
             peer = rtm_id(account)
@@ -837,6 +903,8 @@ class ShimAgoraAPI(UnsupportedMethods, IAgoraAPI):
     def getUserAttrAll(self, account: str) -> None:
         self._alive()
         require_str(account=account)
+        if self._wait_for_join(functools.partial(self.getUserAttrAll, account)):
+            return
         self._world.trace("call", "getUserAttrAll")
         with self._sched.lock:
             peer = rtm_id(account)
@@ -856,6 +924,8 @@ class ShimAgoraAPI(UnsupportedMethods, IAgoraAPI):
     def channelJoin(self, channelID: str) -> None:
         self._alive()
         require_str(channelID=channelID)
+        if self._wait_for_join(functools.partial(self.channelJoin, channelID)):
+            return
         self._world.trace("call", "channelJoin")
         with self._sched.lock:
             rtm_channel = rtm_id(channelID)
@@ -876,25 +946,30 @@ class ShimAgoraAPI(UnsupportedMethods, IAgoraAPI):
                 rtm_channel,
                 self._req("channelJoin", self._joined(channelID, rtm_channel), channelID=channelID),
             )
+            self._join_pending = self._legacy_mode
 
     def _joined(self, channel: str, rtm_channel: str) -> Callable[[int, Any], None]:
         def then(code: int, value: Any) -> None:
-            if code != 0:
-                return
-            self._session.channel = channel
-            if not self._legacy_mode:
-                return
-            self.binding.get_members(rtm_channel, self._req("channelJoin", channelID=channel))
-            self.binding.get_channel_attrs(rtm_channel, self._req("channelJoin", channelID=channel))
-            self.binding.user_attrs_add(
-                [(USER_CHANNEL_KEY, channel)], Request("channelJoin", {}, silent=True)
-            )
+            if code == 0:
+                self._session.channel = channel
+                if self._legacy_mode:
+                    req = self._req
+                    self.binding.get_members(rtm_channel, req("channelJoin", channelID=channel))
+                    self.binding.get_channel_attrs(
+                        rtm_channel, req("channelJoin", channelID=channel)
+                    )
+                    self.binding.user_attrs_add(
+                        [(USER_CHANNEL_KEY, channel)], Request("channelJoin", {}, silent=True)
+                    )
+            self._join_settled()
 
         return then
 
     def channelLeave(self, channelID: str) -> None:
         self._alive()
         require_str(channelID=channelID)
+        if self._wait_for_join(functools.partial(self.channelLeave, channelID)):
+            return
         self._world.trace("call", "channelLeave")
         with self._sched.lock:
             if not self._precheck("channelLeave"):
@@ -922,6 +997,8 @@ class ShimAgoraAPI(UnsupportedMethods, IAgoraAPI):
     def channelSetAttr(self, channelID: str, name: str, value: str) -> None:
         self._alive()
         require_str(channelID=channelID, name=name, value=value)
+        if self._wait_for_join(functools.partial(self.channelSetAttr, channelID, name, value)):
+            return
         self._world.trace("call", "channelSetAttr")
         with self._sched.lock:
             if self._precheck(
@@ -937,6 +1014,8 @@ class ShimAgoraAPI(UnsupportedMethods, IAgoraAPI):
     def channelDelAttr(self, channelID: str, name: str) -> None:
         self._alive()
         require_str(channelID=channelID, name=name)
+        if self._wait_for_join(functools.partial(self.channelDelAttr, channelID, name)):
+            return
         self._world.trace("call", "channelDelAttr")
         with self._sched.lock:
             if self._precheck(
@@ -950,6 +1029,8 @@ class ShimAgoraAPI(UnsupportedMethods, IAgoraAPI):
     def channelClearAttr(self, channelID: str) -> None:
         self._alive()
         require_str(channelID=channelID)
+        if self._wait_for_join(functools.partial(self.channelClearAttr, channelID)):
+            return
         self._world.trace("call", "channelClearAttr")
         with self._sched.lock:
             if self._precheck("channelClearAttr", *self._channel_attr_checks(channelID)):
@@ -987,6 +1068,8 @@ class ShimAgoraAPI(UnsupportedMethods, IAgoraAPI):
         self._invite("channelInviteUser2", channelID, account, extra)
 
     def _invite(self, method: str, channel: str, account: str, extra: str) -> None:
+        if self._wait_for_join(functools.partial(self._invite, method, channel, account, extra)):
+            return
         self._world.trace("call", method)
         with self._sched.lock:
             callee = rtm_id(account)
@@ -1117,6 +1200,10 @@ class ShimAgoraAPI(UnsupportedMethods, IAgoraAPI):
         self._alive()
         require_str(channelID=channel, account=account, extra=extra)
         require_uint32(uid=uid)
+        if self._wait_for_join(
+            functools.partial(self._answer, method, channel, account, uid, extra)
+        ):
+            return
         self._world.trace("call", method)
         with self._sched.lock:
             if not self._precheck(
@@ -1139,6 +1226,8 @@ class ShimAgoraAPI(UnsupportedMethods, IAgoraAPI):
         self._alive()
         require_str(channelID=channelID, account=account)
         require_uint32(uid=uid)
+        if self._wait_for_join(functools.partial(self.channelInviteEnd, channelID, account, uid)):
+            return
         self._world.trace("call", "channelInviteEnd")
         with self._sched.lock:
             if not self._precheck("channelInviteEnd", *self._call_checks(channelID, account)):
@@ -1154,6 +1243,10 @@ class ShimAgoraAPI(UnsupportedMethods, IAgoraAPI):
     def channelInviteDTMF(self, channelID: str, phoneNum: str, dtmf: str) -> None:
         self._alive()
         require_str(channelID=channelID, phoneNum=phoneNum, dtmf=dtmf)
+        if self._wait_for_join(
+            functools.partial(self.channelInviteDTMF, channelID, phoneNum, dtmf)
+        ):
+            return
         self._world.trace("call", "channelInviteDTMF")
         with self._sched.lock:
             if not self._precheck(
@@ -1252,6 +1345,8 @@ class ShimAgoraAPI(UnsupportedMethods, IAgoraAPI):
     def bc_call(self, func: str, json_args: str, callID: str) -> None:
         self._alive()
         require_str(func=func, json_args=json_args, callID=callID)
+        if self._wait_for_join(functools.partial(self.bc_call, func, json_args, callID)):
+            return
         self._world.trace("call", "bc_call")
         self.deliver("onBCCall_result", ErrorDesc.UNSUPPORTED, "", callID)
 

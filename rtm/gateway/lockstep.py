@@ -35,7 +35,7 @@ from typing import Any, TypeVar
 
 from .. import protocol as p
 from ..net import NetworkCore, WsTransport
-from ..scheduler import DeterministicScheduler, Scheduler
+from ..scheduler import DeterministicScheduler, Scheduler, TimerHandle
 from ..service.core import RtmService, ServiceConfig
 from ..transport import FrameSink, LinkSink
 from .config import GatewayConfig
@@ -88,6 +88,7 @@ class _Node:
         service_config: ServiceConfig,
         clock: Callable[[], float],
         counter: Iterator[int],
+        stamps: Iterator[int],
     ) -> None:
         self.node_id = node_id
         config = _node_config(node_id, backend_url)
@@ -107,7 +108,12 @@ class _Node:
         self.backend = backend
         self.loop = asyncio.new_event_loop()
         self.gateway = Gateway(
-            config, backend, service_config=service_config, clock=clock, timer_counter=counter
+            config,
+            backend,
+            service_config=service_config,
+            clock=clock,
+            timer_counter=counter,
+            send_stamps=stamps,
         )
         self._failed: BaseException | None = None
         ready = threading.Event()
@@ -129,6 +135,8 @@ class _Node:
         if self._failed is not None:
             raise self._failed
         self.url = f"ws://127.0.0.1:{self.gateway.port}"
+        #: Every session's wire seen so far (kept after it closes: its stamps still count).
+        self.wires: dict[str, Any] = {}
 
     @property
     def scheduler(self) -> VirtualLoopScheduler:
@@ -149,14 +157,17 @@ class _Node:
         return asyncio.run_coroutine_threadsafe(run(), self.loop).result(timeout)
 
     def view(self) -> tuple[dict[str, tuple[int, int]], bool]:
-        """(session -> (messages in, messages out), busy); on the loop."""
+        """(session -> (messages in, messages out), busy); on the loop. Remembers each
+        session's wire, whose send stamps order what clients received."""
         endpoint = self.gateway.endpoints[RtmEndpoint.path]
         assert isinstance(endpoint, RtmEndpoint)
         sessions: dict[str, tuple[int, int]] = {}
         busy = self.scheduler.pending > 0
+        wires = self.wires
         for sid, session in endpoint.sessions.items():
             wire: Any = session.wire
             sessions[sid] = (wire.messages_in, wire.messages_out)
+            wires[sid] = wire
             busy = busy or session.flushing
         return sessions, busy
 
@@ -168,6 +179,49 @@ class _Node:
         finally:
             self.loop.call_soon_threadsafe(self.loop.stop)
             self.thread.join(10)
+
+
+#: A received message's (session, message number) if it came from a connection, the call
+#: that hands it to the client, and its arguments.
+_Received = tuple[tuple[str, int] | None, Callable[..., object], tuple[Any, ...]]
+
+
+class _Inbox:
+    """The scheduler a client-side network core hands received frames to: it keeps them,
+    tagged (session, message number), for the harness to queue in the nodes' send order.
+
+    Why: frames for different clients arrive on different sockets, in whatever order the
+    operating system reports them; the embedded core hands them over in the order the
+    service produced them. The nodes stamp every message they send; sorting by stamp gives
+    that order back."""
+
+    def __init__(self, real: DeterministicScheduler) -> None:
+        self.real = real
+        self.lock = real.lock
+        self._mutex = threading.Lock()
+        self._items: list[_Received] = []
+
+    def time(self) -> float:
+        return self.real.time()
+
+    def call_later(self, delay: float, fn: Callable[..., object], *args: Any) -> TimerHandle:
+        return self.real.call_later(delay, fn, *args)
+
+    def deliver(self, fn: Callable[..., object], *args: Any) -> None:
+        self.real.deliver(fn, *args)
+
+    def call_soon(self, fn: Callable[..., object], *args: Any) -> None:
+        owner = getattr(fn, "__self__", None)
+        key = None
+        if isinstance(owner, WsTransport) and owner.session is not None:
+            key = (owner.session, owner.messages_in)  # read on the I/O thread, in step
+        with self._mutex:
+            self._items.append((key, fn, args))
+
+    def take(self) -> list[_Received]:
+        with self._mutex:
+            items, self._items = self._items, []
+        return items
 
 
 class LockstepTransport:
@@ -249,6 +303,7 @@ class LockstepCore:
             raise ValueError(f"backend {backend!r} must be memory or redis://HOST:PORT/DB")
         #: One numbering for every party's timers: equal-time timers fire in creation order.
         self._timer_numbers = itertools.count()
+        self._send_stamps = itertools.count(1)
         self._sched = DeterministicScheduler(counter=self._timer_numbers)
         #: The clients' scheduler (virtual time); nodes read its clock.
         self.scheduler: Scheduler = self._sched
@@ -274,12 +329,14 @@ class LockstepCore:
                         self.config,
                         self._sched.time,
                         self._timer_numbers,
+                        self._send_stamps,
                     )
                 )
+            self._inboxes = [_Inbox(self._sched) for _ in self.nodes]
             self._cores = [
-                NetworkCore(node.url, scheduler=self.scheduler, ping_interval=3600.0,
+                NetworkCore(node.url, scheduler=inbox, ping_interval=3600.0,
                             ping_timeout=3600.0, max_backoff=0.05)
-                for node in self.nodes
+                for node, inbox in zip(self.nodes, self._inboxes, strict=True)
             ]  # fmt: skip
             if backend != "memory":
                 import redis
@@ -310,6 +367,7 @@ class LockstepCore:
         while True:
             steps += self._sched.run_until_idle()
             self._settle()
+            self._hand_over()
             if self._sched.queued:
                 continue
             if not self._gate:
@@ -357,6 +415,30 @@ class LockstepCore:
         return target.call(lambda: fn(target.service))
 
     # --- settling --------------------------------------------------------------------------
+
+    def _hand_over(self) -> None:
+        """Queue what clients received in the order the nodes sent it (link changes,
+        which carry no stamp, first, in the order they happened)."""
+        unstamped: list[tuple[Callable[..., object], tuple[Any, ...]]] = []
+        stamped: list[tuple[int, Callable[..., object], tuple[Any, ...]]] = []
+        for inbox, node in zip(self._inboxes, self.nodes, strict=True):
+            for key, fn, args in inbox.take():
+                stamp = None
+                if key is not None:
+                    wire = node.wires.get(key[0])
+                    stamps = getattr(wire, "stamps", None)
+                    if stamps is not None and 0 < key[1] <= len(stamps):
+                        stamp = stamps[key[1] - 1]
+                if stamp is None:
+                    unstamped.append((fn, args))
+                else:
+                    stamped.append((stamp, fn, args))
+        stamped.sort(key=lambda item: item[0])
+        call_soon = self._sched.call_soon
+        for fn, args in unstamped:
+            call_soon(fn, *args)
+        for _, fn, args in stamped:
+            call_soon(fn, *args)
 
     def _client_view(self, node: int) -> tuple[dict[str, tuple[int, int]], bool]:
         core = self._cores[node]

@@ -46,7 +46,16 @@ class _WsWire:
     buffer is bounded by ``send_buffer_bytes``, past which the client is a slow consumer.
     """
 
-    __slots__ = ("_gateway", "_limit", "messages_in", "messages_out", "peer", "server_closed", "ws")
+    __slots__ = (
+        "_gateway",
+        "_limit",
+        "messages_in",
+        "messages_out",
+        "peer",
+        "server_closed",
+        "stamps",
+        "ws",
+    )
 
     def __init__(self, gateway: Gateway, ws: ServerConnection, peer: str) -> None:
         self._gateway = gateway
@@ -58,6 +67,10 @@ class _WsWire:
         #: they tell a test harness (:mod:`rtm.gateway.lockstep`) that nothing is in flight.
         self.messages_in = 0
         self.messages_out = 0
+        #: With ``Gateway(send_stamps=...)``: one number per message sent, from a counter
+        #: shared by every node of a test harness, so it can put what different clients
+        #: received back in the order the nodes sent it.
+        self.stamps: list[int] | None = [] if gateway.send_stamps is not None else None
 
     def send(self, text: str) -> bool:
         ws = self.ws
@@ -66,6 +79,9 @@ class _WsWire:
         ws.protocol.send_text(text.encode())
         ws.send_data()
         self.messages_out += 1
+        stamps, counter = self.stamps, self._gateway.send_stamps
+        if stamps is not None and counter is not None:
+            stamps.append(next(counter))
         if ws.transport.get_write_buffer_size() > self._limit:
             self.close(CloseCode.SLOW_CONSUMER, "slow consumer: send buffer full")
         return True
@@ -99,16 +115,19 @@ class Gateway:
         service_config: ServiceConfig | None = None,
         clock: Callable[[], float] | None = None,
         timer_counter: Iterator[int] | None = None,
+        send_stamps: Iterator[int] | None = None,
     ) -> None:
         """``backend`` replaces the one ``config.backend`` names; ``service_config`` the
         service settings derived from ``config``; ``clock`` puts the service on that virtual
         clock (:class:`~rtm.gateway.scheduler.VirtualLoopScheduler`, for test harnesses),
-        numbering its timers with ``timer_counter``."""
+        numbering its timers with ``timer_counter``; ``send_stamps`` numbers every message
+        sent to a client (``_WsWire.stamps``)."""
         self.config = config
         self._given_backend = backend
         self._service_config = service_config
         self._clock = clock
         self._timer_counter = timer_counter
+        self.send_stamps = send_stamps
         self.scheduler: LoopScheduler
         self.metrics = Metrics()
         self.started = time.time()

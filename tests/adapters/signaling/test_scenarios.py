@@ -17,6 +17,7 @@ from adapters.signaling import ShimWorld
 from legacy_signaling.callback import RecordingCallBack, TraceEntry
 from legacy_signaling.identity import legacy_uid
 from legacy_signaling.reference import ReferenceWorld
+from rtm.gateway.lockstep import LockstepCore
 
 APP = "0123456789abcdef0123456789abcdef"
 TOKEN = "_no_need_token"
@@ -195,12 +196,36 @@ MUST_SEE: dict[str, list[tuple[str, str]]] = {
 }
 
 
+def _shim_world(flavour: str, over: str, request: pytest.FixtureRequest) -> ShimWorld:
+    """A shim world whose core is embedded, or behind gateway nodes in lockstep (one on
+    the memory backend, two sharing Redis)."""
+    factory: Any = None
+    if over == "gateway":
+        factory = LockstepCore
+    elif over == "redis":
+        url = request.getfixturevalue("redis_server").url
+
+        def factory(config: Any) -> LockstepCore:
+            return LockstepCore(config, nodes=2, backend=url)
+
+    return ShimWorld(APP, flavour=flavour, core_factory=factory)
+
+
+@pytest.mark.parametrize("over", ["embedded", "gateway", "redis"])
 @pytest.mark.parametrize("flavour", ["cpp", "java"])
 @pytest.mark.parametrize("name", sorted(SCENARIOS))
-def test_shim_matches_reference(name: str, flavour: str) -> None:
+def test_shim_matches_reference(
+    name: str, flavour: str, over: str, request: pytest.FixtureRequest
+) -> None:
+    """Each scenario on the reference and on the shim, whose core is embedded or behind
+    gateway nodes (one on memory, two sharing Redis; lockstep on virtual time)."""
     scenario = SCENARIOS[name]
     expected = scenario(ReferenceWorld(APP))
-    actual = scenario(ShimWorld(APP, flavour=flavour))
+    world = _shim_world(flavour, over, request)
+    try:
+        actual = scenario(world)
+    finally:
+        world.close()
     for account, callback in MUST_SEE[name]:
         assert callback in [entry[0] for entry in expected[account]], (account, callback)
     for account in expected:
@@ -230,37 +255,44 @@ EARLY_CALLS: dict[str, Callable[[Any], object]] = {
     "leave": lambda api: api.channelLeave("lobby"),
     "switch": lambda api: api.channelJoin("garden"),
     "attr": lambda api: api.channelSetAttr("lobby", "k", "v"),
+    "mixed": lambda api: (
+        api.messageInstantSend("bob", 0, "peer first", "p1"),
+        api.messageChannelSend("lobby", "then the channel", "c1"),
+        api.getAttrAll(),
+        api.channelLeave("lobby"),
+        api.messageChannelSend("lobby", "too late", "c2"),
+    ),
 }
 
 
-def _early_call(world: Any, case: str) -> list[str]:
-    api, rec = _clients(world, "alice")["alice"]
-    api.channelJoin("lobby")
-    EARLY_CALLS[case](api)
+def _early_call(world: Any, case: str) -> Traces:
+    clients = _clients(world, "alice", "bob")
+    clients["bob"][0].channelJoin("lobby")
     world.run_until_idle()
-    return [entry[0] for entry in rec.trace]
+    alice = clients["alice"][0]
+    alice.channelJoin("lobby")
+    EARLY_CALLS[case](alice)
+    world.run_until_idle()
+    return _traces(clients)
 
 
+@pytest.mark.parametrize("over", ["embedded", "gateway", "redis"])
 @pytest.mark.parametrize("flavour", ["cpp", "java"])
 @pytest.mark.parametrize("case", sorted(EARLY_CALLS))
-def test_calls_before_the_join_result_differ_as_declared(flavour: str, case: str) -> None:
-    """The declared difference calls_before_join_result, case by case: the reference applies
-    the call to the new channel; the shim, which waits for RTM's join result, does not."""
-    from mapping_tables import load
-
-    row = load().flavour(flavour).method("channelJoin")
-    assert "calls_before_join_result" in row.differences
+def test_calls_before_the_join_result_act_on_the_new_channel(
+    flavour: str, case: str, over: str, request: pytest.FixtureRequest
+) -> None:
+    """As in the legacy model, calls made right after channelJoin, before its result, act on
+    the new channel: the shim holds them until RTM's join result and replays them in order."""
     legacy = _early_call(ReferenceWorld(APP), case)
-    shim = _early_call(ShimWorld(APP, flavour=flavour), case)
-    if case == "send":
-        assert "onMessageSendSuccess" in legacy and "onMessageSendError" in shim
-    elif case == "leave":
-        assert "onChannelLeaved" in legacy
-        assert "onChannelLeaved" not in shim and "onError" in shim
-    elif case == "switch":
-        assert legacy.count("onChannelLeaved") == 1 and "onChannelLeaved" not in shim
-    else:
-        assert legacy.count("onChannelAttrUpdated") == 1 and shim.count("onChannelAttrUpdated") == 2
+    world = _shim_world(flavour, over, request)
+    try:
+        shim = _early_call(world, case)
+    finally:
+        world.close()
+    assert shim == legacy
+    if case in ("send", "mixed"):
+        assert ("onMessageSendSuccess", ("m1" if case == "send" else "c1",)) in legacy["alice"]
 
 
 @pytest.mark.parametrize("flavour", ["cpp", "java"])
