@@ -61,7 +61,10 @@ class InFlight:
         return self._ready()
 
     def _ready(self) -> list[Release]:
-        oldest = min(self._open.values(), default=None)
+        if not self._held:
+            return []
+        # Requests open in issue order and a dict keeps insertion order: the first is oldest.
+        oldest = next(iter(self._open.values()), None)
         out: list[Release] = []
         held = self._held
         while held and (oldest is None or held[0][0] < oldest):
@@ -96,7 +99,10 @@ class TrackedBinding:
             return attribute  # no event will ever answer its request: nothing to wait for
 
         def call(*args: Any, **kwargs: Any) -> Any:
-            for value in (*args, *kwargs.values()):
+            for value in args:
+                if type(value) is Request:
+                    inflight.opened(value)
+            for value in kwargs.values():
                 if type(value) is Request:
                     inflight.opened(value)
             result = attribute(*args, **kwargs)
@@ -104,4 +110,5 @@ class TrackedBinding:
                 self._on_abandon()
             return result
 
+        self.__dict__[name] = call  # a binding's methods do not change: wrap each once
         return call
