@@ -35,7 +35,7 @@ from websockets.protocol import State
 from . import codec
 from . import protocol as p
 from .scheduler import Scheduler, ThreadedScheduler
-from .transport import FrameSink, LinkSink
+from .transport import FrameSink, LinkSink, check_outage
 
 __all__ = ["NetworkCore", "WsTransport", "connect_core", "parse_urls"]
 
@@ -216,10 +216,7 @@ class WsTransport:
         """Break the link as a network outage would, and stay off until :meth:`restore`:
         the gateway sees a lost session (not a logout), the client sees RECONNECTING.
         Frames sent meanwhile are lost on the broken link, as on a real network."""
-        if self._closed:
-            raise ConnectionError("transport is closed")
-        if self._dropped:
-            raise RuntimeError("the link is already dropped")
+        check_outage("drop", closed=self._closed, dropped=self._dropped)
         self._dropped = True
         with self._lock:
             self._link_down = True
@@ -228,10 +225,7 @@ class WsTransport:
 
     def restore(self) -> None:
         """End an outage begun with :meth:`drop`: reconnect and resume the session."""
-        if self._closed:
-            raise ConnectionError("transport is closed")
-        if not self._dropped:
-            raise RuntimeError("the link is not dropped")
+        check_outage("restore", closed=self._closed, dropped=self._dropped)
         self._dropped = False
         self._core.loop.call_soon_threadsafe(self._release)
 

@@ -16,7 +16,15 @@ from .scheduler import Scheduler
 from .service.backend import SessionId
 from .service.core import RtmService
 
-__all__ = ["Core", "FrameSink", "InProcTransport", "LinkAware", "LinkSink", "Transport"]
+__all__ = [
+    "Core",
+    "FrameSink",
+    "InProcTransport",
+    "LinkAware",
+    "LinkSink",
+    "Transport",
+    "check_outage",
+]
 
 FrameSink = Callable[[ServerFrame], None]
 #: Told ``False`` when a transport's link to the service breaks and ``True`` when a new link
@@ -50,6 +58,17 @@ class Core(Protocol):
 
     def connect(self, on_frame: FrameSink) -> Transport:
         """Open a connection whose server frames are passed to ``on_frame`` on the core thread."""
+
+
+def check_outage(action: str, *, closed: bool, dropped: bool) -> None:
+    """The rules of a simulated outage, the same on every transport: nothing on a closed
+    transport, no ``drop`` while dropped, no ``restore`` unless dropped."""
+    if closed:
+        raise ConnectionError("transport is closed")
+    if action == "drop" and dropped:
+        raise RuntimeError("the link is already dropped")
+    if action == "restore" and not dropped:
+        raise RuntimeError("the link is not dropped")
 
 
 class InProcTransport:
@@ -105,10 +124,7 @@ class InProcTransport:
 
     def drop(self) -> None:
         """Break the link: the service loses the session, the client is told."""
-        if self._closed:
-            raise ConnectionError("transport is closed")
-        if self._dropped:
-            raise RuntimeError("the link is already dropped")
+        check_outage("drop", closed=self._closed, dropped=self._dropped)
         self._dropped = True
         self._scheduler.call_soon(self._lose)
 
@@ -120,10 +136,7 @@ class InProcTransport:
 
     def restore(self) -> None:
         """A new link: a new session that may resume the lost one; the client is told."""
-        if self._closed:
-            raise ConnectionError("transport is closed")
-        if not self._dropped:
-            raise RuntimeError("the link is not dropped")
+        check_outage("restore", closed=self._closed, dropped=self._dropped)
         self._scheduler.call_soon(self._reopen)
 
     def _reopen(self) -> None:

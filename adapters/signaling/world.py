@@ -29,10 +29,12 @@ from .usage import UsageTrace
 
 __all__ = ["ShimWorld"]
 
-#: What this world can simulate (the equivalence generator reads it): virtual time and
-#: dropped connections; not listing members from outside a channel (channel_userlist_outside)
-#: nor ending a kicked session's calls (remote_login_kick), differences the tables declare.
-CAPABILITIES = frozenset({"time", "connection"})
+#: What this world can simulate (the equivalence generator reads it): virtual time, dropped
+#: connections, and kicks of a session whose link is down (told when the link is back, as
+#: the reference now does, L6); not listing members from outside a channel
+#: (channel_userlist_outside) nor ending a kicked session's calls (remote_login_kick),
+#: differences the tables declare.
+CAPABILITIES = frozenset({"time", "connection", "kick_while_dropped"})
 
 
 class ShimWorld:

@@ -63,6 +63,7 @@ __all__ = [
     "SetServerAvailable",
     "Step",
     "StepContext",
+    "Together",
     "TokenKind",
     "Unsupported",
     "WorldConfig",
@@ -607,6 +608,26 @@ class RunUntilIdle(Step):
 
 
 @attrs.frozen
+class Together(Step):
+    """Several calls made one after another without waiting: the world settles only after
+    the last (an app that sends right after channelJoin, before onChannelJoined)."""
+
+    steps: tuple[Step, ...]
+
+    def __attrs_post_init__(self) -> None:
+        if not self.steps or any(isinstance(s, Together) for s in self.steps):
+            raise ValueError("Together needs one or more steps, none of them Together")
+
+    @property
+    def needs(self) -> frozenset[str]:
+        return frozenset(s.capability for s in self.steps if s.capability is not None)
+
+    def apply(self, ctx: StepContext) -> None:
+        for step in self.steps:
+            step.apply(ctx)
+
+
+@attrs.frozen
 class DropConnection(ClientStep):
     capability: ClassVar[str | None] = CONNECTION
 
@@ -667,6 +688,8 @@ def compact_repr(value: object) -> str:
 def describe(step: Step) -> str:
     """``Join(client='c1', channel='lobby')``, with long strings compacted; valid Python."""
     kind = type(step)
+    if isinstance(step, Together):
+        return f"Together(({''.join(describe(s) + ', ' for s in step.steps)}))"
     if not attrs.has(kind):
         return repr(step)
     fields = ", ".join(
@@ -688,15 +711,20 @@ class Program:
     @property
     def capabilities(self) -> frozenset[str]:
         """The optional world controls this program uses."""
-        return frozenset(s.capability for s in self.steps if s.capability is not None)
+        found = {s.capability for s in self.steps if s.capability is not None}
+        for step in self.steps:
+            if isinstance(step, Together):
+                found |= step.needs
+        return frozenset(found)
 
     @property
     def clients(self) -> tuple[str, ...]:
         """Instance names in order of first use."""
         seen: dict[str, None] = {}
         for step in self.steps:
-            if isinstance(step, ClientStep):
-                seen.setdefault(step.client, None)
+            for each in step.steps if isinstance(step, Together) else (step,):
+                if isinstance(each, ClientStep):
+                    seen.setdefault(each.client, None)
         return tuple(seen)
 
     def listing(self) -> str:

@@ -66,6 +66,7 @@ from legacy_signaling.equivalence.program import (
     SetCallback,
     SetServerAvailable,
     Step,
+    Together,
     TokenKind,
     Unsupported,
 )
@@ -437,6 +438,39 @@ def _send_channel(draw: st.DrawFn, m: _Model) -> Step:
     return SendChannel(
         name, _channel(draw, m, name), _text(draw), _pick(draw, u.MSG_IDS), extra=extra
     )
+
+
+def _join_then(draw: st.DrawFn, m: _Model) -> Step:
+    """channelJoin and the calls the app makes right after it, before any callback.
+
+    A channel attribute change only ends a burst: a call right after one is the declared
+    difference ``channel_attr_report_order`` (pinned by tests/adapters/signaling)."""
+    join = _join(draw, m)
+    assert isinstance(join, Join)
+    name = join.client
+    steps: list[Step] = [join]
+    for _ in range(draw(st.integers(1, 3))):
+        kind = draw(st.integers(0, 5))
+        channel = _channel(draw, m, name)
+        if kind == 0:
+            steps.append(SendChannel(name, channel, _text(draw), _pick(draw, u.MSG_IDS)))
+        elif kind == 1:
+            steps.append(Leave(name, channel))
+            if m.clients[name].channel == channel:
+                m.clients[name].channel = None
+        elif kind == 2:
+            other = _valid_or(draw, u.CHANNELS, u.INVALID_CHANNELS, 8)
+            steps.append(Join(name, other))
+            if m.clients[name].online and other in u.CHANNELS:
+                m.clients[name].channel = other
+        elif kind == 3:
+            steps.append(ChannelSetAttr(name, channel, _attr(draw), _value(draw)))
+            break
+        elif kind == 4:
+            steps.append(SendPeer(name, _peer(draw, m, name), _text(draw), _pick(draw, u.MSG_IDS)))
+        else:
+            steps.append(GetAttrAll(name))
+    return Together(tuple(steps))
 
 
 def _force_send(draw: st.DrawFn, m: _Model) -> Step:
@@ -839,6 +873,7 @@ KIND_WEIGHTS: Final[tuple[tuple[Builder, int, str | None], ...]] = (
     (_login2, 3, None),
     (_logout, 3, None),
     (_join, 9, None),
+    (_join_then, 3, None),
     (_leave, 3, None),
     (_query_num, 2, None),
     (_query_is_in, 3, None),

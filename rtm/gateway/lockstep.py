@@ -37,7 +37,7 @@ from .. import protocol as p
 from ..net import NetworkCore, WsTransport
 from ..scheduler import DeterministicScheduler, Scheduler, TimerHandle
 from ..service.core import RtmService, ServiceConfig
-from ..transport import FrameSink, LinkSink
+from ..transport import FrameSink, LinkSink, check_outage
 from .config import GatewayConfig
 from .rtm_endpoint import RtmEndpoint
 from .scheduler import VirtualLoopScheduler
@@ -257,18 +257,12 @@ class LockstepTransport:
 
     def drop(self) -> None:
         """Break the link (a network outage) until :meth:`restore`."""
-        if self._closed:
-            raise ConnectionError("transport is closed")
-        if self._dropped:
-            raise RuntimeError("the link is already dropped")
+        check_outage("drop", closed=self._closed, dropped=self._dropped)
         self._dropped = True
         self._harness._gate.append((self.inner.drop, None))
 
     def restore(self) -> None:
-        if self._closed:
-            raise ConnectionError("transport is closed")
-        if not self._dropped:
-            raise RuntimeError("the link is not dropped")
+        check_outage("restore", closed=self._closed, dropped=self._dropped)
         self._dropped = False
         self._harness._gate.append((self.inner.restore, None))
 

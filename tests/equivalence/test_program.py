@@ -10,10 +10,14 @@ from legacy_signaling.equivalence import program as program_module
 from legacy_signaling.equivalence.program import (
     Advance,
     CreateInstance,
+    DropConnection,
     InviteUser2,
+    Join,
     Misuse,
     Program,
+    SendChannel,
     SetServerAvailable,
+    Together,
     Unsupported,
     compact_repr,
     describe,
@@ -78,3 +82,16 @@ def test_unsupported_only_names_listed_methods() -> None:
     assert Unsupported("c0", "ping").method == "ping"
     with pytest.raises(ValueError, match="login"):
         Unsupported("c0", "login")
+
+
+def test_together_applies_its_calls_as_one_step() -> None:
+    burst = Together((Join("c0", "lobby"), SendChannel("c0", "lobby", "hi"), DropConnection("c1")))
+    program = Program(WorldConfig(APP_ID), (CreateInstance("c2"), burst))
+    assert program.clients == ("c2", "c0", "c1"), "clients inside a burst count"
+    assert program.capabilities == {"connection"}, "so do the controls they need"
+    assert describe(burst).startswith("Together((Join(client='c0', channel='lobby'), ")
+    assert eval(repr(program), dict(vars(program_module))) == program
+    with pytest.raises(ValueError, match="one or more steps"):
+        Together(())
+    with pytest.raises(ValueError, match="none of them Together"):
+        Together((burst,))

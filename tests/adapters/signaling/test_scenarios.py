@@ -295,6 +295,44 @@ def test_calls_before_the_join_result_act_on_the_new_channel(
         assert ("onMessageSendSuccess", ("m1" if case == "send" else "c1",)) in legacy["alice"]
 
 
+#: Calls made right after a channel attribute change, before its onChannelAttrUpdated.
+AFTER_ATTR_CHANGE: dict[str, Callable[[Any], object]] = {
+    "leave": lambda api: api.channelLeave("lobby"),
+    "switch": lambda api: api.channelJoin("garden"),
+    "local error": lambda api: api.messageChannelSend("garden", "not in it", "m1"),
+}
+
+
+@pytest.mark.parametrize("flavour", ["cpp", "java"])
+@pytest.mark.parametrize("case", sorted(AFTER_ATTR_CHANGE))
+def test_calls_right_after_an_attribute_change_differ_as_declared(flavour: str, case: str) -> None:
+    """The declared difference channel_attr_report_order: the legacy model reports the
+    change first; the shim reports RTM's notification when it arrives (never, once left)."""
+    from mapping_tables import load
+
+    table = load().flavour(flavour)
+    for method in ("channelSetAttr", "channelDelAttr", "channelClearAttr"):
+        assert "channel_attr_report_order" in table.method(method).differences
+
+    def burst(world: Any) -> list[str]:
+        api, rec = _clients(world, "alice")["alice"]
+        api.channelJoin("lobby")
+        world.run_until_idle()
+        api.channelSetAttr("lobby", "k", "v")
+        AFTER_ATTR_CHANGE[case](api)
+        world.run_until_idle()
+        return [entry[0] for entry in rec.trace]
+
+    legacy, shim = burst(ReferenceWorld(APP)), burst(ShimWorld(APP, flavour=flavour))
+    assert legacy != shim
+    if case == "local error":
+        assert legacy[-2:] == ["onChannelAttrUpdated", "onMessageSendError"]
+        assert shim[-2:] == ["onMessageSendError", "onChannelAttrUpdated"]
+    else:
+        assert "onChannelAttrUpdated" in legacy and "onChannelAttrUpdated" not in shim
+        assert [n for n in legacy if n != "onChannelAttrUpdated"] == shim, "nothing else differs"
+
+
 @pytest.mark.parametrize("flavour", ["cpp", "java"])
 def test_native_force_send_outside_a_channel_reports_the_error(flavour: str) -> None:
     """Native mode sends a forced message as a plain RTM channel message, which RTM refuses
