@@ -9,7 +9,7 @@ means to let time pass deterministically.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Final, TypeVar
+from typing import Any, Final, TypeVar
 
 import attrs
 
@@ -27,6 +27,7 @@ __all__ = [
     "of",
     "recording",
     "reference_backend",
+    "world_backend",
 ]
 
 #: The app id every test backend serves (32 characters, like a console app id).
@@ -51,29 +52,29 @@ class NativeBackend:
     restore_connection: Callable[[IAgoraAPI], None]
 
 
-def reference_backend(app_id: str = APP_ID) -> NativeBackend:
-    """A fresh ``ReferenceWorld`` for ``app_id`` (no App Certificate)."""
-    world = ReferenceWorld(app_id)
+def world_backend(name: str, world: Any, instance_type: type) -> NativeBackend:
+    """A ``NativeBackend`` over a legacy world (reference or shim: the same interface);
+    its network controls refuse instances of another provider."""
 
-    def drop(api: IAgoraAPI) -> None:
-        if not isinstance(api, ReferenceAgoraAPI):
-            raise TypeError(f"not a reference instance: {api!r}")
-        world.drop_connection(api)
-
-    def restore(api: IAgoraAPI) -> None:
-        if not isinstance(api, ReferenceAgoraAPI):
-            raise TypeError(f"not a reference instance: {api!r}")
-        world.restore_connection(api)
+    def checked(api: IAgoraAPI) -> IAgoraAPI:
+        if not isinstance(api, instance_type):
+            raise TypeError(f"not a {name} instance: {api!r}")
+        return api
 
     return NativeBackend(
-        name="reference",
-        app_id=app_id,
+        name=name,
+        app_id=world.app_id,
         factory=world.createAgoraSDKInstance,
         settle=world.run_until_idle,
         advance=world.advance,
-        drop_connection=drop,
-        restore_connection=restore,
+        drop_connection=lambda api: world.drop_connection(checked(api)),
+        restore_connection=lambda api: world.restore_connection(checked(api)),
     )
+
+
+def reference_backend(app_id: str = APP_ID) -> NativeBackend:
+    """A fresh ``ReferenceWorld`` for ``app_id`` (no App Certificate)."""
+    return world_backend("reference", ReferenceWorld(app_id), ReferenceAgoraAPI)
 
 
 def native_peer(backend: NativeBackend, account: str) -> tuple[IAgoraAPI, RecordingCallBack]:

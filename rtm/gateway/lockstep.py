@@ -238,10 +238,6 @@ class LockstepTransport:
         self._dropped = False
 
     @property
-    def session(self) -> str | None:
-        return self.inner.session
-
-    @property
     def dropped(self) -> bool:
         return self._dropped
 

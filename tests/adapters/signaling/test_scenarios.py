@@ -8,7 +8,8 @@ cannot pass.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import contextlib
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
@@ -196,9 +197,10 @@ MUST_SEE: dict[str, list[tuple[str, str]]] = {
 }
 
 
-def _shim_world(flavour: str, over: str, request: pytest.FixtureRequest) -> ShimWorld:
+@contextlib.contextmanager
+def _shim_world(flavour: str, over: str, request: pytest.FixtureRequest) -> Iterator[ShimWorld]:
     """A shim world whose core is embedded, or behind gateway nodes in lockstep (one on
-    the memory backend, two sharing Redis)."""
+    the memory backend, two sharing Redis); closed on the way out."""
     factory: Any = None
     if over == "gateway":
         factory = LockstepCore
@@ -208,7 +210,11 @@ def _shim_world(flavour: str, over: str, request: pytest.FixtureRequest) -> Shim
         def factory(config: Any) -> LockstepCore:
             return LockstepCore(config, nodes=2, backend=url)
 
-    return ShimWorld(APP, flavour=flavour, core_factory=factory)
+    world = ShimWorld(APP, flavour=flavour, core_factory=factory)
+    try:
+        yield world
+    finally:
+        world.close()
 
 
 @pytest.mark.parametrize("over", ["embedded", "gateway", "redis"])
@@ -221,11 +227,8 @@ def test_shim_matches_reference(
     gateway nodes (one on memory, two sharing Redis; lockstep on virtual time)."""
     scenario = SCENARIOS[name]
     expected = scenario(ReferenceWorld(APP))
-    world = _shim_world(flavour, over, request)
-    try:
+    with _shim_world(flavour, over, request) as world:
         actual = scenario(world)
-    finally:
-        world.close()
     for account, callback in MUST_SEE[name]:
         assert callback in [entry[0] for entry in expected[account]], (account, callback)
     for account in expected:
@@ -285,11 +288,8 @@ def test_calls_before_the_join_result_act_on_the_new_channel(
     """As in the legacy model, calls made right after channelJoin, before its result, act on
     the new channel: the shim holds them until RTM's join result and replays them in order."""
     legacy = _early_call(ReferenceWorld(APP), case)
-    world = _shim_world(flavour, over, request)
-    try:
+    with _shim_world(flavour, over, request) as world:
         shim = _early_call(world, case)
-    finally:
-        world.close()
     assert shim == legacy
     if case in ("send", "mixed"):
         assert ("onMessageSendSuccess", ("m1" if case == "send" else "c1",)) in legacy["alice"]

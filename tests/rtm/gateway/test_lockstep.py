@@ -46,6 +46,7 @@ def test_node_timers_fire_only_when_the_clock_moves(solo: LockstepCore) -> None:
     transport = alice._transport
     assert isinstance(transport, LockstepTransport)
     transport.drop()
+    assert transport.dropped, "a drop is recorded at the call, like the in-process one"
     solo.run_until_idle()
     assert alice.connectionState is CONNECTION_STATE.CONNECTION_STATE_RECONNECTING
     bob = _login(solo, recorder, "bob")
