@@ -8,6 +8,7 @@ than raising, because legacy calls report bad input through callbacks.
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 import re
@@ -32,6 +33,7 @@ from legacy_signaling.codes import (
 
 __all__ = [
     "AUTO_MSG_ID_PREFIX",
+    "MESSAGE_CHARS_ALWAYS_FIT",
     "STATUS_AFTER",
     "UINT32_MAX",
     "MessageIdAllocator",
@@ -47,6 +49,7 @@ __all__ = [
     "compact_json",
     "invite_options",
     "legacy_uid",
+    "require_int",
     "require_str",
     "require_uint32",
 ]
@@ -59,6 +62,7 @@ _LARGE = ECODE.GENERAL_E_LARGE_PARAM
 _DTMF = re.compile(r"[0-9*#]+")
 
 
+@functools.lru_cache(maxsize=8192)
 def legacy_uid(account: str) -> int:
     """The uid the legacy server would report for ``account``.
 
@@ -105,14 +109,15 @@ def attrs_json(mapping: Mapping[str, str]) -> str:
 def _check_name(name: str, limit: int, *, allow_space: bool) -> ECODE | None:
     if not name:
         return _WRONG
-    for ch in name:
-        if not ch.isprintable() or (not allow_space and ch.isspace()):
-            return _WRONG
+    # isprintable() is false for every whitespace character but the ASCII space.
+    if not name.isprintable() or (not allow_space and " " in name):
+        return _WRONG
     if len(name) > limit:
         return _LARGE
     return None
 
 
+@functools.lru_cache(maxsize=8192)
 def check_account(name: str) -> ECODE | None:
     """None if ``name`` is a valid account (1..128 printable chars, no whitespace).
 
@@ -123,6 +128,7 @@ def check_account(name: str) -> ECODE | None:
     return _check_name(name, MAX_ACCOUNT_CHARS, allow_space=False)
 
 
+@functools.lru_cache(maxsize=8192)
 def check_channel(name: str) -> ECODE | None:
     """None if ``name`` is a valid channel name (1..128 printable chars, spaces allowed)."""
     return _check_name(name, MAX_CHANNEL_CHARS, allow_space=True)
@@ -138,8 +144,14 @@ def check_attr_value(value: str) -> ECODE | None:
     return _LARGE if len(value) > MAX_ATTR_VALUE_CHARS else None
 
 
+#: A message of at most this many characters always fits (no character takes over 4 bytes).
+MESSAGE_CHARS_ALWAYS_FIT = MAX_MESSAGE_BYTES // 4
+
+
 def check_message(msg: str) -> ECODE | None:
     """None if ``msg`` fits a message (at most 8192 UTF-8 bytes)."""
+    if len(msg) <= MESSAGE_CHARS_ALWAYS_FIT:
+        return None
     return _LARGE if len(msg.encode("utf-8")) > MAX_MESSAGE_BYTES else None
 
 
@@ -191,6 +203,14 @@ def require_str(**values: object) -> None:
             raise TypeError(f"{name} must be str, got {type(value).__name__}")
 
 
+def require_int(**values: object) -> None:
+    """Raise ``TypeError`` naming the first argument that is not an ``int`` (signed C
+    ``int`` parameters such as ``login2``'s retry limits; their range is the method's rule)."""
+    for name, value in values.items():
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise TypeError(f"{name} must be int, got {type(value).__name__}")
+
+
 def require_uint32(**values: object) -> None:
     """Raise ``TypeError``/``ValueError`` for an argument that is not a uint32 int."""
     for name, value in values.items():
@@ -224,6 +244,16 @@ class SendWindow:
 
     def record(self, now: float) -> None:
         self._stamps.append(now)
+
+    def take(self, now: float) -> bool:
+        """Count one send at ``now`` if the quota allows it; False (nothing counted) if not."""
+        stamps = self._stamps
+        while stamps and stamps[0] <= now - 1.0:
+            stamps.popleft()
+        if len(stamps) >= self._limit:
+            return False
+        stamps.append(now)
+        return True
 
 
 #: D6: ``getStatus()`` follows these callbacks as they are delivered.

@@ -93,7 +93,7 @@ def _field(obj: object, *names: str) -> object:
     raise KeyError(f"none of {names} on {type(obj).__name__}")
 
 
-def _attr_map(attributes: object, *, reserved: bool = False) -> dict[str, str]:
+def attr_map(attributes: object, *, reserved: bool = False) -> dict[str, str]:
     """Key -> value of an attribute list; reserved shim keys are hidden unless asked for."""
     if attributes is None:
         return {}
@@ -124,8 +124,8 @@ def channel_events(attributes: object, old: object, kind: object) -> list[Channe
     written by a plain RTM app does not, and is reported as per-key differences against the
     previous snapshot ``old`` (as :func:`attr_changes`).
     """
-    new = _attr_map(attributes, reserved=True).get(MARKER_KEY)
-    before = _attr_map(old, reserved=True).get(MARKER_KEY)
+    new = attr_map(attributes, reserved=True).get(MARKER_KEY)
+    before = attr_map(old, reserved=True).get(MARKER_KEY)
     marker = decode_marker(new) if new is not None and new != before else None
     if marker is None:
         events = [
@@ -144,7 +144,7 @@ def _member_id(member: object) -> str:
     return member if isinstance(member, str) else str(_field(member, "userId"))
 
 
-def _members(members: object) -> list[str]:
+def member_ids(members: object) -> list[str]:
     if members is None:
         return []
     if not isinstance(members, Iterable) or isinstance(members, str):
@@ -159,7 +159,7 @@ def attr_changes(old: object, new: object) -> list[AttrChange]:
     "clear" event (name and value ""), as legacy ``channelClearAttr`` produced. The adapter
     stores `new` as ``session.channel_attrs`` after the row has fired.
     """
-    before, after = _attr_map(old), _attr_map(new)
+    before, after = attr_map(old), attr_map(new)
     if before and not after:
         return [AttrChange(name="", value="", type="clear")]
     changes = [
@@ -346,17 +346,17 @@ def standard_functions(
         return legacy_uid(account)
 
     def member_uids(members: object) -> list[int]:
-        return [legacy_uid(m) for m in _members(members)]
+        return [legacy_uid(m) for m in member_ids(members)]
 
     def member_pairs(members: object) -> list[list[object]]:
-        return [[m, legacy_uid(m)] for m in _members(members)]
+        return [[m, legacy_uid(m)] for m in member_ids(members)]
 
     def attr_value(attributes: object, key: object) -> str:
-        return _attr_map(attributes, reserved=True).get(str(key), "")
+        return attr_map(attributes, reserved=True).get(str(key), "")
 
     def json_attrs(attributes: object) -> str:
         return json.dumps(
-            _attr_map(attributes), separators=(",", ":"), ensure_ascii=False, sort_keys=True
+            attr_map(attributes), separators=(",", ":"), ensure_ascii=False, sort_keys=True
         )
 
     def peer_online_fn(statuses: object, peer: object) -> bool:
@@ -381,7 +381,7 @@ def standard_functions(
         "attr_value": attr_value,
         "attr_changes": attr_changes,
         "channel_events": channel_events,
-        "member_ids": _members,
+        "member_ids": member_ids,
         "member_uids": member_uids,
         "member_pairs": member_pairs,
         "member_count_of": member_count_fn,

@@ -140,6 +140,8 @@ _METHOD_FIELDS: Mapping[str, _Field] = {
     "source": _Field(_STR),
     "unsupported_reason": _opt(_STR, None),
     "note": _opt(_STR, ""),
+    "immediate": _opt(_BOOL, False),
+    "reports": _opt(_STR, ""),
 }
 _EVENT_FIELDS: Mapping[str, _Field] = {
     "legacy": _Field(_STR),
@@ -147,6 +149,8 @@ _EVENT_FIELDS: Mapping[str, _Field] = {
     "rtm": _Field(_STR),
     "trigger": _opt(_STR, ""),
     "status": _Field(_STR),
+    "request": _opt(_STRS, []),
+    "outcome": _opt(_STR, ""),
     "when": _opt(_STR, ""),
     "each": _opt(_STR, ""),
     "projection": _opt(_STRMAP, {}),
@@ -269,6 +273,14 @@ def _top(doc: dict[str, Any], file: str, allowed: Mapping[str, bool]) -> None:
     for key, required in allowed.items():
         if required and key not in doc:
             raise TableError(file, f"missing top-level key {key!r}")
+
+
+def _header_lines(data_dir: Path, file: str, section: str) -> list[int]:
+    """1-based line numbers of the file's ``[[section]]`` headers, in order (row i is the
+    i-th header: TOML arrays of tables keep file order)."""
+    text = (data_dir / file).read_text(encoding="utf-8")
+    header = f"[[{section}]]"
+    return [n for n, line in enumerate(text.splitlines(), 1) if line.strip() == header]
 
 
 def _rows(doc: dict[str, Any], file: str, section: str) -> list[object]:
@@ -439,7 +451,7 @@ def _check_unique_args(args: list[str], where: _Where) -> None:
         raise where.error("argument names must be unique", "args")
 
 
-def _method_row(raw: object, index: int, ctx: _Context) -> MethodRow:
+def _method_row(raw: object, index: int, ctx: _Context, line: int = 0) -> MethodRow:
     where = _Where(ctx.file, "method", index, _row_name(raw, "legacy"))
     f = _fields(raw, _METHOD_FIELDS, where)
     status = _status(f["status"], where)
@@ -459,6 +471,14 @@ def _method_row(raw: object, index: int, ctx: _Context) -> MethodRow:
             raise where.error("an unsupported row calls no RTM method", "rtm")
     elif reason is not None:
         raise where.error("only unsupported rows have an unsupported_reason", "unsupported_reason")
+    reports = f["reports"]
+    if status is Status.UNSUPPORTED:
+        if not reports:
+            raise where.error(
+                "an unsupported row names the legacy callback that reports its error", "reports"
+            )
+    elif reports:
+        raise where.error("only unsupported rows name a reporting callback", "reports")
     if status is Status.MAPPED and not f["rtm"]:
         raise where.error("a mapped row must name the RTM method(s) it calls", "rtm")
     return MethodRow(
@@ -472,6 +492,9 @@ def _method_row(raw: object, index: int, ctx: _Context) -> MethodRow:
         source=f["source"],
         unsupported_reason=reason,
         note=f["note"],
+        immediate=f["immediate"],
+        reports=reports,
+        line=line,
     )
 
 
@@ -542,7 +565,7 @@ def _check_call(node: Call, field: str, ctx: _Context, where: _Where) -> None:
     if node.name in ("legacy_code", "rtm_error_name"):
         enum_arg, value_arg = node.args
         if not isinstance(enum_arg, Literal):
-            return  # dynamic enum (e.g. Shim.onSyncError's event.enum): checked at run time
+            return  # an enum named at run time: checked by legacy_code() itself
         enum = enum_arg.value
         if not isinstance(enum, str) or enum not in rtm_surface.RTM_ENUMS:
             raise where.error(f"{node.name}(): unknown RTM enum {enum!r}", field)
@@ -577,25 +600,13 @@ def _check_call(node: Call, field: str, ctx: _Context, where: _Where) -> None:
 def _check_compare(
     node: Compare, field: str, rules: _ExprRules, ctx: _Context, where: _Where
 ) -> None:
-    """Literal names compared with request.method / event.method must exist."""
+    """Literal names compared with request.method must be legacy methods."""
     for side, other in ((node.left, node.right), (node.right, node.left)):
-        if not isinstance(side, PathNode) or side.parts != ("method",):
+        if not isinstance(side, PathNode) or side.root != "request" or side.parts != ("method",):
             continue
-        names = _literal_strings(other)
-        if names is None:
-            continue
-        if side.root == "request":
-            for name in names:
-                if name not in rules.legacy_methods:
-                    raise where.error(
-                        f"request.method compared with unknown method {name!r}", field
-                    )
-        elif side.root == "event":
-            for name in names:
-                if name not in ctx.methods:
-                    raise where.error(
-                        f"event.method compared with unknown RTM method {name!r}", field
-                    )
+        for name in _literal_strings(other) or ():
+            if name not in rules.legacy_methods:
+                raise where.error(f"request.method compared with unknown method {name!r}", field)
 
 
 def _event_row(
@@ -604,6 +615,7 @@ def _event_row(
     ctx: _Context,
     request_fields: frozenset[str],
     legacy_methods: frozenset[str],
+    line: int = 0,
 ) -> EventRow:
     where = _Where(ctx.file, "event", index, _row_name(raw, "legacy"))
     f = _fields(raw, _EVENT_FIELDS, where)
@@ -630,7 +642,7 @@ def _event_row(
     if status is Status.UNSUPPORTED:
         if not f["note"].strip():
             raise where.error("an unsupported callback row needs the reason", "note")
-        for field in ("when", "each"):
+        for field in ("when", "each", "request", "outcome"):
             if f[field]:
                 raise where.error("an unsupported row never fires", field)
         if projection or rtm:
@@ -646,6 +658,21 @@ def _event_row(
         for arg in f["args"]:
             if arg not in projection:
                 raise where.error(f"no projection for argument {arg!r}", "projection")
+    for name in f["request"]:
+        if name not in legacy_methods:
+            raise where.error(f"unknown legacy method {name!r}", "request")
+    if f["request"] and (callback is None or not callback.solicited):
+        raise where.error("this RTM callback answers no request (unsolicited)", "request")
+    if len(set(f["request"])) != len(f["request"]):
+        raise where.error("methods must be unique", "request")
+    if f["outcome"] not in ("", "ok", "error"):
+        raise where.error(f"bad outcome {f['outcome']!r} (allowed: ok, error)", "outcome")
+    if f["outcome"] and (callback is None or "errorCode" not in callback.params):
+        raise where.error(
+            "only a callback with an errorCode has an outcome (a ResultCallback row's "
+            "callback, onSuccess or onFailure, already says it)",
+            "outcome",
+        )
     base = _ExprRules(callback, request_fields, legacy_methods, allow_item=False)
     for field in ("when", "each"):
         if f[field]:
@@ -667,6 +694,9 @@ def _event_row(
         source=f["source"],
         note=f["note"],
         each=f["each"],
+        request=tuple(f["request"]),
+        outcome=f["outcome"],
+        line=line,
     )
 
 
@@ -702,8 +732,9 @@ def _load_flavour(data_dir: Path, flavour: Flavour, ctx_base: dict[str, Any]) ->
     methods: list[MethodRow] = []
     seen_legacy: set[str] = set()
     seen_ops: set[str] = set()
+    method_lines = _header_lines(data_dir, file, "method")
     for i, raw in enumerate(_rows(doc, file, "method"), 1):
-        row = _method_row(raw, i, ctx)
+        row = _method_row(raw, i, ctx, method_lines[i - 1] if i <= len(method_lines) else 0)
         where = _Where(file, "method", i, row.legacy)
         if row.legacy in seen_legacy:
             raise where.error("duplicate method row", "legacy")
@@ -718,20 +749,30 @@ def _load_flavour(data_dir: Path, flavour: Flavour, ctx_base: dict[str, Any]) ->
     legacy_methods = frozenset(seen_legacy)
     request_fields = frozenset(a for m in methods for a in m.args) | REQUEST_EXTRA_FIELDS
     events: list[EventRow] = []
-    seen_events: set[tuple[str, str, str, str, str]] = set()
+    seen_events: set[tuple[object, ...]] = set()
     args_of: dict[str, tuple[str, ...]] = {}
+    event_lines = _header_lines(data_dir, file, "event")
     for i, raw in enumerate(_rows(doc, file, "event"), 1):
-        erow = _event_row(raw, i, ctx, request_fields, legacy_methods)
+        line = event_lines[i - 1] if i <= len(event_lines) else 0
+        erow = _event_row(raw, i, ctx, request_fields, legacy_methods, line)
         where = _Where(file, "event", i, erow.legacy)
-        key = (erow.legacy, erow.rtm, erow.trigger, erow.when, erow.each)
+        key: tuple[object, ...] = (erow.legacy, erow.rtm, erow.trigger, erow.request)
+        key += (erow.outcome, erow.when, erow.each)
         if key in seen_events:
-            raise where.error("duplicate event row (same legacy, rtm, trigger, when, each)", "when")
+            raise where.error("duplicate event row (same legacy, rtm, trigger and conditions)")
         seen_events.add(key)
         if args_of.setdefault(erow.legacy, erow.args) != erow.args:
             raise where.error(
                 f"args differ from an earlier row of {erow.legacy}: {args_of[erow.legacy]}", "args"
             )
         events.append(erow)
+
+    callbacks_named = {e.legacy for e in events}
+    for i, row in enumerate(methods, 1):
+        if row.reports and row.reports not in callbacks_named:
+            raise _Where(file, "method", i, row.legacy).error(
+                f"{row.reports!r} is not a legacy callback of this table", "reports"
+            )
 
     spelling_where = _Where(file, "seed_spellings")
     spellings = _string_table(doc, "seed_spellings", spelling_where)

@@ -71,6 +71,14 @@ class MethodRow:
     #: For status UNSUPPORTED: the message of the error the shim raises.
     unsupported_reason: str | None = None
     note: str = ""
+    #: Answers at once (a getter or the handler switch): no join-wait, no lock, no trace of
+    #: a request. Every other row is a request: it waits behind a pending join.
+    immediate: bool = False
+    #: For status UNSUPPORTED: the legacy callback that reports the declared error
+    #: (``onError``, ``onMessageSendError`` ...); a test proves the shim fires it.
+    reports: str = ""
+    #: 1-based line of the row's ``[[method]]`` header in its file (for errors and docs).
+    line: int = 0
 
 
 @attrs.frozen
@@ -86,8 +94,9 @@ class EventRow:
     #: For Java result callbacks: the RTM call whose ResultCallback fires; else "".
     trigger: str
     status: Status
-    #: Condition over the event context, in the tiny expression language of
-    #: :mod:`mapping_tables.expr` (e.g. ``"event.errorCode == 0"``); "" means always.
+    #: The residual condition over the event context, in the tiny expression language of
+    #: :mod:`mapping_tables.expr` (e.g. ``"session.handler_channel == session.channel"``);
+    #: "" means always. What :attr:`request` and :attr:`outcome` say is not repeated here.
     when: str
     #: Legacy argument name -> projection expression over the context
     #: (e.g. ``{"messageID": "request.msgID"}``).
@@ -100,6 +109,13 @@ class EventRow:
     #: element bound to the ``item`` root of the projection (e.g. one legacy
     #: onChannelAttrUpdated per changed key of an RTM attribute snapshot). "" fires once.
     each: str = ""
+    #: The legacy methods whose request this event must answer; empty = any (or none).
+    request: tuple[str, ...] = ()
+    #: "ok" or "error": the event must report success (``errorCode`` 0) or a failure;
+    #: "" = either.
+    outcome: str = ""
+    #: 1-based line of the row's ``[[event]]`` header in its file.
+    line: int = 0
 
 
 @attrs.frozen

@@ -46,11 +46,6 @@ _RESULT = True
 #: Pseudo-interface for signals the adapter's emulations raise (see module docstring).
 SHIM_CALLBACKS: Mapping[str, CallbackSpec] = MappingProxyType(
     {
-        # A C++-style RTM call returned a non-zero code synchronously. `method` is the qualified
-        # RTM method, `enum` the name of its error enum, `errorCode` the value.
-        "Shim.onSyncError": _cb("method", "enum", "errorCode", solicited=_RESULT),
-        # login2's retry_time_in_s / retry_count budget ran out before the login succeeded.
-        "Shim.onLoginRetryExhausted": _cb(solicited=_RESULT),
         # The facade rejected a call with a legacy general error (1000-1005).
         "Shim.onApiError": _cb("name", "ecode", "desc"),
         # One log line of the shim, for legacy apps that registered onLog.
@@ -169,7 +164,7 @@ JAVA_CALLBACKS: Mapping[str, CallbackSpec] = MappingProxyType(
         "RtmChannelListener.onMemberJoined": _cb("member"),
         "RtmChannelListener.onMemberLeft": _cb("member"),
         **{f"RtmCallEventListener.{name}": spec for name, spec in _CALL_EVENTS.items()},
-        **{k: v for k, v in SHIM_CALLBACKS.items() if k != "Shim.onSyncError"},
+        **SHIM_CALLBACKS,
     }
 )
 

@@ -287,7 +287,3 @@ def scan_task(task: Task, context: ScanContext) -> FileResult:
         task.relpath, task.language, source, context, oversized=len(source) > context.max_bytes
     )
 
-
-def scan_chunk(tasks: list[Task], context: ScanContext) -> list[FileResult]:
-    """Worker entry point: scan a chunk of files in order."""
-    return [scan_task(task, context) for task in tasks]

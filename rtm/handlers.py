@@ -5,7 +5,7 @@ results of asynchronous calls arrive as handler methods (``onLoginSuccess``,
 ``onSendMessageResult`` ...). Java flavour (seed 003): each asynchronous call takes a
 :class:`ResultCallback` whose ``onSuccess`` / ``onFailure`` receives the outcome, and
 listeners receive the events. Every method here is a no-op to override; one client
-implementation feeds both styles (see :mod:`rtm.dispatch`).
+implementation (:class:`rtm.client.RtmClient`) reports every outcome in both styles.
 """
 
 from __future__ import annotations

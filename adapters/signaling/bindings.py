@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import inspect
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, Protocol
 
 import rtm
@@ -35,21 +35,37 @@ __all__ = ["Binding", "CppBinding", "EventSink", "JavaBinding", "make_binding"]
 EventSink = Callable[[str, dict[str, Any], "Request | None", str, str], None]
 
 
-def _forwarding_class(base: type, interface: str, route: Callable[..., None]) -> type:
-    """A subclass of handler ``base`` whose every ``on*`` method forwards its named arguments."""
+def _forwarding_class(
+    base: type,
+    interface: str,
+    sink: EventSink,
+    route: Callable[..., None] | None = None,
+    routed: frozenset[str] = frozenset(),
+    *,
+    channel: bool = False,
+) -> type:
+    """A subclass of handler ``base`` whose every ``on*`` method forwards its named arguments.
 
-    def make(name: str, params: list[str]) -> Callable[..., None]:
-        def method(self: Any, *args: Any) -> None:
-            route(self, f"{interface}.{name}", dict(zip(params, args, strict=False)))
-
-        method.__name__ = name
-        return method
-
-    methods = {}
+    The methods are generated with the handler's own parameters (RTM calls one per event,
+    so each must cost no more than a call and a dict). Callbacks named in ``routed`` answer
+    a request and go through ``route`` to find it; the others go straight to ``sink`` (with
+    the handler's ``channel_id`` when ``channel``)."""
+    where = "self.channel_id" if channel else "''"
+    lines: list[str] = []
     for name, fn in inspect.getmembers(base, inspect.isfunction):
         if name.startswith("on"):
             params = list(inspect.signature(fn).parameters)[1:]
-            methods[name] = make(name, params)
+            signature = ", ".join(["self", *(f"{p}=None" for p in params)])
+            fields = "{" + ", ".join(f"{p!r}: {p}" for p in params) + "}"
+            qualified = f"{interface}.{name}"
+            lines.append(f"def {name}({signature}):")
+            if name in routed:
+                lines.append(f"    route(self, {qualified!r}, {fields})")
+            else:
+                lines.append(f"    sink({qualified!r}, {fields}, None, '', {where})")
+    namespace: dict[str, Any] = {"route": route, "sink": sink}
+    exec("\n".join(lines), namespace)  # generated from the handler class's own signatures
+    methods = {k: v for k, v in namespace.items() if k.startswith("on")}
     return type(f"Shim{base.__name__}", (base,), methods)
 
 
@@ -84,8 +100,8 @@ class Binding(Protocol):
         self, callee: str, content: str, channel: str, req: Request
     ) -> rtm.LocalInvitation: ...
     def cancel(self, invitation: rtm.LocalInvitation) -> None: ...
-    def accept(self, invitation: rtm.RemoteInvitation, response: str) -> None: ...
-    def refuse(self, invitation: rtm.RemoteInvitation, response: str) -> None: ...
+    def accept(self, invitation: rtm.RemoteInvitation, response: str, req: Request) -> None: ...
+    def refuse(self, invitation: rtm.RemoteInvitation, response: str, req: Request) -> None: ...
 
 
 class _Common:
@@ -113,13 +129,18 @@ class _Common:
     def cancel(self, invitation: rtm.LocalInvitation) -> None:
         self.calls.cancelLocalInvitation(invitation)
 
-    def accept(self, invitation: rtm.RemoteInvitation, response: str) -> None:
+    def accept(self, invitation: rtm.RemoteInvitation, response: str, req: Request) -> None:
         invitation.setResponse(response)
-        self.calls.acceptRemoteInvitation(invitation)
+        self.calls.acceptRemoteInvitation(invitation, self._answer_callback("accept", req))
 
-    def refuse(self, invitation: rtm.RemoteInvitation, response: str) -> None:
+    def refuse(self, invitation: rtm.RemoteInvitation, response: str, req: Request) -> None:
         invitation.setResponse(response)
-        self.calls.refuseRemoteInvitation(invitation)
+        self.calls.refuseRemoteInvitation(invitation, self._answer_callback("refuse", req))
+
+    def _answer_callback(self, kind: str, req: Request) -> rtm.ResultCallback[None] | None:
+        """The Java style answers accept/refuse through a ResultCallback; C++ reports a
+        failed answer through the call events instead (see ``UNANSWERED``)."""
+        return None
 
     def _leave_and_forget(self, channel: str, callback: rtm.ResultCallback[None] | None) -> None:
         """Leave, and forget the channel object at once: a legacy app may join the same
@@ -157,6 +178,35 @@ class _Common:
         self.client.abandonLink()
 
 
+#: C++ service callbacks answered without a request ID, and what answers them.
+_SERVICE_RESULTS = {
+    "IRtmServiceEventHandler.onSendMessageResult": "message",
+    "IRtmServiceEventHandler.onLoginSuccess": "login",
+    "IRtmServiceEventHandler.onLoginFailure": "login",
+    "IRtmServiceEventHandler.onLogout": "logout",
+}
+
+
+#: C++ channel callbacks that answer a request, and the queue (or ID) that answers them.
+_CHANNEL_RESULTS = {
+    "IChannelEventHandler.onJoinSuccess": "join",
+    "IChannelEventHandler.onJoinFailure": "join",
+    "IChannelEventHandler.onLeave": "leave",
+    "IChannelEventHandler.onGetMembers": "members",
+    "IChannelEventHandler.onSendMessageResult": "message",
+}
+
+
+def _answers(base: type, interface: str, results: Mapping[str, str]) -> frozenset[str]:
+    """Callbacks of ``base`` that answer a request: by request ID, or as ``results`` says."""
+    out = set()
+    for name, fn in inspect.getmembers(base, inspect.isfunction):
+        qualified = f"{interface}.{name}"
+        if qualified in results or "requestId" in inspect.signature(fn).parameters:
+            out.add(name)
+    return frozenset(out)
+
+
 class CppBinding(_Common):
     """RTM C++ style (seed 001): event handlers; results correlated by request or message ID."""
 
@@ -165,11 +215,20 @@ class CppBinding(_Common):
         self._by_request: dict[int, Request] = {}
         self._by_message: dict[int, Request] = {}
         service_cls = _forwarding_class(
-            IRtmServiceEventHandler, "IRtmServiceEventHandler", self._service_event
+            IRtmServiceEventHandler,
+            "IRtmServiceEventHandler",
+            sink,
+            self._service_event,
+            _answers(IRtmServiceEventHandler, "IRtmServiceEventHandler", _SERVICE_RESULTS),
         )
-        call_cls = _forwarding_class(IRtmCallEventHandler, "IRtmCallEventHandler", self._call_event)
+        call_cls = _forwarding_class(IRtmCallEventHandler, "IRtmCallEventHandler", sink)
         self._channel_cls = _forwarding_class(
-            IChannelEventHandler, "IChannelEventHandler", self._channel_event
+            IChannelEventHandler,
+            "IChannelEventHandler",
+            sink,
+            self._channel_event,
+            _answers(IChannelEventHandler, "IChannelEventHandler", _CHANNEL_RESULTS),
+            channel=True,
         )
         self.client.initialize(app_id, service_cls())
         self.calls = self.client.getRtmCallManager(call_cls())
@@ -180,32 +239,27 @@ class CppBinding(_Common):
 
     def _service_event(self, handler: Any, name: str, params: dict[str, Any]) -> None:
         req: Request | None = None
-        if "requestId" in params:
-            req = self._by_request.pop(params["requestId"], None)
-        elif name.endswith(".onSendMessageResult"):
+        kind = _SERVICE_RESULTS.get(name)
+        if kind is None:
+            if "requestId" in params:
+                req = self._by_request.pop(params["requestId"], None)
+        elif kind == "message":
             req = self._by_message.pop(params["messageId"], None)
-        elif name.endswith((".onLoginSuccess", ".onLoginFailure")):
+        elif kind == "login":
             req, self._login_req = self._login_req, None
-        elif name.endswith(".onLogout"):
+        else:
             req, self._logout_req = self._logout_req, None
         self._sink(name, params, req, "", "")
 
     def _channel_event(self, handler: Any, name: str, params: dict[str, Any]) -> None:
         channel = handler.channel_id
-        kind = name.rsplit(".", 1)[1]
+        kind = _CHANNEL_RESULTS.get(name)
         req: Request | None = None
-        if kind in ("onJoinSuccess", "onJoinFailure"):
-            req = self._take(channel, "join")
-        elif kind == "onLeave":
-            req = self._take(channel, "leave")
-        elif kind == "onGetMembers":
-            req = self._take(channel, "members")
-        elif kind == "onSendMessageResult":
+        if kind == "message":
             req = self._by_message.pop(params["messageId"], None)
+        elif kind is not None:
+            req = self._take(channel, kind)
         self._sink(name, params, req, "", channel)
-
-    def _call_event(self, handler: Any, name: str, params: dict[str, Any]) -> None:
-        self._sink(name, params, None, "", "")
 
     def _remember(self, rid: rtm.RequestId, req: Request | None) -> None:
         if req is not None:
@@ -224,7 +278,7 @@ class CppBinding(_Common):
     def send_peer(self, peer: str, text: str, offline: bool, req: Request) -> None:
         message = self.client.createMessage(text)
         self._by_message[message.messageId] = req
-        self.client.sendMessageToPeer(peer, message, rtm.SendMessageOptions(offline))
+        self.client.sendMessageToPeer(peer, message, _OPTIONS[offline])
 
     def join(self, channel: str, req: Request) -> None:
         self._queue(channel, "join").append(req)
@@ -307,7 +361,7 @@ class CppBinding(_Common):
         self._remember(rid, req)
 
     #: Calls whose request no event answers (C++ invitations report through call events).
-    UNANSWERED = frozenset({"invite"})
+    UNANSWERED = frozenset({"invite", "accept", "refuse"})
 
     def invite(self, callee: str, content: str, channel: str, req: Request) -> rtm.LocalInvitation:
         invitation = self.calls.createLocalCallInvitation(callee)
@@ -322,31 +376,17 @@ class JavaBinding(_Common):
 
     def __init__(self, core: Any, app_id: str, sink: EventSink) -> None:
         super().__init__(core, app_id, sink)
-        client_cls = _forwarding_class(RtmClientListener, "RtmClientListener", self._event)
-        call_cls = _forwarding_class(RtmCallEventListener, "RtmCallEventListener", self._event)
+        client_cls = _forwarding_class(RtmClientListener, "RtmClientListener", sink)
+        call_cls = _forwarding_class(RtmCallEventListener, "RtmCallEventListener", sink)
         self._channel_cls = _forwarding_class(
-            RtmChannelListener, "RtmChannelListener", self._channel_event
+            RtmChannelListener, "RtmChannelListener", sink, channel=True
         )
         self.client.initialize(app_id, client_cls())
         self.calls = self.client.getRtmCallManager()
         self.calls.setEventListener(call_cls())
 
-    def _event(self, handler: Any, name: str, params: dict[str, Any]) -> None:
-        self._sink(name, params, None, "", "")
-
-    def _channel_event(self, handler: Any, name: str, params: dict[str, Any]) -> None:
-        self._sink(name, params, None, "", handler.channel_id)
-
     def _cb(self, trigger: str, req: Request | None, channel: str = "") -> rtm.ResultCallback[Any]:
-        sink = self._sink
-
-        def ok(value: Any) -> None:
-            sink("ResultCallback.onSuccess", {"responseInfo": value}, req, trigger, channel)
-
-        def fail(info: rtm.ErrorInfo) -> None:
-            sink("ResultCallback.onFailure", {"errorInfo": info}, req, trigger, channel)
-
-        return rtm.ResultCallback.of(ok, fail)
+        return _Result(self._sink, req, trigger, channel)
 
     def login(self, token: str | None, user: str, req: Request) -> None:
         self.client.login(token, user, self._cb("RtmClient.login", req))
@@ -358,7 +398,7 @@ class JavaBinding(_Common):
         self.client.sendMessageToPeer(
             peer,
             self.client.createMessage(text),
-            rtm.SendMessageOptions(offline),
+            _OPTIONS[offline],
             self._cb("RtmClient.sendMessageToPeer", req),
         )
 
@@ -435,6 +475,13 @@ class JavaBinding(_Common):
             channels, self._cb("RtmClient.getChannelMemberCount", req)
         )
 
+    def _answer_callback(self, kind: str, req: Request) -> rtm.ResultCallback[None] | None:
+        trigger = {
+            "accept": "RtmCallManager.acceptRemoteInvitation",
+            "refuse": "RtmCallManager.refuseRemoteInvitation",
+        }[kind]
+        return self._cb(trigger, req)
+
     def invite(self, callee: str, content: str, channel: str, req: Request) -> rtm.LocalInvitation:
         invitation = self.calls.createLocalInvitation(callee)
         invitation.setContent(content)
@@ -443,6 +490,35 @@ class JavaBinding(_Common):
             invitation, self._cb("RtmCallManager.sendLocalInvitation", req)
         )
         return invitation
+
+
+class _Result(rtm.ResultCallback[Any]):
+    """One Java-style call's ResultCallback, as an RTM event for the shim (one small object
+    per call: no closures)."""
+
+    __slots__ = ("channel", "req", "sink", "trigger")
+
+    def __init__(self, sink: EventSink, req: Request | None, trigger: str, channel: str) -> None:
+        self.sink = sink
+        self.req = req
+        self.trigger = trigger
+        self.channel = channel
+
+    def onSuccess(self, responseInfo: Any) -> None:
+        self.sink(
+            "ResultCallback.onSuccess", {"responseInfo": responseInfo}, self.req, self.trigger,
+            self.channel,
+        )  # fmt: skip
+
+    def onFailure(self, errorInfo: rtm.ErrorInfo) -> None:
+        self.sink(
+            "ResultCallback.onFailure", {"errorInfo": errorInfo}, self.req, self.trigger,
+            self.channel,
+        )  # fmt: skip
+
+
+#: SendMessageOptions by offline flag (immutable in use: made once).
+_OPTIONS = {True: rtm.SendMessageOptions(True), False: rtm.SendMessageOptions(False)}
 
 
 def make_binding(flavour: str, core: Any, app_id: str, sink: EventSink) -> Binding:

@@ -53,7 +53,7 @@ class InFlight:
     def answered(self, request: Request) -> list[Release]:
         """``request`` has its outcome; the held callbacks now free to run, in order."""
         self._open.pop(id(request), None)
-        return self._ready()
+        return self._ready() if self._held else []
 
     def abandon(self) -> list[Release]:
         """No open request will be answered any more (the link was given up): all held."""
@@ -98,17 +98,23 @@ class TrackedBinding:
         if name in getattr(self._binding, "UNANSWERED", ()):
             return attribute  # no event will ever answer its request: nothing to wait for
 
-        def call(*args: Any, **kwargs: Any) -> Any:
-            for value in args:
-                if type(value) is Request:
-                    inflight.opened(value)
-            for value in kwargs.values():
-                if type(value) is Request:
-                    inflight.opened(value)
-            result = attribute(*args, **kwargs)
-            if ends:
+        if ends:
+
+            def call(*args: Any) -> Any:
+                result = attribute(*args)
                 self._on_abandon()
-            return result
+                return result
+
+        else:
+            opened = inflight.opened
+
+            # A binding call takes its request, if any, as its last argument.
+            def call(*args: Any) -> Any:
+                if args:
+                    last = args[-1]
+                    if last.__class__ is Request:
+                        opened(last)
+                return attribute(*args)
 
         self.__dict__[name] = call  # a binding's methods do not change: wrap each once
         return call

@@ -15,6 +15,7 @@ attribute key sizes, offline-message lifetime of one day as the legacy mailbox).
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 
@@ -54,6 +55,7 @@ LEGACY_LIMITS = Limits(
 )
 
 
+@functools.lru_cache(maxsize=8192)
 def rtm_id(name: str) -> str | None:
     """The RTM ID for a legacy account or channel name, or None if it cannot fit 64 bytes."""
     if all(ch in _SAFE for ch in name) and name != "null":
@@ -67,6 +69,7 @@ def rtm_id(name: str) -> str | None:
     return out if 0 < len(out) <= 64 else None
 
 
+@functools.lru_cache(maxsize=8192)
 def legacy_name(rtm_user_id: str) -> str:
     """Inverse of :func:`rtm_id`."""
     if _ESCAPE not in rtm_user_id:

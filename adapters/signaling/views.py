@@ -2,7 +2,7 @@
 
 RTM carries escaped IDs (see :mod:`~adapters.signaling.profile`); the mapping tables project
 legacy accounts and channel names, so every ID an event carries is shown unescaped, and
-reserved attributes (:mod:`~adapters.signaling.markers`) are hidden from attribute lists
+reserved attributes (:mod:`mapping_tables.markers`) are hidden from attribute lists
 except through the marker functions.
 """
 
@@ -11,10 +11,11 @@ from __future__ import annotations
 from typing import Any
 
 import rtm
+from mapping_tables.codegen import Views
 
 from .profile import legacy_key, legacy_name
 
-__all__ = ["legacy_attrs", "legacy_view"]
+__all__ = ["ROW_VIEWS", "legacy_attrs", "legacy_view"]
 
 _ID_KEYS = frozenset({"peerId", "userId"})
 
@@ -101,3 +102,23 @@ def legacy_view(params: dict[str, Any]) -> dict[str, Any]:
         else:
             out[key] = _view(value)
     return out
+
+
+def _member_view(member: Any) -> Any:
+    return _Member(member) if isinstance(member, rtm.RtmChannelMember) else _view(member)
+
+
+#: How the compiled rows see each RTM event parameter (see mapping_tables.codegen.Views):
+#: IDs unescaped, the message as it is, everything else through :func:`_view`.
+ROW_VIEWS = Views(
+    functions={"legacy_name": legacy_name, "member": _member_view, "view": _view},
+    by_param={
+        "peerId": "legacy_name", "userId": "legacy_name", "fromMember": "member",
+        "message": None, "errorCode": None, "state": None, "reason": None, "requestId": None,
+        "messageId": None, "memberCount": None, "numberOfAttributes": None, "ecode": None,
+        "desc": None, "name": None, "txt": None,
+    },
+    default="view",
+    plain=frozenset({"legacy_name"}),
+    plain_paths=frozenset({"event.message.text"}),
+)  # fmt: skip

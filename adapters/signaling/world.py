@@ -14,20 +14,59 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 import rtm
-from legacy_signaling.codes import MAX_CHANNEL_MESSAGES_PER_S
+from legacy_signaling.codes import MAX_CHANNEL_MESSAGES_PER_S, MAX_USER_MESSAGES_PER_S
 from legacy_signaling.identity import SendWindow, legacy_uid
 from legacy_signaling.tokens import CertificateTokenProvider, NoTokenProvider, RtmTokenProvider
 from mapping_tables import load
+from mapping_tables.codegen import CompiledRows, compile_rows
 from mapping_tables.expr import Function
 from mapping_tables.functions import standard_functions
-from mapping_tables.model import FlavourTable
+from mapping_tables.model import FlavourTable, MappingTables, Status
 from rtm.scheduler import DeterministicScheduler
 
-from .instance import ShimAgoraAPI
+from .instance import ShimAgoraAPI, shim_class
 from .profile import LEGACY_LIMITS, rtm_app_id
 from .usage import UsageTrace
+from .views import ROW_VIEWS
 
-__all__ = ["ShimWorld"]
+__all__ = ["ShimWorld", "compiled_rows", "row_functions"]
+
+_functions: dict[int, tuple[MappingTables, Mapping[str, Function]]] = {}
+_compiled: dict[tuple[int, bool], tuple[FlavourTable, CompiledRows]] = {}
+
+
+def row_functions(tables: MappingTables) -> Mapping[str, Function]:
+    """The expression functions of ``tables`` with the shim's uid policy (made once)."""
+    cached = _functions.get(id(tables))
+    if cached is None or cached[0] is not tables:
+        cached = _functions[id(tables)] = (
+            tables,
+            standard_functions(tables, legacy_uid=legacy_uid),
+        )
+    return cached[1]
+
+
+def compiled_rows(
+    table: FlavourTable, functions: Mapping[str, Function], *, legacy_mode: bool
+) -> CompiledRows:
+    """A flavour's event rows compiled for the shim (cached per table and mode): in native
+    mode the rows with status *emulated* are left out, so RTM's own behaviour shows."""
+    key = (id(table), legacy_mode)
+    cached = _compiled.get(key)
+    if cached is None or cached[0] is not table:
+        compiled = compile_rows(
+            table.events,
+            functions,
+            ROW_VIEWS,
+            file=f"signaling_{table.flavour.value}.toml",
+            label=f"{table.flavour.value} {'legacy' if legacy_mode else 'native'}",
+            skip=(lambda row: False)
+            if legacy_mode
+            else (lambda row: row.status is Status.EMULATED),
+        )
+        cached = _compiled[key] = (table, compiled)
+    return cached[1]
+
 
 #: What this world can simulate (the equivalence generator reads it): virtual time, dropped
 #: connections, and kicks of a session whose link is down (told when the link is back, as
@@ -55,6 +94,8 @@ class ShimWorld:
         rtm_certificate: str | None = None,
         token_provider: RtmTokenProvider | None = None,
         usage: UsageTrace | None = None,
+        send_quota: int = MAX_USER_MESSAGES_PER_S,
+        channel_quota: int = MAX_CHANNEL_MESSAGES_PER_S,
     ) -> None:
         if not app_id:
             raise ValueError("app_id must not be empty")
@@ -89,16 +130,24 @@ class ShimWorld:
         self._tokens = token_provider
         tables = load()
         self.table: FlavourTable = tables.flavour(flavour)
-        self.functions: Mapping[str, Function] = standard_functions(tables, legacy_uid=legacy_uid)
+        self.functions: Mapping[str, Function] = row_functions(tables)
+        self.rows = compiled_rows(self.table, self.functions, legacy_mode=mode == "legacy")
+        self.instance_class = shim_class(self.table)
         self.usage = usage if usage is not None else UsageTrace.from_environment()
         self._singletons: dict[str, ShimAgoraAPI] = {}
         self._channel_sends: dict[str, SendWindow] = {}
+        if send_quota < 1 or channel_quota < 1:
+            raise ValueError("send quotas must be at least 1 per second")
+        #: The legacy send quotas (D10): per session (60/s) and per channel (200/s) by
+        #: default; a deployment (or a benchmark) may raise them.
+        self.send_quota = send_quota
+        self.channel_quota = channel_quota
 
     def channel_sends(self, channel: str) -> SendWindow:
         """The legacy per-channel send quota (200/s), shared by this world's instances."""
         window = self._channel_sends.get(channel)
         if window is None:
-            window = self._channel_sends[channel] = SendWindow(MAX_CHANNEL_MESSAGES_PER_S)
+            window = self._channel_sends[channel] = SendWindow(self.channel_quota)
         return window
 
     def rtm_token(self, user_id: str) -> str | None:
@@ -113,13 +162,13 @@ class ShimWorld:
             raise ValueError("appId must not be empty")
         instance = self._singletons.get(appId)
         if instance is None:
-            instance = self._singletons[appId] = ShimAgoraAPI(self, appId)
+            instance = self._singletons[appId] = self.instance_class(self, appId)
         return instance
 
     def createAgoraSDKInstance(self, appId: str) -> ShimAgoraAPI:
         if not appId:
             raise ValueError("appId must not be empty")
-        return ShimAgoraAPI(self, appId)
+        return self.instance_class(self, appId)
 
     def forget(self, instance: ShimAgoraAPI) -> None:
         for key, value in list(self._singletons.items()):
@@ -150,7 +199,7 @@ class ShimWorld:
     def drop_connection(self, api: ShimAgoraAPI) -> None:
         """Cut ``api``'s link to the core (legacy C1): it must be logged in and connected."""
         api._alive()
-        if not api._live():
+        if not api.live():
             raise ValueError("drop_connection: the instance is not logged in and connected")
         self._link(api).drop()
 

@@ -6,7 +6,8 @@
 * ``runner``: ``execute`` / ``run`` (sequential-program model, per-instance traces).
 * ``diff``: ``compare`` -> ``Divergence`` with a readable rendering.
 * ``harness``: ``assert_equivalent`` (pytest), ``replay`` (debugging), ``reference_world``.
-* ``strategies``: Hypothesis ``programs()``; imported on its own, as it needs Hypothesis.
+* the Hypothesis ``programs()`` strategy lives with the tests (``tests/equivalence/strategies.py``):
+  the runtime package does not import Hypothesis.
 
 See docs/equivalence.md.
 """

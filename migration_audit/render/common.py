@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from migration_audit.enrich import Finding
 from migration_audit.model import Analysis
-from migration_audit.report import ApiTotal
 
 #: Display order of analysis states for the "not fully analysed" list.
 ANALYSIS_LABEL = {
@@ -43,6 +42,3 @@ def finding_message(finding: Finding) -> str:
         message += f" {finding.note}"
     return message
 
-
-def api_line(total: ApiTotal) -> str:
-    return f"{total.api} -> {replacement_text(total.replacement)}"

@@ -5,8 +5,8 @@ from __future__ import annotations
 from hypothesis import given, settings
 
 from legacy_signaling.equivalence import Program, compare, execute, reference_world
-from legacy_signaling.equivalence.strategies import programs
 from tests.equivalence.conftest import META_PROFILE
+from tests.equivalence.strategies import programs
 
 
 @settings(settings.get_profile(META_PROFILE))

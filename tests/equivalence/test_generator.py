@@ -10,9 +10,9 @@ from hypothesis import HealthCheck, given, settings
 
 from legacy_signaling.equivalence import Coverage, Program, execute, reference_world
 from legacy_signaling.equivalence.program import ClientStep, CreateInstance
-from legacy_signaling.equivalence.strategies import programs
 from legacy_signaling.equivalence.universe import CLIENTS
 from tests.equivalence.conftest import META_PROFILE
+from tests.equivalence.strategies import programs
 
 #: Outcomes (see ``coverage.outcome``; ``*`` matches any method) that 1000 programs must
 #: produce, by decision row.

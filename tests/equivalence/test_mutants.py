@@ -15,7 +15,6 @@ from hypothesis import given, settings
 from legacy_signaling.callback import TraceEntry
 from legacy_signaling.codes import ECODE
 from legacy_signaling.equivalence import Program, compare, execute, reference_world
-from legacy_signaling.equivalence.strategies import programs
 from tests.equivalence.conftest import META_PROFILE
 from tests.equivalence.mutants import (
     DropChannelMessages,
@@ -24,6 +23,7 @@ from tests.equivalence.mutants import (
     SwapJoinedAndUserList,
     TimeoutAsOffline,
 )
+from tests.equivalence.strategies import programs
 
 #: Mutant -> which reference entries it changes.
 MUTANTS: dict[str, tuple[MutationFactory, Callable[[TraceEntry], bool]]] = {

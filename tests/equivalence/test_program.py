@@ -22,9 +22,9 @@ from legacy_signaling.equivalence.program import (
     compact_repr,
     describe,
 )
-from legacy_signaling.equivalence.strategies import programs
 from legacy_signaling.reference.testing import APP_ID
 from tests.equivalence.conftest import META_PROFILE
+from tests.equivalence.strategies import programs
 
 
 @settings(settings.get_profile(META_PROFILE))

@@ -23,9 +23,9 @@ from legacy_signaling.equivalence import (
     capabilities_of,
     reference_world,
 )
-from legacy_signaling.equivalence.strategies import programs
 from legacy_signaling.reference.testing import APP_ID
 from tests.equivalence.conftest import EQUIVALENCE_PROFILE, NETWORK_PROFILE
+from tests.equivalence.strategies import programs
 
 FLAVOURS = ("cpp", "java")
 NOT_AVAILABLE = "adapters.signaling.ShimWorld not available yet"

@@ -223,7 +223,7 @@ def test_expression_syntax_error_names_field_and_position(data: DataCopy) -> Non
         "event",
         "legacy",
         "onChannelJoined",
-        sub(r"^when = .*$", "when = 'request.method =='"),
+        sub(r"^request = .*$", "when = 'request.method =='"),
     )
     err = expect(
         data, CPP, f"event #{i} 'onChannelJoined'", "field 'when'", "bad expression", "position 17"
@@ -393,32 +393,68 @@ def test_rtm_const_must_exist(data: DataCopy) -> None:
 
 def test_request_method_compared_with_an_unknown_method(data: DataCopy) -> None:
     i = data.edit_row(
-        CPP, "event", "legacy", "onChannelJoined", sub(r'"channelJoin"', '"channelJion"')
+        CPP,
+        "event",
+        "legacy",
+        "onChannelJoined",
+        sub(r"^request = .*$", """when = 'request.method == "channelJion"'"""),
     )
     expect(data, CPP, f"event #{i} 'onChannelJoined'", "unknown method 'channelJion'")
 
 
-def test_event_method_compared_with_an_unknown_rtm_method(data: DataCopy) -> None:
-    """Shim.onSyncError rows (for cores that report rejections only as return codes) are
-    checked too; the shipped tables need none, so the test adds one."""
-    rows = data.text(CPP).count("[[event]]")
-    data.write(
-        CPP,
-        data.text(CPP)
-        + """
-[[event]]
-legacy = 'onLoginFailed'
-args = ['ecode']
-rtm = 'Shim.onSyncError'
-status = 'mapped'
-when = 'event.method == "IRtmService.logn"'
-projection = { ecode = 'legacy_code("LOGIN_ERR_CODE", event.errorCode)' }
-differences = []
-topic = 'login'
-source = 'test'
-""",
+def test_request_field_names_legacy_methods(data: DataCopy) -> None:
+    i = data.edit_row(
+        CPP, "event", "legacy", "onChannelJoined", sub(r"'channelJoin'", "'channelJion'")
     )
-    expect(data, CPP, f"event #{rows + 1}", "unknown RTM method 'IRtmService.logn'")
+    expect(data, CPP, f"event #{i} 'onChannelJoined'", "field 'request'", "'channelJion'")
+
+
+def test_request_field_needs_a_solicited_callback(data: DataCopy) -> None:
+    i = data.edit_row(
+        CPP,
+        "event",
+        "legacy",
+        "onChannelUserJoined",
+        sub(r"^status = (.*)$", r"status = \1\nrequest = ['channelJoin']"),
+    )
+    expect(data, CPP, f"event #{i} 'onChannelUserJoined'", "field 'request'", "unsolicited")
+
+
+def test_outcome_field_is_ok_or_error_on_a_callback_with_an_error_code(data: DataCopy) -> None:
+    i = data.edit_row(
+        CPP, "event", "legacy", "onChannelLeaved", sub(r"^outcome = 'ok'", "outcome = 'fine'")
+    )
+    expect(data, CPP, f"event #{i} 'onChannelLeaved'", "field 'outcome'", "bad outcome 'fine'")
+    data.edit_row(
+        CPP, "event", "legacy", "onChannelLeaved", sub(r"^outcome = 'fine'", "outcome = 'ok'")
+    )
+    j = data.edit_row(
+        JAVA,
+        "event",
+        "legacy",
+        "onChannelJoined",
+        sub(r"^status = (.*)$", r"status = \1\noutcome = 'ok'"),
+    )
+    expect(data, JAVA, f"event #{j} 'onChannelJoined'", "field 'outcome'", "errorCode")
+
+
+def test_unsupported_method_names_its_reporting_callback(data: DataCopy) -> None:
+    i = data.edit_row(CPP, "method", "legacy", "ping", sub(r"^reports = .*\n", ""))
+    expect(data, CPP, f"method #{i} 'ping'", "field 'reports'", "names the legacy callback")
+    data.edit_row(
+        CPP, "method", "legacy", "ping", sub(r"^(status = .*)$", r"\1\nreports = 'onNope'")
+    )
+    expect(data, CPP, f"method #{i} 'ping'", "field 'reports'", "'onNope' is not a legacy callback")
+
+
+def test_rows_carry_their_line_numbers(tables: MappingTables) -> None:
+    text = (DEFAULT_DATA_DIR / "signaling_cpp.toml").read_text("utf-8").splitlines()
+    table = tables.flavour("cpp")
+    rows: list[tuple[str, MethodRow | EventRow]] = [("[[method]]", r) for r in table.methods]
+    rows += [("[[event]]", r) for r in table.events]
+    for header, row in rows:
+        assert text[row.line - 1] == header
+        assert f"legacy = '{row.legacy}'" in text[row.line : row.line + 3]
 
 
 def test_unsupported_event_needs_a_reason(data: DataCopy) -> None:

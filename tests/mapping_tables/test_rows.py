@@ -5,6 +5,9 @@ table (ResultCallback / listeners) and require the same legacy trace: that is wh
 shims be compared with one legacy reference model. The sweep at the end evaluates every row in
 many generated contexts: no row may fail to evaluate, every row must be reachable, and the
 legacy arguments must have the legacy types.
+
+The rows run exactly as the shim runs them: compiled into Python by
+:mod:`mapping_tables.codegen` with the shim's views of RTM parameters.
 """
 
 from __future__ import annotations
@@ -16,12 +19,15 @@ from typing import Any
 import attrs
 import pytest
 
+import rtm as rtm_core
+from adapters.signaling.context import Request, Session
+from adapters.signaling.views import ROW_VIEWS
 from mapping_tables import EventRow, Flavour, MappingTables, Status
+from mapping_tables.codegen import CompiledRows, RowError, compile_rows
 from mapping_tables.expr import ExprEvalError, compile_expr, paths
 from mapping_tables.functions import default_legacy_uid as uid
 from mapping_tables.functions import encode_peer_signal, standard_functions
 from mapping_tables.markers import MARKER_KEY, Marker, encode_marker
-from mapping_tables.project import dispatch, fire, matches
 from mapping_tables.rtm_surface import callbacks
 
 Trace = tuple[tuple[str, tuple[object, ...]], ...]
@@ -34,14 +40,9 @@ class Obj:
         self.__dict__.update(fields)
 
 
-class JavaMember:
-    """A Java-style RtmChannelMember: getters only."""
-
-    def __init__(self, user_id: str) -> None:
-        self._user_id = user_id
-
-    def getUserId(self) -> str:
-        return self._user_id
+def JavaMember(user_id: str) -> rtm_core.RtmChannelMember:
+    """An RtmChannelMember as the Java listeners deliver it."""
+    return rtm_core.RtmChannelMember(user_id, "ch1")
 
 
 def msg(text: str) -> Obj:
@@ -68,6 +69,49 @@ def fns(tables: MappingTables) -> dict[str, Any]:
     return standard_functions(tables)
 
 
+_compiled: dict[tuple[int, str], CompiledRows] = {}
+
+
+def compiled(tables: MappingTables, fns: Mapping[str, Any], flavour: str) -> CompiledRows:
+    """A flavour's rows compiled as the shim compiles them (legacy mode)."""
+    key = (id(fns), flavour)
+    if key not in _compiled:
+        _compiled[key] = compile_rows(
+            tables.flavour(flavour).events, fns, ROW_VIEWS, file=flavour, label=f"test {flavour}"
+        )
+    return _compiled[key]
+
+
+def _request(request: Mapping[str, object] | None) -> Request | None:
+    if request is None:
+        return None
+    args = {k: v for k, v in request.items() if k not in ("method", "self_account")}
+    return Request(str(request["method"]), args)
+
+
+def fired(
+    tables: MappingTables,
+    fns: Mapping[str, Any],
+    flavour: str,
+    rtm: str,
+    event: Mapping[str, object],
+    request: Mapping[str, object] | None,
+    session: Mapping[str, object],
+    trigger: str = "",
+) -> list[tuple[EventRow, tuple[object, ...]]]:
+    """The (row, legacy arguments) one RTM event fires, in order."""
+    out: list[tuple[EventRow, tuple[object, ...]]] = []
+    compiled(tables, fns, flavour).run(
+        rtm,
+        trigger,
+        event,
+        _request(request),
+        Session(**session),  # type: ignore[arg-type]
+        lambda row, args: out.append((row, args)),
+    )
+    return out
+
+
 def run(
     tables: MappingTables,
     fns: Mapping[str, Any],
@@ -79,8 +123,8 @@ def run(
     trigger: str = "",
     **session: object,
 ) -> Trace:
-    context = {"event": event, "request": request, "session": {**SESSION, **session}}
-    return dispatch(tables.flavour(flavour).events, rtm, context, fns, trigger=trigger)
+    out = fired(tables, fns, flavour, rtm, event, request, {**SESSION, **session}, trigger)
+    return tuple((row.legacy, args) for row, args in out)
 
 
 def req(method: str, **args: object) -> dict[str, object]:
@@ -744,13 +788,19 @@ def test_invoke_member_list(tables: MappingTables, fns: Mapping[str, Any]) -> No
     ) == (("onInvokeRet", ("c1", "1001", "{}")),)
 
 
-def test_matches_rejects_a_non_boolean_condition(
+def test_a_non_boolean_condition_fails_naming_its_row(
     tables: MappingTables, fns: Mapping[str, Any]
 ) -> None:
-    row = tables.flavour("cpp").events_for("onLog")[0]
-    broken = attrs.evolve(row, when="session.uid")
-    with pytest.raises(ExprEvalError, match="not a boolean"):
-        matches(broken, {"session": SESSION, "event": {"txt": "x"}}, fns)
+    row = tables.flavour("cpp").events_for("onError")[-1]
+    broken = attrs.evolve(row, when="session.uid", rtm="IRtmServiceEventHandler.onLogout")
+    rows = compile_rows([broken], fns, ROW_VIEWS, file="signaling_cpp.toml", label="broken")
+    with pytest.raises(RowError, match=rf"signaling_cpp.toml:{row.line}: event row onError") as e:
+        rows.run(
+            "IRtmServiceEventHandler.onLogout", "", {"errorCode": 0}, None,
+            Session(uid=42), lambda row, args: None,
+        )  # fmt: skip
+    assert isinstance(e.value.__cause__, ExprEvalError)
+    assert "not a boolean" in str(e.value)
 
 
 # ------------------------------------------------------------------ sweep over every row
@@ -876,22 +926,22 @@ def test_every_row_evaluates_and_is_reachable(
             continue
         solicited = callbacks(flavour)[row.rtm].solicited if row.rtm else False
         reqs: list[dict[str, object] | None] = (
-            list(all_requests) if solicited and _uses(row, "request") else [None]
+            list(all_requests) if solicited and (row.request or _uses(row, "request")) else [None]
         )
         sess = sessions if _uses(row, "session") else sessions[:1]
-        fired = 0
+        count = 0
         for event, request, session in itertools.product(
             event_variants(flavour, row, tables), reqs, sess
         ):
-            context = {"event": event, "request": request, "session": session}
-            for args in fire(row, context, fns):
-                fired += 1
+            out = fired(tables, fns, flavour.value, row.rtm, event, request, session, row.trigger)
+            for args in (args for emitted, args in out if emitted is row):
+                count += 1
                 assert len(args) == len(row.args)
                 for name, value in zip(row.args, args, strict=True):
                     expected = int if name in INT_ARGS else list if name in LIST_ARGS else str
                     assert isinstance(value, expected) and not (
                         expected is int and isinstance(value, bool)
                     ), f"{flavour.value} event #{index} {row.legacy}.{name} = {value!r}"
-        if not fired:
+        if not count:
             unreached.append(f"#{index} {row.legacy} <- {row.rtm} when {row.when!r}")
     assert unreached == []

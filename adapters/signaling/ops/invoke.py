@@ -13,7 +13,7 @@ import json
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
-from legacy_signaling.codes import ECODE, MAX_USER_LIST, InvokeError
+from legacy_signaling.codes import ECODE, INVOKE_PREFIX, MAX_USER_LIST, InvokeError
 from legacy_signaling.identity import (
     attrs_json,
     check_account,
@@ -23,17 +23,19 @@ from legacy_signaling.identity import (
     compact_json,
     legacy_uid,
 )
-from mapping_tables.functions import _attr_map, _members
+from mapping_tables.functions import attr_map, member_count_of, member_ids
 from mapping_tables.markers import USER_CHANNEL_KEY
 
-from .context import Request
-from .profile import legacy_name, rtm_id, rtm_key
-from .views import legacy_attrs
+from ..context import Request
+from ..profile import legacy_name, rtm_id, rtm_key
+from ..views import legacy_attrs
+from .attributes import channel_attr_op, set_user_attr
+from .calls import peer_is_online
 
 if TYPE_CHECKING:
-    from .instance import ShimAgoraAPI
+    from ..instance import ShimAgoraAPI
 
-__all__ = ["run_invoke"]
+__all__ = ["invoke", "run_invoke"]
 
 Check = Callable[[str], ECODE | None]
 
@@ -56,6 +58,11 @@ def _id(name: str) -> str:
     return value
 
 
+def invoke(shim: ShimAgoraAPI, name: str, req: str, callID: str) -> None:
+    """The ``invoke`` method row: ``io.agora.signal.<function>`` with JSON parameters."""
+    run_invoke(shim, name.removeprefix(INVOKE_PREFIX), req, callID)
+
+
 def run_invoke(shim: ShimAgoraAPI, function: str, req: str, call_id: str) -> None:
     def answer(err: str, resp: str) -> None:
         """Refusals are queued behind earlier requests; results arrive in callback order."""
@@ -64,7 +71,7 @@ def run_invoke(shim: ShimAgoraAPI, function: str, req: str, call_id: str) -> Non
     def result(err: str, resp: str) -> None:
         shim.emit_now("onInvokeRet", call_id, err, resp)
 
-    if not shim._live():
+    if not shim.live():
         return answer(InvokeError.NOT_LOGIN, "")
     handler = _FUNCTIONS.get(function)
     if handler is None:
@@ -95,9 +102,7 @@ def _query_user_status(shim: ShimAgoraAPI, p: Mapping[str, object], answer: Answ
         return answer("", compact_json({"status": 0}))
 
     def done(code: int, value: Any) -> None:
-        from .instance import _peer_is_online
-
-        answer("", compact_json({"status": int(code == 0 and _peer_is_online(value, peer))}))
+        answer("", compact_json({"status": int(code == 0 and peer_is_online(value, peer))}))
 
     shim.binding.query_online([peer], _then(done))
 
@@ -105,14 +110,14 @@ def _query_user_status(shim: ShimAgoraAPI, p: Mapping[str, object], answer: Answ
 def _user_set_attr(shim: ShimAgoraAPI, p: Mapping[str, object], answer: Answer) -> None:
     name = _text(p, "name", check_attr_name)
     value = _text(p, "value", check_attr_value)
-    shim._set_user_attr(name, value, _then(lambda code, v: answer("", "{}")))
+    set_user_attr(shim, name, value, _then(lambda code, v: answer("", "{}")))
 
 
 def _user_attrs(
     shim: ShimAgoraAPI, account: str, keys: list[str] | None, done: Callable[[dict[str, str]], None]
 ) -> None:
     def got(code: int, value: Any) -> None:
-        done(_attr_map(legacy_attrs(value)) if code == 0 else {})
+        done(attr_map(legacy_attrs(value)) if code == 0 else {})
 
     peer = rtm_id(account)
     if peer is None:  # never online through RTM (identifier_limits): no attributes
@@ -140,8 +145,6 @@ def _channel_query_num(shim: ShimAgoraAPI, p: Mapping[str, object], answer: Answ
     rtm_channel = _id(channel)
 
     def done(code: int, value: Any) -> None:
-        from mapping_tables.functions import member_count_of
-
         answer("", compact_json({"num": member_count_of(value, rtm_channel) if code == 0 else 0}))
 
     shim.binding.member_count([rtm_channel], _then(done))
@@ -153,7 +156,7 @@ def _channel_query_user_isin(shim: ShimAgoraAPI, p: Mapping[str, object], answer
     _id(channel)
 
     def done(code: int, value: Any) -> None:
-        where = _attr_map(value, reserved=True).get(USER_CHANNEL_KEY, "") if code == 0 else ""
+        where = attr_map(value, reserved=True).get(USER_CHANNEL_KEY, "") if code == 0 else ""
         answer("", compact_json({"isin": int(where == channel)}))
 
     peer = rtm_id(account)
@@ -164,12 +167,10 @@ def _channel_query_user_isin(shim: ShimAgoraAPI, p: Mapping[str, object], answer
 
 def _user_list(shim: ShimAgoraAPI, channel: str, count: int | None, answer: Answer) -> None:
     rtm_channel = _id(channel)
-    if channel != shim._session.channel:
+    if channel != shim.session.channel:
         # RTM 1.x lists members only to members; from outside, the member count tells an
         # empty channel apart, and a populated one cannot be listed (channel_userlist_outside).
         def counted(code: int, value: Any) -> None:
-            from mapping_tables.functions import member_count_of
-
             if code == 0 and member_count_of(value, rtm_channel) == 0:
                 answer("", compact_json({"num": 0, "list": []}))
             else:
@@ -179,7 +180,7 @@ def _user_list(shim: ShimAgoraAPI, channel: str, count: int | None, answer: Answ
         return
 
     def done(code: int, value: Any) -> None:
-        members = [legacy_name(m) for m in _members(value)] if code == 0 else []
+        members = [legacy_name(m) for m in member_ids(value)] if code == 0 else []
         listed = members if count is None else members[len(members) - min(count, len(members)) :]
         pairs = [[m, legacy_uid(m)] for m in listed]
         answer("", compact_json({"num": len(members), "list": pairs}))
@@ -216,20 +217,20 @@ def _channel_set_attr(shim: ShimAgoraAPI, p: Mapping[str, object], answer: Answe
     value = _text(p, "value", check_attr_value)
     _id(channel)
     op = "update" if value else "del"
-    shim.channel_attr_op(channel, op, name, value, _after_effects(shim, channel, answer))
+    channel_attr_op(shim, channel, op, name, value, _after_effects(shim, channel, answer))
 
 
 def _channel_del_attr(shim: ShimAgoraAPI, p: Mapping[str, object], answer: Answer) -> None:
     channel = _text(p, "channel", check_channel)
     name = _text(p, "name", check_attr_name)
     _id(channel)
-    shim.channel_attr_op(channel, "del", name, "", _after_effects(shim, channel, answer))
+    channel_attr_op(shim, channel, "del", name, "", _after_effects(shim, channel, answer))
 
 
 def _channel_clear_attr(shim: ShimAgoraAPI, p: Mapping[str, object], answer: Answer) -> None:
     channel = _text(p, "channel", check_channel)
     _id(channel)
-    shim.channel_attr_op(channel, "clear", "", "", _after_effects(shim, channel, answer))
+    channel_attr_op(shim, channel, "clear", "", "", _after_effects(shim, channel, answer))
 
 
 _FUNCTIONS: Mapping[str, Callable[[ShimAgoraAPI, Mapping[str, object], Answer], None]] = {
