@@ -56,6 +56,7 @@ __all__ = [
     "RowError",
     "RowRequest",
     "compile_rows",
+    "plain",
 ]
 
 
@@ -139,7 +140,7 @@ _PLAIN_RESULTS = frozenset(
 )  # fmt: skip
 
 
-def _plain(value: object) -> object:
+def plain(value: object) -> object:
     """Callbacks carry plain ints and strs (not enum members), as native code would see."""
     kind = type(value)
     if kind is str or kind is int or kind is bool:
@@ -249,9 +250,11 @@ class _FunctionWriter:
         self.cached: dict[str, str] = {}
         self.hoisted: dict[str, str] = {}
         self.prelude: list[str] = []
+        #: The row each prelude line was hoisted from (errors there name that row).
+        self.prelude_rows: list[EventRow] = []
         self.names = _counter()
 
-    def hoist(self, e: Expr) -> None:
+    def hoist(self, e: Expr, row: EventRow) -> None:
         """Compute the repeated sub-expressions of ``e`` (certainly evaluated whenever the
         function runs) once, at the top, innermost first."""
         for sub in _certain(e):
@@ -260,6 +263,7 @@ class _FunctionWriter:
                 code = self._raw(sub, None)
                 var = f"_h{next(self.names)}"
                 self.prelude.append(f"    {var} = {code}")
+                self.prelude_rows.append(row)
                 self.hoisted[key] = var
 
     # expressions ----------------------------------------------------------------
@@ -509,7 +513,7 @@ def _function(
     for _, row in rows:
         # Each row's test runs whatever other rows did; its first clause is certain.
         if row.when and not row.request and not row.outcome:
-            w.hoist(compile_expr(row.when))
+            w.hoist(compile_expr(row.when), row)
     for index, row in rows:
         start = len(body)
         tests: list[str] = []
@@ -539,11 +543,13 @@ def _function(
         head.append("    method = req.method if req is not None else None")
     if needs_code:
         head.append("    code = params['errorCode']")
+    prelude_at = first_line + len(head)
     head.extend(w.prelude)
     head.extend(f"    {var} = _U" for var in w.cached.values())
     offset = first_line + len(head)
     lines = head + body
-    return lines, [(offset + a, offset + b, row) for a, b, row in spans]
+    hoisted = [(prelude_at + i, prelude_at + i, row) for i, row in enumerate(w.prelude_rows)]
+    return lines, hoisted + [(offset + a, offset + b, row) for a, b, row in spans]
 
 
 def compile_rows(
@@ -590,7 +596,7 @@ def compile_rows(
         "_in": _in,
         "_in_ints": _in_ints,
         "_items": _items,
-        "_p": _plain,
+        "_p": plain,
     }
     namespace.update({f"F_{fname}": fn for fname, fn in functions.items()})
     namespace.update({f"V_{vname}": fn for vname, fn in views.functions.items()})

@@ -67,7 +67,14 @@ def _event_cells(row: EventRow) -> list[str]:
     projection = "; ".join(
         f"{arg} = `{row.projection[arg]}`" for arg in row.args if arg in row.projection
     )
-    when = _code(row.when) if row.when else "always"
+    conditions = []
+    if row.request:
+        conditions.append("answers " + ", ".join(f"`{m}`" for m in row.request))
+    if row.outcome:
+        conditions.append("on success" if row.outcome == "ok" else "on failure")
+    if row.when:
+        conditions.append(_code(row.when))
+    when = "; ".join(conditions) or "always"
     if row.each:
         when += f"; once per item of `{row.each}`"
     return [

@@ -24,7 +24,7 @@ from legacy_signaling.api import IAgoraAPI, InstanceDestroyedError
 from legacy_signaling.callback import ICallBack
 from legacy_signaling.codes import ECODE, ErrorDesc, LoginStatus
 from legacy_signaling.identity import STATUS_AFTER, MessageIdAllocator, SendWindow
-from mapping_tables.codegen import _plain
+from mapping_tables.codegen import plain as _plain
 from mapping_tables.model import EventRow, FlavourTable, Status
 
 from ..facade import build_methods

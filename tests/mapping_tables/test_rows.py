@@ -21,13 +21,14 @@ import pytest
 
 import rtm as rtm_core
 from adapters.signaling.context import Request, Session
-from adapters.signaling.views import ROW_VIEWS
+from adapters.signaling.views import ROW_VIEWS, legacy_view
 from mapping_tables import EventRow, Flavour, MappingTables, Status
-from mapping_tables.codegen import CompiledRows, RowError, compile_rows
+from mapping_tables.codegen import CompiledRows, RowError, compile_rows, plain
 from mapping_tables.expr import ExprEvalError, compile_expr, paths
 from mapping_tables.functions import default_legacy_uid as uid
 from mapping_tables.functions import encode_peer_signal, standard_functions
 from mapping_tables.markers import MARKER_KEY, Marker, encode_marker
+from mapping_tables.project import fire
 from mapping_tables.rtm_surface import callbacks
 
 Trace = tuple[tuple[str, tuple[object, ...]], ...]
@@ -128,7 +129,7 @@ def run(
 
 
 def req(method: str, **args: object) -> dict[str, object]:
-    return {"method": method, "self_account": "alice", **args}
+    return {"method": method, "self_account": "alice", **args}  # as the interpreter sees it
 
 
 SEND = req("messageInstantSend", account="bob", uid=0, msg="hi", msgID="m1")
@@ -934,7 +935,16 @@ def test_every_row_evaluates_and_is_reachable(
             event_variants(flavour, row, tables), reqs, sess
         ):
             out = fired(tables, fns, flavour.value, row.rtm, event, request, session, row.trigger)
-            for args in (args for emitted, args in out if emitted is row):
+            got = tuple(args for emitted, args in out if emitted is row)
+            # The compiled code means what the interpreter (the definition) says.
+            context = {
+                "event": legacy_view(dict(event)),
+                "request": request,
+                "session": Session(**session),  # type: ignore[arg-type]
+            }
+            meant = tuple(tuple(map(plain, a)) for a in fire(row, context, fns))
+            assert got == meant, f"{flavour.value} event #{index} {row.legacy}: {got} != {meant}"
+            for args in got:
                 count += 1
                 assert len(args) == len(row.args)
                 for name, value in zip(row.args, args, strict=True):

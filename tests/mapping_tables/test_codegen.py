@@ -1,0 +1,122 @@
+"""Event rows compiled to Python: inspectable source, errors that name the row, computed once.
+
+What the compiled rows *mean* is checked against the interpreter on every row in
+test_rows.py's sweep; here, the properties of the generated code itself.
+"""
+
+from __future__ import annotations
+
+import traceback
+from typing import Any
+
+import attrs
+import pytest
+
+from adapters.signaling.context import Session
+from adapters.signaling.views import ROW_VIEWS
+from mapping_tables import MappingTables
+from mapping_tables.codegen import RowError, compile_rows
+from mapping_tables.functions import encode_peer_signal, standard_functions
+from sig2rtm.cli import main
+from sig2rtm.tables import show_code
+
+
+class Msg:
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+
+@pytest.fixture(scope="module")
+def fns(tables: MappingTables) -> dict[str, Any]:
+    return standard_functions(tables)
+
+
+def test_one_function_per_rtm_callback_in_table_order(tables: MappingTables, fns: Any) -> None:
+    table = tables.flavour("cpp")
+    rows = compile_rows(table.events, fns, ROW_VIEWS, file="signaling_cpp.toml", label="t1")
+    peer = rows.names[("IRtmServiceEventHandler.onMessageReceivedFromPeer", "")]
+    code = rows.code_for(table.events_for("onMessageInstantReceive")[0])
+    assert code.startswith(f"def {peer}(params, req, session, emit):")
+    fired = [r.legacy for r in table.events if r.rtm.endswith(".onMessageReceivedFromPeer")]
+    comments = [line.split(": ")[1].split(" ")[0] for line in code.splitlines() if "# row" in line]
+    assert comments == fired  # every row of that callback, in table order, and nothing else
+
+
+def test_the_decoded_peer_signal_is_computed_once_per_event(
+    tables: MappingTables, fns: dict[str, Any]
+) -> None:
+    calls: list[object] = []
+
+    def counting_peer_signal(text: object) -> object:
+        calls.append(text)
+        return fns["peer_signal"](text)
+
+    table = tables.flavour("cpp")
+    rows = compile_rows(
+        table.events, {**fns, "peer_signal": counting_peer_signal}, ROW_VIEWS, file="f", label="t2"
+    )
+    out: list[tuple[str, tuple[object, ...]]] = []
+    for text in (
+        "hello",
+        encode_peer_signal("endcall", "ch1", ""),
+        encode_peer_signal("dtmf", "ch1", "9"),
+    ):
+        calls.clear()
+        rows.run(
+            "IRtmServiceEventHandler.onMessageReceivedFromPeer", "",
+            {"peerId": "bob", "message": Msg(text)}, None, Session(),
+            lambda row, args: out.append((row.legacy, args)),
+        )  # fmt: skip
+        assert calls == [text]  # three rows test it; it runs once
+    assert [name for name, _ in out] == [
+        "onMessageInstantReceive",
+        "onInviteEndByPeer",
+        "onInviteMsg",
+    ]
+
+
+def test_an_error_in_generated_code_names_the_file_and_row_and_shows_the_source(
+    tables: MappingTables, fns: dict[str, Any]
+) -> None:
+    table = tables.flavour("cpp")
+    # the first row of the callback evaluates message.text first
+    row = next(r for r in table.events if r.rtm.endswith(".onMessageReceivedFromPeer"))
+    rows = compile_rows(table.events, fns, ROW_VIEWS, file="signaling_cpp.toml", label="t3")
+    with pytest.raises(RowError) as info:
+        rows.run(
+            "IRtmServiceEventHandler.onMessageReceivedFromPeer", "",
+            {"peerId": "bob", "message": object()}, None, Session(), lambda row, args: None,
+        )  # fmt: skip
+    assert str(info.value).startswith(f"signaling_cpp.toml:{row.line}: event row {row.legacy}")
+    assert "AttributeError" in str(info.value)
+    # the traceback of the cause shows the generated line (registered with linecache)
+    shown = "".join(traceback.format_exception(info.value.__cause__))
+    assert "_h1.text" in shown or "params['message'].text" in shown
+
+
+def test_native_mode_leaves_emulated_rows_out(tables: MappingTables, fns: Any) -> None:
+    table = tables.flavour("cpp")
+    from mapping_tables.model import Status
+
+    native = compile_rows(
+        table.events, fns, ROW_VIEWS, file="f", label="t4",
+        skip=lambda row: row.status is Status.EMULATED,
+    )  # fmt: skip
+    assert all(row.status is not Status.EMULATED for _, _, row in native.spans)
+    echo = next(r for r in table.events_for("onMessageChannelReceive") if r.request)
+    with pytest.raises(KeyError, match="no generated code"):
+        native.code_for(attrs.evolve(echo, rtm="IRtmServiceEventHandler.onTokenExpired"))
+
+
+def test_show_code_prints_what_the_shim_runs(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["tables", "--show-code", "onMessageInstantReceive"]) == 0
+    out = capsys.readouterr().out
+    assert "def ev" in out and "onMessageReceivedFromPeer" in out and "emit(R" in out
+    assert main(["tables", "--show-code", "messageInstantSend", "--flavour", "java"]) == 0
+    method = capsys.readouterr().out
+    assert method.startswith("def messageInstantSend(self, account, uid, msg, msgID):")
+    assert "OP_send_peer_message(" in method
+    assert main(["tables", "--show-code", "noSuchThing"]) == 2
+    assert "no row 'noSuchThing' in the cpp table" in capsys.readouterr().err
+    with pytest.raises(LookupError, match="answered by the world"):
+        show_code("getInstance")
