@@ -55,6 +55,7 @@ __all__ = [
     "EventFunction",
     "RowError",
     "RowRequest",
+    "Sink",
     "compile_rows",
     "plain",
 ]
@@ -70,8 +71,38 @@ class RowRequest(Protocol):
 #: Receives one firing: the row that fired and the legacy callback's arguments.
 Emit = Callable[[EventRow, tuple[object, ...]], None]
 
-#: A compiled (RTM callback, trigger): ``fn(params, request_or_None, session, emit)``.
-EventFunction = Callable[[Mapping[str, Any], Any, Any, Emit], None]
+
+class Sink(Protocol):
+    """Where firings go. With no usage trace and a handler, the generated code calls the
+    handler's method itself (no call in between: this is every callback's path); otherwise,
+    and for the callbacks named ``slow`` at compile time, it calls ``emit_row``."""
+
+    handler: Any
+    usage: object | None
+    destroyed: bool
+
+    def emit_row(self, row: EventRow, args: tuple[object, ...]) -> None: ...
+    def callback_failed(self, name: str) -> None: ...
+
+
+#: A compiled (RTM callback, trigger): ``fn(params, request_or_None, session, sink)``.
+EventFunction = Callable[[Mapping[str, Any], Any, Any, Sink], None]
+
+
+@attrs.define
+class _EmitSink:
+    """A sink that hands every firing to one function (tests, and ``CompiledRows.run``)."""
+
+    emit: Emit
+    handler: Any = None
+    usage: object | None = True
+    destroyed: bool = False
+
+    def emit_row(self, row: EventRow, args: tuple[object, ...]) -> None:
+        self.emit(row, args)
+
+    def callback_failed(self, name: str) -> None:  # pragma: no cover - no handler here
+        raise AssertionError(name)
 
 
 class RowError(Exception):
@@ -185,7 +216,7 @@ class CompiledRows:
         fn = self.functions.get((rtm, trigger))
         if fn is not None:
             try:
-                fn(params, request, session, emit)
+                fn(params, request, session, _EmitSink(emit))
             except Exception as exc:
                 raise self.row_error(exc) from exc
 
@@ -498,12 +529,30 @@ def _projection_code(w: _FunctionWriter, row: EventRow, item: str | None) -> str
     return "(" + "".join(f"{p}, " for p in parts) + ")"
 
 
+def _firing(indent: str, index: int, row: EventRow, args: str, slow: frozenset[str]) -> list[str]:
+    """One firing: the handler's method called directly when it can be, else ``emit_row``."""
+    if row.legacy in slow:
+        return [f"{indent}sink.emit_row(R{index}, {args})"]
+    return [
+        f"{indent}_a = {args}",
+        f"{indent}if sink.usage is None and (_h := sink.handler) is not None"
+        " and not sink.destroyed:",
+        f"{indent}    try:",
+        f"{indent}        _h.{row.legacy}(*_a)",
+        f"{indent}    except Exception:",
+        f"{indent}        sink.callback_failed({row.legacy!r})",
+        f"{indent}else:",
+        f"{indent}    sink.emit_row(R{index}, _a)",
+    ]
+
+
 def _function(
     name: str,
     rows: Sequence[tuple[int, EventRow]],
     views: Views,
     first_line: int,
     constants: dict[str, object],
+    slow: frozenset[str],
 ) -> tuple[list[str], list[tuple[int, int, EventRow]]]:
     w = _FunctionWriter(views, _repeated([row for _, row in rows]), constants)
     body: list[str] = []
@@ -534,11 +583,11 @@ def _function(
         if row.each:
             each = w.expr(compile_expr(row.each))
             body.append(f"{indent}for _item in _items({each}):")
-            body.append(f"{indent}    emit(R{index}, {_projection_code(w, row, '_item')})")
+            body += _firing(indent + "    ", index, row, _projection_code(w, row, "_item"), slow)
         else:
-            body.append(f"{indent}emit(R{index}, {_projection_code(w, row, None)})")
+            body += _firing(indent, index, row, _projection_code(w, row, None), slow)
         spans.append((start, len(body) - 1, row))
-    head = [f"def {name}(params, req, session, emit):"]
+    head = [f"def {name}(params, req, session, sink):"]
     if needs_method:
         head.append("    method = req.method if req is not None else None")
     if needs_code:
@@ -560,11 +609,14 @@ def compile_rows(
     file: str,
     label: str,
     skip: Callable[[EventRow], bool] = lambda row: False,
+    slow: frozenset[str] = frozenset(),
 ) -> CompiledRows:
     """Generate, compile and bind the functions for ``rows`` (those ``skip`` does not drop).
 
     ``functions`` implements the expression language's functions; ``views`` says how each
-    event parameter is shown; ``label`` names the generated module (``<rows cpp legacy>``).
+    event parameter is shown; ``label`` names the generated module (``<rows cpp legacy>``);
+    firings of the callbacks in ``slow`` always go through the sink's ``emit_row`` (those
+    whose delivery changes the sink's state).
     """
     grouped: dict[tuple[str, str], list[tuple[int, EventRow]]] = {}
     for index, row in enumerate(rows, 1):
@@ -582,7 +634,7 @@ def compile_rows(
         short = rtm.rpartition(".")[2] + (f"__{trigger.rpartition('.')[2]}" if trigger else "")
         name = f"ev{n}_{short}"
         first = len(lines) + 1
-        code, row_spans = _function(name, group, views, first, constants)
+        code, row_spans = _function(name, group, views, first, constants, slow)
         lines.extend(code)
         bodies[name] = (first, len(lines))
         names[key] = name

@@ -263,8 +263,12 @@ def _json_get(text: object, key: object) -> object:
     return data.get(key, "")
 
 
+#: What every shim peer signal starts with (an ordinary message is told apart at once).
+SIGNAL_HEADS = tuple(prefix + "_" for prefix in PEER_SIGNAL_PREFIXES.values())
+
+
 def _peer_signal(text: object) -> str:
-    if not isinstance(text, str):
+    if not isinstance(text, str) or not text.startswith(SIGNAL_HEADS):
         return ""
     signal = decode_peer_signal(text)
     return signal.kind if signal else ""
@@ -340,6 +344,7 @@ def standard_functions(
     """
     codes = ErrorCodeLookup(tables)
 
+    @functools.lru_cache(maxsize=8192)
     def uid(account: object) -> int:
         if not isinstance(account, str):
             raise TypeError(f"legacy_uid() needs an account string, got {account!r}")

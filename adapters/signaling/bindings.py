@@ -43,14 +43,17 @@ def _forwarding_class(
     routed: frozenset[str] = frozenset(),
     *,
     channel: bool = False,
+    by_id: Mapping[str, dict[int, Request]] | None = None,
 ) -> type:
     """A subclass of handler ``base`` whose every ``on*`` method forwards its named arguments.
 
     The methods are generated with the handler's own parameters (RTM calls one per event,
-    so each must cost no more than a call and a dict). Callbacks named in ``routed`` answer
-    a request and go through ``route`` to find it; the others go straight to ``sink`` (with
-    the handler's ``channel_id`` when ``channel``)."""
+    so each must cost no more than a call and a dict). A callback carrying a ``requestId``
+    or ``messageId`` finds its request in ``by_id`` (keyed by that parameter's name); other
+    callbacks named in ``routed`` answer a request and go through ``route`` to find it; the
+    rest go straight to ``sink`` (with the handler's ``channel_id`` when ``channel``)."""
     where = "self.channel_id" if channel else "''"
+    by_id = by_id or {}
     lines: list[str] = []
     for name, fn in inspect.getmembers(base, inspect.isfunction):
         if name.startswith("on"):
@@ -59,11 +62,16 @@ def _forwarding_class(
             fields = "{" + ", ".join(f"{p!r}: {p}" for p in params) + "}"
             qualified = f"{interface}.{name}"
             lines.append(f"def {name}({signature}):")
-            if name in routed:
+            key = next((p for p in params if p in by_id), None)
+            if name in routed and key is not None:
+                request = f"{key}_requests.pop({key}, None)"
+                lines.append(f"    sink({qualified!r}, {fields}, {request}, '', {where})")
+            elif name in routed:
                 lines.append(f"    route(self, {qualified!r}, {fields})")
             else:
                 lines.append(f"    sink({qualified!r}, {fields}, None, '', {where})")
     namespace: dict[str, Any] = {"route": route, "sink": sink}
+    namespace.update({f"{key}_requests": requests for key, requests in by_id.items()})
     exec("\n".join(lines), namespace)  # generated from the handler class's own signatures
     methods = {k: v for k, v in namespace.items() if k.startswith("on")}
     return type(f"Shim{base.__name__}", (base,), methods)
@@ -214,12 +222,14 @@ class CppBinding(_Common):
         super().__init__(core, app_id, sink)
         self._by_request: dict[int, Request] = {}
         self._by_message: dict[int, Request] = {}
+        by_id = {"requestId": self._by_request, "messageId": self._by_message}
         service_cls = _forwarding_class(
             IRtmServiceEventHandler,
             "IRtmServiceEventHandler",
             sink,
             self._service_event,
             _answers(IRtmServiceEventHandler, "IRtmServiceEventHandler", _SERVICE_RESULTS),
+            by_id=by_id,
         )
         call_cls = _forwarding_class(IRtmCallEventHandler, "IRtmCallEventHandler", sink)
         self._channel_cls = _forwarding_class(
@@ -229,6 +239,7 @@ class CppBinding(_Common):
             self._channel_event,
             _answers(IChannelEventHandler, "IChannelEventHandler", _CHANNEL_RESULTS),
             channel=True,
+            by_id=by_id,
         )
         self.client.initialize(app_id, service_cls())
         self.calls = self.client.getRtmCallManager(call_cls())

@@ -156,6 +156,10 @@ class ShimAgoraAPI(IAgoraAPI):
         except Exception:
             log.exception("exception in legacy callback %s (ignored)", name)
 
+    def callback_failed(self, name: str) -> None:
+        """The app's callback raised (compiled rows call handlers directly): logged, ignored."""
+        log.exception("exception in legacy callback %s (ignored)", name)
+
     def dispatch(self, name: str, args: tuple[object, ...]) -> None:
         """Deliver one legacy callback the shim decided itself (not from a row)."""
         if self.destroyed:
@@ -199,7 +203,11 @@ class ShimAgoraAPI(IAgoraAPI):
             released: list[Callable[[], None]] | tuple[()] = ()
             silent = False
             if req is not None:
-                released = self.inflight.answered(req)
+                inflight = self.inflight
+                if inflight.idle:
+                    inflight.forget(req)
+                else:
+                    released = inflight.answered(req)
                 if req.then is not None:
                     code, value = events.outcome(params)
                     req.then(code, value)
@@ -207,7 +215,7 @@ class ShimAgoraAPI(IAgoraAPI):
             rows = plan.rows
             if rows is not None and not suppress and not silent:
                 try:
-                    rows(params, req, self.session, self.emit_row)
+                    rows(params, req, self.session, self)
                 except Exception as exc:
                     raise self.rows.row_error(exc) from exc
             if plan.after is not None:

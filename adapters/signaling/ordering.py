@@ -36,6 +36,8 @@ class InFlight:
         self._seq = 0
         self._open: dict[int, int] = {}
         self._held: deque[tuple[int, Release]] = deque()
+        #: Nothing is held: an answer releases nothing (read on every outcome).
+        self.idle = True
 
     @property
     def busy(self) -> bool:
@@ -49,11 +51,16 @@ class InFlight:
     def hold(self, release: Release) -> None:
         """Run ``release`` once every request opened so far has been answered."""
         self._held.append((self._seq, release))
+        self.idle = False
 
     def answered(self, request: Request) -> list[Release]:
         """``request`` has its outcome; the held callbacks now free to run, in order."""
         self._open.pop(id(request), None)
         return self._ready() if self._held else []
+
+    def forget(self, request: Request) -> None:
+        """``request`` has its outcome and nothing is held (``idle``): the cheap answer."""
+        self._open.pop(id(request), None)
 
     def abandon(self) -> list[Release]:
         """No open request will be answered any more (the link was given up): all held."""
@@ -69,6 +76,7 @@ class InFlight:
         held = self._held
         while held and (oldest is None or held[0][0] < oldest):
             out.append(held.popleft()[1])
+        self.idle = not held
         return out
 
 
@@ -106,14 +114,16 @@ class TrackedBinding:
                 return result
 
         else:
-            opened = inflight.opened
+            open_requests = inflight._open
 
-            # A binding call takes its request, if any, as its last argument.
+            # A binding call takes its request, if any, as its last argument;
+            # InFlight.opened, inlined (this is every request's path).
             def call(*args: Any) -> Any:
                 if args:
                     last = args[-1]
                     if last.__class__ is Request:
-                        opened(last)
+                        inflight._seq += 1
+                        open_requests[id(last)] = inflight._seq
                 return attribute(*args)
 
         self.__dict__[name] = call  # a binding's methods do not change: wrap each once

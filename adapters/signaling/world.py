@@ -15,7 +15,7 @@ from typing import Any
 
 import rtm
 from legacy_signaling.codes import MAX_CHANNEL_MESSAGES_PER_S, MAX_USER_MESSAGES_PER_S
-from legacy_signaling.identity import SendWindow, legacy_uid
+from legacy_signaling.identity import STATUS_AFTER, SendWindow, legacy_uid
 from legacy_signaling.tokens import CertificateTokenProvider, NoTokenProvider, RtmTokenProvider
 from mapping_tables import load
 from mapping_tables.codegen import CompiledRows, compile_rows
@@ -63,6 +63,7 @@ def compiled_rows(
             skip=(lambda row: False)
             if legacy_mode
             else (lambda row: row.status is Status.EMULATED),
+            slow=frozenset(STATUS_AFTER),  # delivering them moves getStatus()
         )
         cached = _compiled[key] = (table, compiled)
     return cached[1]

@@ -36,7 +36,7 @@ def test_one_function_per_rtm_callback_in_table_order(tables: MappingTables, fns
     rows = compile_rows(table.events, fns, ROW_VIEWS, file="signaling_cpp.toml", label="t1")
     peer = rows.names[("IRtmServiceEventHandler.onMessageReceivedFromPeer", "")]
     code = rows.code_for(table.events_for("onMessageInstantReceive")[0])
-    assert code.startswith(f"def {peer}(params, req, session, emit):")
+    assert code.startswith(f"def {peer}(params, req, session, sink):")
     fired = [r.legacy for r in table.events if r.rtm.endswith(".onMessageReceivedFromPeer")]
     comments = [line.split(": ")[1].split(" ")[0] for line in code.splitlines() if "# row" in line]
     assert comments == fired  # every row of that callback, in table order, and nothing else
@@ -111,7 +111,8 @@ def test_native_mode_leaves_emulated_rows_out(tables: MappingTables, fns: Any) -
 def test_show_code_prints_what_the_shim_runs(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["tables", "--show-code", "onMessageInstantReceive"]) == 0
     out = capsys.readouterr().out
-    assert "def ev" in out and "onMessageReceivedFromPeer" in out and "emit(R" in out
+    assert "def ev" in out and "onMessageReceivedFromPeer" in out
+    assert "_h.onMessageInstantReceive(*_a)" in out and "sink.emit_row(R" in out
     assert main(["tables", "--show-code", "messageInstantSend", "--flavour", "java"]) == 0
     method = capsys.readouterr().out
     assert method.startswith("def messageInstantSend(self, account, uid, msg, msgID):")

@@ -21,7 +21,7 @@ from legacy_signaling.identity import (
     invite_options,
     legacy_uid,
 )
-from mapping_tables.functions import decode_peer_signal, encode_peer_signal
+from mapping_tables.functions import SIGNAL_HEADS, decode_peer_signal, encode_peer_signal
 
 from ..calls import Call, CallEvent, CallState
 from ..context import Request
@@ -341,7 +341,9 @@ def peer_signal_hook(shim: ShimAgoraAPI, params: dict[str, Any]) -> bool:
     """Call ends and DTMF arrive as peer signals: update the call registry first."""
     message = params.get("message")
     text = message.text if message is not None else ""
-    signal = decode_peer_signal(text) if isinstance(text, str) else None
+    if not isinstance(text, str) or not text.startswith(SIGNAL_HEADS):
+        return False  # an ordinary message: nothing to do
+    signal = decode_peer_signal(text)
     if signal is None:
         return False
     peer = legacy_name(str(params.get("peerId", "")))

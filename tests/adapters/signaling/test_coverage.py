@@ -74,7 +74,7 @@ def test_compiled_rows_are_the_executable_rows(flavour: Flavour, mode: str) -> N
     Java binding makes)."""
     table = TABLES.flavour(flavour)
     world = ShimWorld("app", flavour=flavour.value, mode=mode)
-    compiled = [row.line for _, _, row in world.rows.spans]
+    compiled = {row.line for _, _, row in world.rows.spans}
     expected = [
         row.line
         for row in table.events
