@@ -496,7 +496,9 @@ class RedisBackend:
             }  # fmt: skip
             if node in owed:
                 body["r"] = owed[node]
-            text = json.dumps(body, ensure_ascii=False, separators=(",", ":"))
+            # ASCII: a lone surrogate (refused at the edge, but should one come another way)
+            # must not make the publish fail and lose the whole envelope.
+            text = json.dumps(body, separators=(",", ":"))
             envelopes.append(_Envelope(node, text, items))
         if envelopes:
             self._publish(envelopes)
