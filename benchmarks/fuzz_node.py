@@ -210,9 +210,11 @@ def _text_message(rng: random.Random) -> str:
         return rng.choice(['"\\ud800"', "1", "null", "true", '"login"', "1e999", "-0"])
     if roll < 0.951:
         return json.dumps({"t": "send_peer", "pad": "x" * (MAX_FRAME_BYTES + 1)})
-    return json.dumps(_bad_frame(rng), ensure_ascii=False).encode(
-        "utf-8", "surrogatepass"
-    ).decode("utf-8", "replace")  # raw non-ASCII text (surrogates become U+FFFD: valid UTF-8)
+    return (
+        json.dumps(_bad_frame(rng), ensure_ascii=False)
+        .encode("utf-8", "surrogatepass")
+        .decode("utf-8", "replace")
+    )  # raw non-ASCII text (surrogates become U+FFFD: valid UTF-8)
 
 
 def _holds_lone_surrogate(value: Any) -> bool:

@@ -450,7 +450,6 @@ def scrub(text: str) -> str:
 # --- decoding -------------------------------------------------------------------------
 
 
-
 def _has_lone_surrogate(obj: Any) -> bool:
     """Whether any string in ``obj`` (object keys included, at any depth) holds a lone
     surrogate. Iterative: the depth is whatever ``json.loads`` accepted."""
