@@ -19,6 +19,7 @@ import base64
 import binascii
 import json
 import math
+import re
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any, Final
 
@@ -41,6 +42,7 @@ __all__ = [
     "encode",
     "encode_batch",
     "from_obj",
+    "scrub",
     "to_obj",
 ]
 
@@ -90,13 +92,15 @@ Control = Welcome | ErrorFrame | Ack
 class DecodeError(Exception):
     """A message or frame that is not valid in this protocol version; nothing was applied.
 
-    ``code`` is one of: ``bad_json``, ``bad_frame``, ``unknown_type``, ``missing_field``,
-    ``unknown_field``, ``bad_field``, ``too_large``, ``bad_batch``, ``wrong_direction``.
+    ``code`` is one of: ``bad_json``, ``bad_text``, ``bad_frame``, ``unknown_type``,
+    ``missing_field``, ``unknown_field``, ``bad_field``, ``too_large``, ``bad_batch``,
+    ``wrong_direction``.
     """
 
     CODES: Final = frozenset(
         {
             "bad_json",
+            "bad_text",
             "bad_frame",
             "unknown_type",
             "missing_field",
@@ -429,7 +433,53 @@ def encode_batch(frames: Iterable[object]) -> str:
     return str(_dumps([to_obj(f) for f in frames]))
 
 
+#: A UTF-16 surrogate code point. ``json.loads`` joins an escaped pair (``"\\ud83d\\ude00"``)
+#: into one character, so any surrogate left in a decoded string is a lone one.
+_SURROGATE: Final = re.compile("[\ud800-\udfff]")
+
+
+def scrub(text: str) -> str:
+    """``text`` with every lone surrogate replaced by U+FFFD: always valid UTF-8.
+
+    Why: decoding refuses lone surrogates (``bad_text``), so the service never produces one;
+    should one reach a write anyway (a bug, or a frame that came another way), the writer
+    sends this rather than fail the whole write and lose the frames queued with it."""
+    return _SURROGATE.sub("\ufffd", text)
+
+
 # --- decoding -------------------------------------------------------------------------
+
+
+def _has_lone_surrogate(obj: Any) -> bool:
+    """Whether any string in ``obj`` (object keys included, at any depth) holds a lone
+    surrogate. Iterative: the depth is whatever ``json.loads`` accepted."""
+    search, stack = _SURROGATE.search, [obj]
+    while stack:
+        value = stack.pop()
+        kind = type(value)
+        if kind is str:
+            if not value.isascii() and search(value):
+                return True
+        elif kind is list:
+            stack.extend(value)
+        elif kind is dict:
+            for key, item in value.items():
+                if not key.isascii() and search(key):
+                    return True
+                stack.append(item)
+    return False
+
+
+def _checked(obj: Any, client: bool | None) -> Any:
+    """:func:`from_obj`, refusing a frame with text that is not Unicode (``bad_text``).
+
+    Why here, once: a lone surrogate is valid JSON (``"\\ud800"``) and valid UTF-8 on the
+    wire, but no string holding one can be written as UTF-8 again. Let in, it fails far
+    away (a reply, a log line, a Redis write) and takes the frames written with it along."""
+    if _has_lone_surrogate(obj):
+        req = _req_of(obj) if type(obj) is dict else None
+        raise DecodeError("bad_text", "a string holds a lone UTF-16 surrogate (not text)", req)
+    return from_obj(obj, client=client)
 
 
 def _req_of(obj: Mapping[str, Any]) -> int | None:
@@ -474,7 +524,8 @@ def decode_message(
     """Decode one WebSocket message into its frames, each a frame or a :class:`DecodeError`.
 
     A message-level problem (size, JSON, batch shape) is a single DecodeError; inside a
-    batch, each bad frame is its own DecodeError and the good ones still decode.
+    batch, each bad frame is its own DecodeError and the good ones still decode. A string
+    holding a lone surrogate makes its frame a ``bad_text`` error.
     """
     if len(data) > max_bytes or (
         isinstance(data, str) and len(data) * 4 > max_bytes and len(data.encode()) > max_bytes
@@ -484,18 +535,25 @@ def decode_message(
         obj = json.loads(data)
     except (ValueError, RecursionError):
         return [DecodeError("bad_json", "message is not valid UTF-8 JSON")]
+    # Text decoded from UTF-8 holds no surrogates: only a \u escape can make one (a str
+    # from elsewhere might hold a raw one, which one scan of the whole text finds).
+    if isinstance(data, str):
+        suspect = "\\u" in data or (not data.isascii() and _SURROGATE.search(data) is not None)
+    else:
+        suspect = b"\\u" in data
+    convert = _checked if suspect else from_obj
     if type(obj) is list:
         if not obj or len(obj) > MAX_BATCH:
             return [DecodeError("bad_batch", f"a batch holds 1 to {MAX_BATCH} frames")]
         out: list[Any | DecodeError] = []
         for item in obj:
             try:
-                out.append(from_obj(item, client=client))
+                out.append(convert(item, client=client))
             except DecodeError as exc:
                 out.append(exc)
         return out
     try:
-        return [from_obj(obj, client=client)]
+        return [convert(obj, client=client)]
     except DecodeError as exc:
         return [exc]
 

@@ -271,7 +271,10 @@ class WsTransport:
         for start in range(0, len(items), codec.MAX_BATCH):
             chunk = items[start : start + codec.MAX_BATCH]
             text = chunk[0] if len(chunk) == 1 else "[" + ",".join(chunk) + "]"
-            ws.protocol.send_text(text.encode())
+            # A lone surrogate (no UTF-8 for it) travels as its JSON escape, so the gateway
+            # refuses that frame alone (bad_text) instead of this write failing with the
+            # frames of the whole chunk in it.
+            ws.protocol.send_text(text.encode("utf-8", "backslashreplace"))
             self.messages_out += 1
         ws.send_data()
 

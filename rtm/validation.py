@@ -18,7 +18,10 @@ ID_CHARSET = frozenset(
 
 
 def utf8_len(text: str) -> int:
-    return len(text.encode("utf-8"))
+    """Bytes of ``text`` in UTF-8. A lone surrogate (a Python string may hold one; it is not
+    text, and the wire refuses it: ``bad_text``) counts as the 3 bytes it would take, so
+    sizing never raises: a size check is no place to fail on content."""
+    return len(text.encode("utf-8", "surrogatepass"))
 
 
 def check_id(value: object, what: str, max_bytes: int = 64) -> str | None:

@@ -91,6 +91,7 @@ class RtmEndpoint:
             ("rtm_frame_errors_total", "Frames rejected, by error code."),
             ("rtm_sessions_lost_total", "Connections lost without an orderly close."),
             ("rtm_sessions_closed_total", "Connections closed in order."),
+            ("rtm_frames_scrubbed_total", "Messages sent with lone surrogates replaced."),
         ):
             metrics.counter(name, text)
 
@@ -172,32 +173,54 @@ class RtmWireSession:
         out, self._out = self._out, []
         if not out:
             return
-        if self.acks:
-            self._unacked.extend(out)
-            if len(self._unacked) > self.endpoint.limits.max_unacked:
-                self.wire.close(CloseCode.SLOW_CONSUMER, "slow consumer: frames not acknowledged")
-                return
+        if self.acks and len(self._unacked) + len(out) > self.endpoint.limits.max_unacked:
+            self._unacked.extend(out)  # held for the resume, as unacknowledged frames are
+            self.wire.close(CloseCode.SLOW_CONSUMER, "slow consumer: frames not acknowledged")
+            return
         sent, step = 0, codec.MAX_BATCH  # the client refuses batches over MAX_BATCH frames
-        for start in range(0, len(out), step):
-            chunk = out[start : start + step]
-            text = (
-                self.endpoint.cache.encode(chunk[0])
-                if len(chunk) == 1
-                else codec.encode_batch(chunk)
-            )
-            if not self.wire.send(text):
-                break
-            sent += len(chunk)
-        if sent:
-            self._sent += sent
-            self.endpoint.metrics.inc("rtm_frames_sent_total", sent)
+        try:
+            for start in range(0, len(out), step):
+                if not self._write(out[start : start + step]):
+                    break
+                sent += min(step, len(out) - start)
+        finally:
+            # Count exactly what was written, whatever happened: acks count written frames,
+            # and frames not written stay queued (a lost session's first held frames), so a
+            # failed write neither loses what was queued with it nor skews the ack count.
+            if sent:
+                if self.acks:
+                    self._unacked.extend(out[:sent] if sent < len(out) else out)
+                self._sent += sent
+                self.endpoint.metrics.inc("rtm_frames_sent_total", sent)
+            if sent < len(out):
+                self._out[:0] = out[sent:]
         for frame in out:
             if type(frame) is p.Kicked and frame.reason == _INTERRUPTED:
                 self.wire.close(CloseCode.SUPERSEDED, "session resumed on another connection")
 
+    def _write(self, frames: list[Any]) -> bool:
+        """One message with ``frames``; False if the connection no longer takes messages."""
+        text = (
+            self.endpoint.cache.encode(frames[0])
+            if len(frames) == 1
+            else codec.encode_batch(frames)
+        )
+        return self._send(text)
+
+    def _send(self, text: str) -> bool:
+        try:
+            return self.wire.send(text)
+        except UnicodeEncodeError:
+            # Text that is not Unicode (a lone surrogate) cannot come from a client (the
+            # codec refuses it); should some come another way, deliver it with U+FFFD in
+            # its place rather than fail the write and lose the frames written with it.
+            self.endpoint.metrics.inc("rtm_frames_scrubbed_total")
+            return self.wire.send(codec.scrub(text))
+
     def _error(self, code: str, message: str, req: int | None) -> None:
         self.endpoint.metrics.inc("rtm_frame_errors_total", code=code)
-        self.wire.send(codec.encode(codec.ErrorFrame(code, message[:200], req)))
+        frame = codec.ErrorFrame(code, message[:200], req)
+        self._send(codec.encode(frame))
         if not self._errors.allow(self.endpoint.loop.time()):
             self.wire.close(CloseCode.POLICY, "too many invalid frames")
 

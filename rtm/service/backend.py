@@ -25,6 +25,11 @@ Receipt = Callable[[], None]
 
 
 class Backend(Protocol):
+    #: Names this process among the processes that ran as its node id ("" when there is
+    #: only ever one): session ids embed it, so a node restarted under the same id neither
+    #: reuses its predecessor's session ids nor takes their messages or receipts for its own.
+    incarnation: str
+
     def attach(self, sink: DeliverySink) -> None:
         """Route frames for sessions of this node to ``sink``."""
 

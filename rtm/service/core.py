@@ -113,6 +113,10 @@ class RtmService:
         self.node_id = node_id
         self._sessions: dict[SessionId, _Session] = {}
         self._ids = itertools.count(1)
+        # "<node>:<incarnation>.<n>": a node restarted under the same id must not reuse the
+        # ids of its predecessor's sessions (other nodes may still route to them).
+        inc = backend.incarnation
+        self._id_prefix = f"{node_id}:{inc}." if inc else f"{node_id}:"
         self._count_timers: dict[tuple[str, str], TimerHandle] = {}
         self._attr_timers: dict[tuple[str, str], TimerHandle] = {}
         self._random = random.Random(self.config.seed)
@@ -123,7 +127,7 @@ class RtmService:
     def open_session(self, link: Link, resume_of: SessionId | None = None) -> SessionId:
         """A new session; ``resume_of`` names the session whose broken link this one
         replaces, so that a login of the same user resumes it instead of kicking it."""
-        session_id = f"{self.node_id}:{next(self._ids)}"
+        session_id = f"{self._id_prefix}{next(self._ids)}"
         self._sessions[session_id] = _Session(session_id, link, resume_of=resume_of)
         return session_id
 

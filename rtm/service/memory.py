@@ -16,6 +16,9 @@ def _drop(session: SessionId, frame: ServerFrame) -> None:
 
 
 class MemoryBackend:
+    #: One process holds everything: a restart starts from nothing, nothing to tell apart.
+    incarnation = ""
+
     def __init__(self) -> None:
         self._sink: DeliverySink = _drop
         self._sessions: dict[tuple[str, str], SessionId] = {}

@@ -167,17 +167,24 @@ class RedisBackend:
         self._sink: DeliverySink = _discard
         self._sched: Scheduler | None = None
         self._epoch = uuid.uuid4().hex[:12]
+        #: This process among the processes that ever ran as ``node_id``: the service puts it
+        #: in session ids (``<node>:<incarnation>.<n>``), so a node restarted under the same
+        #: id never takes over its predecessor's sessions, routes or receipts.
+        self.incarnation = self._epoch
         self._channel = f"{prefix}:node:{node_id}"
         self._routes_channel = f"{prefix}:routes"
         # core-thread state
         self._routes: dict[tuple[str, str], SessionId | None] = {}
         self._route_cache_size = route_cache_size
         self._dead: frozenset[str] = frozenset()
+        #: Sessions of this process bound to a user: peer messages for any other session
+        #: of this node id (ended, or a predecessor's) are re-routed, never dropped.
         self._local: dict[SessionId, tuple[str, str]] = {}
         self._recent: OrderedDict[SessionId, tuple[str, str]] = OrderedDict()
         self._outbox: dict[str, list[_Item]] = {}
-        #: Receipts this node owes other nodes for peer messages it handed over.
-        self._owed: dict[str, list[int]] = {}
+        #: Receipts this node owes other nodes for peer messages it handed over, as
+        #: [sender epoch, receipt id].
+        self._owed: dict[str, list[list[Any]]] = {}
         #: Receipts this node waits for (bounded: the service times the message out).
         self._awaiting: OrderedDict[int, Receipt] = OrderedDict()
         self._receipt_ids = itertools.count(1)
@@ -303,7 +310,7 @@ class RedisBackend:
                 for item in self._r.smembers(f"{self.prefix}:ns:{node}"):
                     app, user, session = item.split(SEP)
                     if node == self.node_id and session in self._local:
-                        continue
+                        continue  # this process's (a predecessor's ids never equal these)
                     out.append((node, app, user, session))
         except redis.RedisError as exc:
             self._failed(exc)
@@ -419,7 +426,7 @@ class RedisBackend:
     def deliver(self, session: SessionId, frame: ServerFrame) -> None:
         node = node_of(session)
         if node == self.node_id:
-            if session in self._recent and isinstance(frame, PeerMessageIn):
+            if session not in self._local and isinstance(frame, PeerMessageIn):
                 self._reroute(session, frame)
             else:
                 self._sink(session, frame)
@@ -429,8 +436,12 @@ class RedisBackend:
     def deliver_peer(self, session: SessionId, frame: PeerMessageIn, receipt: Receipt) -> bool:
         node = node_of(session)
         if node == self.node_id:
-            self.deliver(session, frame)
-            return True
+            if session in self._local:
+                self._sink(session, frame)
+                return True
+            # Not ours (ended, or a predecessor's under this node id): True once re-routed
+            # or kept; if neither was possible no receipt comes and the sender times out.
+            return self._reroute(session, frame)
         rid = next(self._receipt_ids)
         awaiting = self._awaiting
         awaiting[rid] = receipt
@@ -444,8 +455,10 @@ class RedisBackend:
         if receipt is not None:
             receipt()
 
-    def _owe(self, node: str, rid: int) -> None:
-        self._owed.setdefault(node, []).append(rid)
+    def _owe(self, node: str, epoch: str, rid: int) -> None:
+        """A receipt for ``node``'s process ``epoch``: a successor under the same node id
+        numbers its peer messages afresh and must not take it for one of its own."""
+        self._owed.setdefault(node, []).append([epoch, rid])
         self._schedule_flush()
 
     def deliver_many(self, sessions: Iterable[SessionId], frame: ServerFrame) -> None:
@@ -496,7 +509,9 @@ class RedisBackend:
             }  # fmt: skip
             if node in owed:
                 body["r"] = owed[node]
-            text = json.dumps(body, ensure_ascii=False, separators=(",", ":"))
+            # ASCII: a lone surrogate (refused at the edge, but should one come another way)
+            # must not make the publish fail and lose the whole envelope.
+            text = json.dumps(body, separators=(",", ":"))
             envelopes.append(_Envelope(node, text, items))
         if envelopes:
             self._publish(envelopes)
@@ -525,9 +540,10 @@ class RedisBackend:
                 continue
             for sessions, frame, rid in envelope.items:
                 if isinstance(frame, PeerMessageIn):
+                    handled = True
                     for session in sessions:
-                        self._reroute(session, frame)
-                    if rid is not None:
+                        handled = self._reroute(session, frame) and handled
+                    if rid is not None and handled:
                         self._receipt(rid)  # re-routed or kept: as good as handed over
 
     def _keep_for_retry(self, envelopes: list[_Envelope]) -> None:
@@ -543,9 +559,11 @@ class RedisBackend:
         self.stats["retried"] += len(retry)
         self._publish(retry)
 
-    def _reroute(self, session: SessionId, frame: PeerMessageIn) -> None:
+    def _reroute(self, session: SessionId, frame: PeerMessageIn) -> bool:
         """A peer message for a session that is gone: to the user's current session, else
-        into the user's offline stream (delivered at the next login)."""
+        into the user's offline stream (delivered at the next login). False if neither was
+        possible (the session is unknown, or Redis failed): the message is dropped, and
+        counted, and whoever waits for its receipt gets none (the sender times out)."""
         try:
             where = self._local.get(session) or self._recent.get(session)
             if where is None:
@@ -553,7 +571,7 @@ class RedisBackend:
                 if raw is None:
                     log.warning("peer message for unknown session %s dropped", session)
                     self.stats["dropped"] += 1
-                    return
+                    return False
                 app, user = raw.split(SEP)
             else:
                 app, user = where
@@ -561,7 +579,7 @@ class RedisBackend:
             if current is not None and current != session and self._alive(current):
                 self.stats["rerouted"] += 1
                 self.deliver(current, frame)
-                return
+                return True
             self.stats["kept_offline"] += 1
             self.push_offline(
                 app,
@@ -572,6 +590,9 @@ class RedisBackend:
             )
         except redis.RedisError as exc:
             self._failed(exc)
+            self.stats["dropped"] += 1
+            return False
+        return True
 
     # --- receiving (listener thread -> core thread) -------------------------------------
 
@@ -639,19 +660,22 @@ class RedisBackend:
             self.stats["late"] += 1
         else:
             self._expect[key] = seq + 1
-        sink, recent = self._sink, self._recent
+        sink, local = self._sink, self._local
         for item in envelope["i"]:
             sessions, obj = item[0], item[1]
             frame = codec.from_obj(obj, client=False)
+            handled = True
             for session in sessions:
-                if session in recent and isinstance(frame, PeerMessageIn):
-                    self._reroute(session, frame)
-                else:
+                if session in local or not isinstance(frame, PeerMessageIn):
                     sink(session, frame)
-            if len(item) > 2:
-                self._owe(envelope["f"], int(item[2]))
-        for rid in envelope.get("r", ()):
-            self._receipt(int(rid))
+                elif not self._reroute(session, frame):
+                    handled = False
+            if len(item) > 2 and handled:
+                self._owe(envelope["f"], envelope["e"], int(item[2]))
+        epoch = self._epoch
+        for receipt_epoch, rid in envelope.get("r", ()):
+            if receipt_epoch == epoch:
+                self._receipt(int(rid))
 
     # --- presence subscriptions ---------------------------------------------------------
 

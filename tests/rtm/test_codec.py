@@ -165,3 +165,77 @@ def test_specs_follow_the_attrs_defaults() -> None:
     spec = next(s for s in codec.SPECS if s.cls is p.CallSignal)
     assert spec.required == {"req", "kind", "peer_id", "call_id"}
     assert spec.allowed == {f.name for f in attrs.fields(p.CallSignal)}
+
+
+#: Text with one lone UTF-16 surrogate (st.text never draws surrogates on its own).
+lone_surrogate_texts = st.builds(
+    lambda a, s, b: a + s + b,
+    st.text(max_size=5),
+    st.integers(0xD800, 0xDFFF).map(chr),
+    st.text(max_size=5),
+)
+
+
+def _string_slots(obj: Any) -> list[tuple[Any, Any]]:
+    """(container, key-or-index) of every string in a decoded JSON value, keys included
+    (as (dict, ("key", name)))."""
+    out: list[tuple[Any, Any]] = []
+    if isinstance(obj, dict):
+        for key, value in obj.items():
+            if key != "t":
+                out.append((obj, ("key", key)))
+            if isinstance(value, str):
+                out.append((obj, key))
+            else:
+                out.extend(_string_slots(value))
+    elif isinstance(obj, list):
+        for i, value in enumerate(obj):
+            if isinstance(value, str):
+                out.append((obj, i))
+            else:
+                out.extend(_string_slots(value))
+    return out
+
+
+@settings(max_examples=300)
+@given(frame=all_frames, bad=lone_surrogate_texts, data=st.data())
+def test_a_lone_surrogate_anywhere_in_a_frame_is_bad_text(
+    frame: Any, bad: str, data: st.DataObject
+) -> None:
+    obj = codec.to_obj(frame)
+    slots = _string_slots(obj)
+    if not slots:
+        obj["zz" + bad] = 1
+    else:
+        container, where = data.draw(st.sampled_from(slots))
+        if isinstance(where, tuple):
+            container[where[1] + bad] = container.pop(where[1])
+        else:
+            container[where] = container[where] + bad
+    text = json.dumps(obj)  # escaped: "\udXXX", valid JSON, ASCII on the wire
+    (item,) = codec.decode_message(text)
+    assert isinstance(item, codec.DecodeError) and item.code == "bad_text", (text, item)
+    assert item.req == (obj["req"] if type(obj.get("req")) is int else None)
+    # A str holding the raw surrogate (not from a UTF-8 decode) is caught the same way.
+    (raw,) = codec.decode_message(json.dumps(obj, ensure_ascii=False))
+    assert isinstance(raw, codec.DecodeError) and raw.code == "bad_text"
+
+
+def test_escaped_surrogate_pairs_are_text_and_escaped_backslashes_are_not_escapes() -> None:
+    (frame,) = codec.decode_client('{"t":"renew_token","req":1,"token":"\\ud83d\\ude00"}')
+    assert frame == p.RenewToken(1, "\U0001f600")
+    (frame,) = codec.decode_client('{"t":"renew_token","req":1,"token":"\\\\ud800"}')
+    assert frame == p.RenewToken(1, "\\ud800")
+    out = codec.decode_client(
+        '[{"t":"logout","req":1},{"t":"join","req":2,"channel_id":"\\udc00"}]'
+    )
+    assert out[0] == p.Logout(1)
+    assert isinstance(out[1], codec.DecodeError) and (out[1].code, out[1].req) == ("bad_text", 2)
+
+
+def test_scrub_makes_any_text_valid_utf8() -> None:
+    text = codec.encode(p.PeerMessageIn("a\udfff", p.Payload(1, "x\ud800y"), 1))
+    with pytest.raises(UnicodeEncodeError):
+        text.encode()
+    (frame,) = codec.decode_server(codec.scrub(text).encode())
+    assert frame == p.PeerMessageIn("a\ufffd", p.Payload(1, "x\ufffdy"), 1)

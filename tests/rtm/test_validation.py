@@ -82,3 +82,8 @@ def test_utf8_len_counts_bytes() -> None:
     assert utf8_len("abc") == 3
     assert utf8_len("é") == 2
     assert utf8_len("日本") == 6
+
+
+def test_utf8_len_sizes_a_lone_surrogate_instead_of_raising() -> None:
+    assert utf8_len("é\U0001f600") == 6
+    assert utf8_len("a\ud800") == 4  # not text (the wire refuses it), but sized like its 3 bytes

@@ -3,8 +3,11 @@ Redis restarted. Clients are ordinary RTM clients given both nodes' URLs."""
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import threading
+import time
+import urllib.request
 from collections.abc import Iterator
 from typing import Any
 
@@ -213,3 +216,82 @@ def test_redis_restart_service_resumes() -> None:
         for gateway in gateways:
             gateway.stop()
         server.close()
+
+
+def hi(req: int, peer: str) -> p.SendPeer:
+    return p.SendPeer(req, peer, p.Payload(1, "hi"), False)
+
+
+RESTART_ARGS = ("--heartbeat", "0.2", "--node-ttl", "5", "--ping-interval", "0.5",
+                "--ping-timeout", "1", "--rates", "unlimited")  # fmt: skip
+
+
+def test_a_node_restarted_under_the_same_id_takes_nothing_it_cannot_deliver(
+    redis_server: RedisServer,
+) -> None:
+    """SIGKILL node nb; its users log in again on na at once; nb comes back under the same
+    id 1.5 s later (well within node_ttl, so nobody has declared it dead). Peer messages sent
+    to those users right after the kill, still routed to their dead sessions, reach the new
+    nb: every one it acknowledges (0) reaches the user's new session on na."""
+    redis_server.flush()
+    a = GatewayProcess("--backend", redis_server.url, "--node-id", "na", *RESTART_ARGS)
+    b = GatewayProcess("--backend", redis_server.url, "--node-id", "nb", *RESTART_ARGS)
+    again: GatewayProcess | None = None
+    users = [f"u{n}" for n in range(3)]
+    try:
+        sender = Raw(a.url)
+        assert sender.login("sender").code == 0
+        on_b = [Raw(b.url) for _ in users]
+        for raw, user in zip(on_b, users, strict=True):
+            assert raw.login(user).code == 0
+        # The sender's node has routed to them once (its route cache holds the sessions).
+        for user in users:
+            hello = sender.request(functools.partial(hi, peer=user))
+            assert hello.code == 0
+
+        b.kill()
+        reqs: dict[int, tuple[str, str]] = {}
+        for n in range(3):
+            for user in users:
+                req = 100 + len(reqs)
+                sender.send(p.SendPeer(req, user, p.Payload(1, f"{user}-{n}"), False))
+                reqs[req] = (user, f"{user}-{n}")
+        on_a = [Raw(a.url) for _ in users]
+        for raw, user in zip(on_a, users, strict=True):
+            assert raw.login(user).code == 0
+        time.sleep(1.5)
+        again = GatewayProcess("--backend", redis_server.url, "--node-id", "nb", *RESTART_ARGS)
+
+        codes: dict[int, int] = {}
+        while len(codes) < len(reqs):
+            frame = sender.next(timeout=15)
+            if isinstance(frame, p.Result) and frame.req in reqs:
+                codes[frame.req] = frame.code
+        acknowledged = {reqs[r] for r, code in codes.items() if code in (0, 4)}
+        failed = {reqs[r] for r, code in codes.items() if code not in (0, 4)}
+        assert acknowledged, f"re-routed, not timed out: {codes}"
+        received: set[tuple[str, str]] = set()
+
+        def all_arrived() -> bool:
+            for raw, user in zip(on_a, users, strict=True):
+                with contextlib.suppress(TimeoutError):
+                    while True:
+                        frame = raw.next(timeout=0.05)
+                        if isinstance(frame, p.PeerMessageIn):
+                            received.add((user, frame.payload.text))
+            return acknowledged <= received
+
+        wait_until(all_arrived, 10, f"every acknowledged message delivered: {acknowledged}")
+        assert not (failed & received), "a message reported failed was delivered"
+        # The new nb says what it did (the old code confirmed and dropped them, silently).
+        with urllib.request.urlopen(f"http://127.0.0.1:{again.port}/metrics", timeout=5) as r:
+            metrics = r.read().decode()
+        (rerouted,) = [ln for ln in metrics.splitlines() if ln.startswith("rtm_redis_rerouted ")]
+        assert float(rerouted.split()[-1]) >= len(acknowledged)
+        for node in (a, b, again):
+            assert not [line for line in node.log if "Traceback" in line], node.log
+    finally:
+        a.close()
+        b.close()
+        if again is not None:
+            again.close()

@@ -205,3 +205,31 @@ def test_drop_holds_the_link_down_until_restore(gateway: GatewayThread) -> None:
         wait_until(lambda: rec.texts("alice") == ["while away"], 5, "the held message")
         metrics = gateway.call(gateway.gateway.metrics.render)
         assert "rtm_sessions_lost_total 1" in metrics.splitlines()
+
+
+def test_text_that_is_not_unicode_fails_its_request_only(gateway: GatewayThread) -> None:
+    """A message holding a lone surrogate cannot be written as UTF-8: the transport sends it
+    escaped, the gateway refuses it (bad_text) and that request fails; the requests written
+    with it are carried out as usual."""
+    rec = Recorder()
+    with network_core(gateway.url) as core_a, network_core(gateway.url) as core_b:
+        alice = login(core_a, rec, "alice")
+        login(core_b, rec, "bob")
+        outcomes: dict[str, int] = {}
+
+        class Outcome(rtm.ResultCallback[None]):
+            def __init__(self, text: str) -> None:
+                self.text = text
+
+            def onSuccess(self, responseInfo: None) -> None:
+                outcomes[self.text] = 0
+
+            def onFailure(self, errorInfo: rtm.ErrorInfo) -> None:
+                outcomes[self.text] = errorInfo.errorCode
+
+        for text in ("before", "odd\ud800", "after"):
+            message = alice.createMessage(text)
+            assert alice.sendMessageToPeer("bob", message, None, Outcome(text)) == 0
+        wait_until(lambda: len(outcomes) == 3, 5, "an outcome for every message")
+        assert outcomes == {"before": 0, "odd\ud800": 1, "after": 0}
+        wait_until(lambda: rec.texts("bob") == ["before", "after"], 5)

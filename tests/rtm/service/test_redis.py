@@ -3,6 +3,7 @@ memory backend), and what only many nodes have — dead nodes, gaps, re-routing,
 
 from __future__ import annotations
 
+import functools
 import json
 import threading
 import time
@@ -159,6 +160,7 @@ def test_delivery_goes_to_the_node_of_the_session(nodes: Any) -> None:
     a, b = nodes("na"), nodes("nb")
     a.call(a.backend.bind_user, APP, "alice", "na:1")
     b.call(b.backend.bind_user, APP, "bob", "nb:1")
+    b.call(b.backend.bind_user, APP, "carol", "nb:2")
     a.call(a.backend.deliver, "nb:1", MSG)
     a.call(a.backend.deliver_many, ["nb:1", "na:1", "nb:2"], MSG)
     wait_until(lambda: len(b.got) == 3)
@@ -202,6 +204,7 @@ def test_a_dead_node_leaves_no_ghosts_beyond_its_ttl(nodes: Any, server: RedisSe
 
 def test_gaps_in_a_senders_sequence_are_counted(nodes: Any, server: RedisServer) -> None:
     b = nodes("nb")
+    b.call(b.backend.bind_user, APP, "bob", "nb:1")
     client = redis.Redis(port=server.port, decode_responses=True)
     frame = codec.to_obj(MSG)
     for seq in (1, 2, 5):
@@ -273,6 +276,8 @@ def test_a_session_logged_in_again_gets_its_own_peer_messages(nodes: Any) -> Non
 
 def test_peer_messages_to_another_node_are_confirmed_by_it(nodes: Any) -> None:
     a, b = nodes("na"), nodes("nb")
+    a.call(a.backend.bind_user, APP, "alice", "na:1")
+    b.call(b.backend.bind_user, APP, "bob", "nb:1")
     receipts: list[str] = []
     assert a.call(a.backend.deliver_peer, "na:1", MSG, lambda: receipts.append("local")) is True
     assert a.got == [("na:1", MSG)] and receipts == [], "handed over at once, no receipt"
@@ -304,3 +309,67 @@ def test_memory_backend_needs_no_claims() -> None:
     backend.attach(lambda session, frame: got.append((session, frame)))
     assert backend.deliver_peer("n:1", MSG, lambda: got.append(("receipt", MSG))) is True
     assert got == [("n:1", MSG)]
+
+
+# --- a node restarted under the same id ----------------------------------------------------
+
+
+def test_a_restarted_node_reroutes_peer_messages_for_its_predecessors_sessions(
+    nodes: Any,
+) -> None:
+    """The predecessor of "nb" bound alice, then died (SIGKILL: nothing unbound); alice
+    logged in again on "na"; a sender still routes to the old session, and the envelope
+    reaches the new "nb": it re-routes the message and confirms it, it does not drop it."""
+    old = nodes("nb")
+    old_session = f"nb:{old.backend.incarnation}.1"
+    old.call(old.backend.bind_user, APP, "alice", old_session)
+    old.close()  # like SIGKILL: no unbind, no deregistration
+    a, c = nodes("na"), nodes("nc")
+    a.call(a.backend.bind_user, APP, "alice", "na:1")
+    new = nodes("nb")
+    assert new.backend.incarnation != old.backend.incarnation
+    receipts: list[str] = []
+    assert c.call(c.backend.deliver_peer, old_session, MSG, lambda: receipts.append("ok")) is False
+    wait_until(lambda: receipts, 3, "the receipt from the new nb")
+    assert a.got == [("na:1", MSG)], "delivered to alice's current session"
+    assert new.got == [] and new.backend.stats["rerouted"] == 1
+
+
+def test_a_restarted_node_keeps_offline_what_its_predecessors_sessions_cannot_take(
+    nodes: Any,
+) -> None:
+    old = nodes("nb")
+    old_session = f"nb:{old.backend.incarnation}.1"
+    old.call(old.backend.bind_user, APP, "alice", old_session)
+    old.close()
+    new = nodes("nb")
+    got: list[str] = []
+    # A sender on the new node itself, its route still naming the dead session.
+    assert new.call(new.backend.deliver_peer, old_session, MSG, lambda: got.append("x")) is True
+    assert new.got == [], "not handed to a session of this process"
+    (kept,) = new.call(new.backend.pop_offline, APP, "alice", time.time())
+    assert kept == p.PeerMessageIn("bob", p.Payload(1, "hi"), 5, offline=True)
+    # Neither path can make one up: an unknown session gets no receipt (the sender times out).
+    assert new.call(new.backend.deliver_peer, "nb:unknown.1", MSG, lambda: got.append("y")) is False
+    assert got == [] and new.backend.stats["dropped"] == 1
+
+
+def received(node: Node, n: int) -> bool:
+    return bool(node.backend.stats["received"] == n)
+
+
+def test_receipts_for_a_predecessor_are_not_taken_for_ones_own(
+    nodes: Any, server: RedisServer
+) -> None:
+    """Receipt numbers restart with each process: a receipt names the process it is for."""
+    a = nodes("na")
+    receipts: list[str] = []
+    # Its first peer message (receipt 1), to a node that does not answer yet.
+    assert a.call(a.backend.deliver_peer, "nc:1", MSG, lambda: receipts.append("1")) is False
+    client = redis.Redis(port=server.port, decode_responses=True)
+    for n, epoch in enumerate(("a-predecessor", a.backend.incarnation), start=1):
+        envelope = {"f": "nc", "e": "nc-epoch", "s": n, "i": [], "r": [[epoch, 1]]}
+        client.publish("rtm:node:na", json.dumps(envelope))
+        wait_until(functools.partial(received, a, n), 3, f"envelope {n} handled")
+        assert receipts == ([] if n == 1 else ["1"]), epoch
+    client.close()
