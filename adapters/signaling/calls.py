@@ -53,7 +53,7 @@ class CallEvent(enum.Enum):
     END = "end"  # V9: channelInviteEnd by this party
     PEER_ENDED = "peer_ended"  # V9: the other party ended it (end signal or RTM cancel)
     OFFLINE_TIMEOUT = "offline_timeout"  # V3: not received within 20 s
-    ANSWER_TIMEOUT = "answer_timeout"  # V6: not answered within _timeout
+    ANSWER_TIMEOUT = "answer_timeout"  # V6: not answered within _timeout (either side's clock)
     PEER_GONE = "peer_gone"  # V12: the peer's session ended (seen OFFLINE)
     FAILED = "failed"  # RTM reported the invitation failed, or V4 at once
     SESSION_ENDED = "session_ended"  # V12: this party's session ends
@@ -73,6 +73,7 @@ TRANSITIONS: Mapping[tuple[CallState, CallEvent], CallState] = {
     (S.OUT_RINGING, E.PEER_REFUSED): S.ENDED,
     (S.OUT_SENT, E.OFFLINE_TIMEOUT): S.ENDED,
     (S.OUT_RINGING, E.ANSWER_TIMEOUT): S.ENDED,
+    (S.IN_RINGING, E.ANSWER_TIMEOUT): S.ENDED,
     (S.IN_RINGING, E.ACCEPT): S.IN_ACCEPTED,
     (S.IN_RINGING, E.REFUSE): S.ENDED,
     **{(state, E.END): S.ENDED for state in _LIVE},

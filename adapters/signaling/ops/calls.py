@@ -303,7 +303,20 @@ def _remote_received(shim: ShimAgoraAPI, params: dict[str, Any]) -> bool:
     call = shim.calls.open(channel, caller, invitation.content, outgoing=False)
     call.invitation = invitation
     _watch(shim, call)
+    if shim.legacy_mode:
+        # V6 from the callee's side: its ringing call ends at the same time as the caller's
+        # countdown, also when the caller cannot tell it (its link is down).
+        _, timeout = invite_options(call.extra)
+        call.timers.append(shim.sched.call_later(timeout, _ringing_timeout, shim, call))
     return False
+
+
+def _ringing_timeout(shim: ShimAgoraAPI, call: Call) -> None:
+    """V6, callee side: not answered in time; the caller hears it from its own timer."""
+    if shim.calls.is_live(call) and call.can(CallEvent.ANSWER_TIMEOUT):
+        shim.calls.end(call, CallEvent.ANSWER_TIMEOUT)
+        peer = call.peer
+        shim.deliver_from_timer("onInviteEndByPeer", call.channel, peer, legacy_uid(peer), "")
 
 
 def _remote_canceled(shim: ShimAgoraAPI, params: dict[str, Any]) -> bool:

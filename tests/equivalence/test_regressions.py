@@ -1,0 +1,81 @@
+"""Divergences random runs of the equivalence property found, kept as named examples.
+
+Each program here once gave different per-instance traces on the reference model and on
+the shim; it stays, by name, so the fix cannot quietly regress (the derandomized CI sample
+would not necessarily draw it again). Both flavours, embedded core.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from adapters.signaling import ShimWorld
+from legacy_signaling.equivalence import (
+    LegacyWorld,
+    Program,
+    WorldConfig,
+    assert_equivalent,
+    reference_world,
+)
+from legacy_signaling.equivalence.program import (
+    Advance,
+    CreateInstance,
+    DropConnection,
+    Handler,
+    InviteUser2,
+    Join,
+    Login,
+    SendChannel,
+    SetCallback,
+    TokenKind,
+)
+
+CONFIG = WorldConfig(
+    app_id="0123456789abcdef0123456789abcdef",
+    app_certificate="fedcba9876543210fedcba9876543210",
+    debug_switch=False,
+)
+
+
+def _clients(*names: str) -> list[object]:
+    steps: list[object] = []
+    for i, _ in enumerate(names):
+        steps += [
+            CreateInstance(client=f"c{i}", singleton=False, valid_app_id=True),
+            SetCallback(client=f"c{i}", handler=Handler.RECORD),
+        ]
+    for i, name in enumerate(names):
+        steps.append(Login(client=f"c{i}", account=name, token=TokenKind.VALID, right_app=True))
+    return steps
+
+
+#: The caller's link is down when its invitation's answer time runs out (V6): the reference
+#: tells the callee ``onInviteEndByPeer``; the shim's end waited for the caller's link
+#: (random run, cpp, 2026-12-03). Fixed: the callee keeps the answer time too.
+CALLER_DROPPED_WHEN_THE_ANSWER_TIMES_OUT = Program(
+    config=CONFIG,
+    steps=(
+        *_clients("ann", "bob", "čaj"),  # type: ignore[arg-type]
+        Join(client="c1", channel="lobby"),
+        Join(client="c2", channel="lobby"),
+        SendChannel(client="c1", channel="lobby", text="hi", msg_id="", extra=None),
+        InviteUser2(client="c2", channel="lobby", account="bob", extra='{"_timeout":45}'),
+        Advance(seconds=20.0),
+        DropConnection(client="c2"),
+        Advance(seconds=10.0),
+    ),
+)
+
+REGRESSIONS = {
+    "caller_dropped_when_the_answer_times_out": CALLER_DROPPED_WHEN_THE_ANSWER_TIMES_OUT,
+}
+
+
+@pytest.mark.parametrize("flavour", ["cpp", "java"])
+@pytest.mark.parametrize("name", sorted(REGRESSIONS))
+def test_regression(name: str, flavour: str) -> None:
+    def make_worlds(config: WorldConfig) -> tuple[LegacyWorld, LegacyWorld]:
+        shim: LegacyWorld = config.build(ShimWorld, flavour=flavour, mode="legacy")
+        return reference_world(config), shim
+
+    assert_equivalent(REGRESSIONS[name], make_worlds, labels=("reference", f"shim[{flavour}]"))
