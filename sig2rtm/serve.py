@@ -33,6 +33,8 @@ _FLAGS: dict[str, tuple[type, str]] = {
     "node-ttl": (float, "Redis: seconds of silence after which a node is dead"),
     "shutdown-grace": (float, "seconds clients get to resume elsewhere on SIGTERM"),
     "log-level": (str, "debug, info, warning or error"),
+    "legacy-port": (int, "also serve the legacy Signaling SDKs (LBS + WebSocket) on this port"),
+    "legacy-host": (str, "host the legacy LBS answer names (default: the address reached)"),
 }
 
 
@@ -71,9 +73,17 @@ def run(args: argparse.Namespace) -> int:
 async def _serve(config: Any) -> None:
     from rtm.gateway.server import Gateway
 
-    gateway = Gateway(config)
+    listeners = []
+    if config.legacy_port >= 0:
+        from adapters.wire import legacy_listener
+
+        listeners.append(legacy_listener(config))
+    gateway = Gateway(config, listeners=listeners)
     await gateway.start()
     # One line on stdout once listening, so scripts and tests can wait for it.
+    if "legacy" in gateway.listener_ports:
+        port = gateway.listener_ports["legacy"]
+        print(f"legacy Signaling on http://{config.host}:{port}", flush=True)
     print(f"listening on ws://{config.host}:{gateway.port}", flush=True)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()

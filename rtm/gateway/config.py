@@ -74,6 +74,11 @@ class GatewayConfig:
     shutdown_grace: float = 2.0
     log_level: str = "info"
     log_json: bool = True
+    #: The legacy Signaling wire protocol (LBS lookup and WebSocket) on this port; -1: off,
+    #: 0: a free port.
+    legacy_port: int = -1
+    #: The host the LBS answer sends legacy clients to; empty: the address they reached.
+    legacy_host: str = ""
 
     def __attrs_post_init__(self) -> None:
         problems = []
@@ -85,6 +90,8 @@ class GatewayConfig:
             problems.append(f"rates {self.rates!r} must be one of {', '.join(RATES)}")
         if not 0 <= self.port < 65536:
             problems.append(f"port {self.port} out of range")
+        if not -1 <= self.legacy_port < 65536:
+            problems.append(f"legacy_port {self.legacy_port} out of range (-1 turns it off)")
         if self.max_frame_bytes > self.max_message_bytes:
             problems.append("max_frame_bytes must not exceed max_message_bytes")
         if self.log_level.upper() not in ("DEBUG", "INFO", "WARNING", "ERROR"):
