@@ -284,8 +284,13 @@ class LegacyWireSession:
         self._send(f.login_ok(self.line, int(uid)))
 
     def on_login_failed(self, ecode: int) -> None:
-        self._login_refused(LOGIN_REASONS.get(int(ecode), f"login failed ({int(ecode)})"))
+        """The reason in ``login_ret``, then the socket closes (no ``close`` frame: the Web
+        SDK would report that as a second, different failure)."""
+        reason = LOGIN_REASONS.get(int(ecode), f"login failed ({int(ecode)})")
+        self._login_refused(reason)
         self._release()
+        self.state = "closed"
+        self.wire.close(1000, reason)
 
     def on_logout(self, ecode: int) -> None:
         callid, self._logout = self._logout, None
@@ -325,12 +330,11 @@ class LegacyWireSession:
         if join is None:
             return
         join.members = [[a, int(u)] for a, u in zip(accounts, uids, strict=False)]
-        # Attributes follow the member list; a query queued behind them marks their end.
+        # The attributes follow the member list (a read still on its way). A call the shim
+        # refuses itself is answered behind every request in flight, in callback order: an
+        # invoke with no arguments marks the end of the attributes, at no RTM cost.
         join.barrier = self._next_id("j")
-        self._invokes[join.barrier] = -1
-        self._shim().invoke(
-            INVOKE_PREFIX + "channel_query_num", json.dumps({"name": join.channel}), join.barrier
-        )
+        self._shim().invoke(INVOKE_PREFIX + "channel_query_num", "", join.barrier)
 
     def on_join_failed(self, ecode: int) -> None:
         join, self._join = self._join, None

@@ -186,7 +186,7 @@ class WireClient:
     """A protocol-level legacy client written from the wire note (Web SDK frames)."""
 
     def __init__(self, url: str) -> None:
-        self.ws: ClientConnection = connect(url, open_timeout=10, compression=None)
+        self.ws: ClientConnection = connect(url, open_timeout=10, compression=None, legacy=True)
         self.inbox: list[Any] = []
         self.callid = 0
         self.line = ""
