@@ -228,12 +228,13 @@ def call2_ret(callid: int, err: str, body: Mapping[str, Any]) -> str:
 
 
 def call2_ok(callid: int, body: Mapping[str, Any] | None = None) -> str:
-    return call2_ret(callid, "", {"result": "ok", **(body or {})})
+    return call2_ret(callid, "", {**(body or {}), "result": "ok"})
 
 
 def call2_failed(callid: int, reason: str) -> str:
     """A refused call: the reason where each SDK reads it (Web ``data.result``, Python
-    ``reason`` and ``err``)."""
+    ``reason`` and ``err``); never empty, as an empty ``err`` reads as success."""
+    reason = reason or "failed"
     return call2_ret(
         callid, reason, {"result": "failed", "reason": reason, "data": {"result": reason}}
     )
