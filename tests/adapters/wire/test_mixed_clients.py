@@ -167,3 +167,42 @@ def test_wire_clients_on_two_nodes_sharing_redis(
         sdk.close()
         for n in nodes:
             n.close()
+
+
+def test_wire_client_and_agorasigsdk_drop_in(sdk: PySdk, core: net.NetworkCore) -> None:
+    """The real SDK over the wire and sig2rtm's drop-in ``agorasigsdk`` on the same node."""
+    import agorasigsdk
+
+    recorder = Recorder()
+    world = ShimWorld(APP, core=core)
+
+    class Login(agorasigsdk.LoginSession.LoginCallback):
+        def on_login_success(self, session: Any, uid: int) -> None:
+            recorder.add("dave", "on_login_success", (uid,))
+
+        def on_msg_instant_received(self, session: Any, account: str, uid: int, msg: str) -> None:
+            recorder.add("dave", "on_msg_instant_received", (account, msg))
+
+    class Room(agorasigsdk.Channel.ChannelCallback):
+        def on_msg_channel_received(
+            self, login_session: Any, channel: Any, account: str, uid: int, msg: str
+        ) -> None:
+            recorder.add("dave", "on_msg_channel_received", (account, msg))
+
+    signal = agorasigsdk.AgoraSignal(APP, native_factory=world.createAgoraSDKInstance)
+    dave = signal.login("dave", "_no_need_token", Login())
+    wait_until(lambda: recorder.of("dave", "on_login_success"), 10, "dave logged in")
+    sdk.do("login", "a", app=APP, account="alice")
+    sdk.expect("a", "login_success")
+    sdk.do("send", "a", to="dave", msg="real to drop-in", tag="1")
+    wait_until(lambda: recorder.of("dave", "on_msg_instant_received"), 10, "dave got it")
+    assert recorder.of("dave", "on_msg_instant_received") == [("alice", "real to drop-in")]
+    dave.msg_instant_send("alice", "drop-in to real", None)
+    assert sdk.expect("a", "msg")["msg"] == "drop-in to real"
+    dave.channel_join("shared", Room())
+    sdk.do("join", "a", channel="shared")
+    assert sorted(sdk.expect("a", "user_list")["users"]) == ["alice", "dave"]
+    sdk.do("chansend", "a", msg="hello dave")
+    wait_until(lambda: recorder.of("dave", "on_msg_channel_received"), 10, "dave heard it")
+    assert recorder.of("dave", "on_msg_channel_received") == [("alice", "hello dave")]
+    dave.logout()
