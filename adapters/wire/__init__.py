@@ -7,7 +7,7 @@ answers both, each connection a legacy client on the node's core through the nat
 ``endpoint`` plugs it into :class:`rtm.gateway.Gateway` as an extra listener.
 """
 
-from .endpoint import LBS_PATH, LegacyEndpoint, NodeCore, lbs_answer, legacy_listener
+from .endpoint import LBS_PATH, LegacyEndpoint, NodeCore, lbs_answer, legacy_listeners
 from .session import LOGIN_REASONS, LegacyWireSession
 
 __all__ = [
@@ -17,5 +17,5 @@ __all__ = [
     "LegacyWireSession",
     "NodeCore",
     "lbs_answer",
-    "legacy_listener",
+    "legacy_listeners",
 ]

@@ -1,6 +1,7 @@
 """The legacy wire protocol as a gateway listener: the LBS lookup and the WebSocket endpoint.
 
-``legacy_listener(config)`` is what ``sig2rtm serve --legacy-port`` adds to the gateway. The
+``legacy_listeners(config)`` is what ``sig2rtm serve --legacy-port`` (and
+``--legacy-tls-port``) adds to the gateway. The
 endpoint hosts one :class:`~adapters.signaling.ShimWorld` per app ID on the node's own
 service (in process, on the node's event loop: no extra hop), and one
 :class:`~adapters.wire.session.LegacyWireSession` per connection.
@@ -9,7 +10,8 @@ service (in process, on the node's event loop: no extra hop), and one
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+import ssl
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from adapters.signaling import ShimAgoraAPI, ShimWorld
@@ -23,7 +25,7 @@ from rtm.transport import FrameSink, InProcTransport
 
 from .session import LegacyWireSession
 
-__all__ = ["LBS_PATH", "LegacyEndpoint", "NodeCore", "lbs_answer", "legacy_listener"]
+__all__ = ["LBS_PATH", "LegacyEndpoint", "NodeCore", "lbs_answer", "legacy_listeners"]
 
 #: The lookup path of the legacy load balancer (``lbs.sig.agora.io/getaddr?vid=…``).
 LBS_PATH = "/getaddr"
@@ -125,26 +127,45 @@ def lbs_answer(request: HttpRequest, host: str, port: int) -> HttpAnswer | None:
     return HttpAnswer(200, "application/json", body, cors)
 
 
-def legacy_listener(config: GatewayConfig) -> Listener:
-    """The gateway listener for ``--legacy-port``: LBS lookup and legacy WebSocket."""
-    endpoint: list[LegacyEndpoint] = []
+def legacy_listeners(config: GatewayConfig) -> list[Listener]:
+    """The gateway listeners for ``--legacy-port`` and ``--legacy-tls-port``: LBS lookup and
+    legacy WebSocket, plain and over TLS, sharing one endpoint (one set of sessions).
+
+    Over TLS the lookup answers ``port - 1``, because the Web SDK 1.3.0 connects to the
+    answered port + 1 (always ``wss://<ip-dashed>-sig-web.agora.io:<port + 1>/``).
+    """
+    shared: list[LegacyEndpoint] = []
 
     def make_endpoint(gateway: Any) -> LegacyEndpoint:
-        made = LegacyEndpoint(
-            NodeCore(gateway.service, gateway.scheduler),
-            gateway.metrics,
-            max_frame_bytes=config.max_frame_bytes,
-            frames=Rate(config.frame_burst, config.frame_burst / config.frames_per_second),
-            errors=Rate(config.errors_per_10s, 10.0),
-            app_certificates=config.app_certificates,
-        )
-        endpoint.append(made)
-        return made
+        if not shared:
+            shared.append(
+                LegacyEndpoint(
+                    NodeCore(gateway.service, gateway.scheduler),
+                    gateway.metrics,
+                    max_frame_bytes=config.max_frame_bytes,
+                    frames=Rate(config.frame_burst, config.frame_burst / config.frames_per_second),
+                    errors=Rate(config.errors_per_10s, 10.0),
+                    app_certificates=config.app_certificates,
+                )
+            )
+        return shared[0]
 
-    def http(request: HttpRequest) -> HttpAnswer | None:
-        answer = lbs_answer(request, config.legacy_host, request.local_port)
-        if answer is not None and endpoint:
-            endpoint[0].metrics.inc("rtm_legacy_lbs_requests_total")
+    def http(offset: int) -> Callable[[HttpRequest], HttpAnswer | None]:
+        def answer(request: HttpRequest) -> HttpAnswer | None:
+            found = lbs_answer(request, config.legacy_host, request.local_port + offset)
+            if found is not None and shared:
+                shared[0].metrics.inc("rtm_legacy_lbs_requests_total")
+            return found
+
         return answer
 
-    return Listener("legacy", config.legacy_port, make_endpoint, http)
+    listeners = []
+    if config.legacy_port >= 0:
+        listeners.append(Listener("legacy", config.legacy_port, make_endpoint, http(0)))
+    if config.legacy_tls_port >= 0:
+        context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        context.load_cert_chain(config.legacy_tls_cert, config.legacy_tls_key)
+        listeners.append(
+            Listener("legacy-tls", config.legacy_tls_port, make_endpoint, http(-1), context)
+        )
+    return listeners

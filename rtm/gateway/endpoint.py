@@ -101,3 +101,5 @@ class Listener(NamedTuple):
     port: int
     make_endpoint: Callable[[Any], ProtocolEndpoint]
     http: Callable[[HttpRequest], HttpAnswer | None]
+    #: An ``ssl.SSLContext`` to serve HTTPS and WSS; None: plain.
+    ssl: Any = None

@@ -246,6 +246,7 @@ class Gateway:
             config.host,
             listener.port,
             process_request=process,
+            ssl=listener.ssl,
             compression=None,
             max_size=config.max_message_bytes,
             max_queue=64,

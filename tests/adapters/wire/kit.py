@@ -80,8 +80,11 @@ class LegacyNode:
             _, err = self.proc.communicate(timeout=5)
             raise AssertionError(f"gateway did not start: {lines} {err[-2000:]}")
         self.url = lines[-1].split()[-1]
-        self.legacy_url = legacy[0].split()[-1]
+        urls = [x.split()[-1] for x in legacy]
+        self.legacy_url = next(u for u in urls if u.startswith("http:"))
         self.legacy_port = int(self.legacy_url.rsplit(":", 1)[1])
+        #: ``https://…`` when started with ``--legacy-tls-port``.
+        self.tls_url = next((u for u in urls if u.startswith("https:")), "")
         self.log: list[str] = []
         self._reader = threading.Thread(target=self._drain, daemon=True)
         self._reader.start()
@@ -185,8 +188,10 @@ def _matches(event: dict[str, Any], who: str, ev: str, match: dict[str, Any]) ->
 class WireClient:
     """A protocol-level legacy client written from the wire note (Web SDK frames)."""
 
-    def __init__(self, url: str) -> None:
-        self.ws: ClientConnection = connect(url, open_timeout=10, compression=None, legacy=True)
+    def __init__(self, url: str, ssl: Any = None) -> None:
+        self.ws: ClientConnection = connect(
+            url, open_timeout=10, compression=None, legacy=True, ssl=ssl
+        )
         self.inbox: list[Any] = []
         self.callid = 0
         self.line = ""
