@@ -165,8 +165,11 @@ class LegacyWireSession:
         except ArgError as exc:
             self._refuse(callid, f"invalid_param: {exc}", "bad_args")
             return
-        handler = self._HANDLERS[rpc.kind]
-        handler(self, callid, frame.func, args, rpc)
+        try:
+            self.HANDLERS[rpc.kind](self, callid, frame.func, args, rpc)
+        except Exception:  # a bug here must cost one call, not the connection
+            log.exception("legacy call %s failed", frame.func, extra={"peer": self.wire.peer})
+            self._send(f.call2_failed(callid, "internal_error"))
 
     # --- the RPCs (self.api is set: the session is online) ------------------------------
 
@@ -255,7 +258,7 @@ class LegacyWireSession:
     def _rpc_unsupported(self, callid: int, func: str, args: dict[str, Any], rpc: Rpc) -> None:
         self._refuse(callid, f"{func} is not supported", "unsupported")
 
-    _HANDLERS: Mapping[str, Callable[[LegacyWireSession, int, str, dict[str, Any], Rpc], None]] = {
+    HANDLERS: Mapping[str, Callable[[LegacyWireSession, int, str, dict[str, Any], Rpc], None]] = {
         "logout": _rpc_logout,
         "getmsg": _rpc_getmsg,
         "sendmsg": _rpc_sendmsg,
@@ -273,7 +276,12 @@ class LegacyWireSession:
         call_id = self._next_id("i")
         self._invokes[call_id] = callid
         params = {key: value for key, value in args.items() if key != "line"}
-        self._shim().invoke(INVOKE_PREFIX + func, json.dumps(params), call_id)
+        try:
+            self._shim().invoke(INVOKE_PREFIX + func, json.dumps(params), call_id)
+        except Exception:  # as above: one failed call
+            self._invokes.pop(call_id, None)
+            log.exception("legacy invoke %s failed", func, extra={"peer": self.wire.peer})
+            self._send(f.call2_failed(callid, "internal_error"))
 
     # --- shim callbacks -> server frames ---------------------------------------------
 
