@@ -184,6 +184,9 @@ def test_wire_client_and_agorasigsdk_drop_in(sdk: PySdk, core: net.NetworkCore) 
             recorder.add("dave", "on_msg_instant_received", (account, msg))
 
     class Room(agorasigsdk.Channel.ChannelCallback):
+        def on_channel_joined(self, login_session: Any, channel: Any) -> None:
+            recorder.add("dave", "on_channel_joined", ())
+
         def on_msg_channel_received(
             self, login_session: Any, channel: Any, account: str, uid: int, msg: str
         ) -> None:
@@ -200,6 +203,7 @@ def test_wire_client_and_agorasigsdk_drop_in(sdk: PySdk, core: net.NetworkCore) 
     dave.msg_instant_send("alice", "drop-in to real", None)
     assert sdk.expect("a", "msg")["msg"] == "drop-in to real"
     dave.channel_join("shared", Room())
+    wait_until(lambda: recorder.of("dave", "on_channel_joined"), 10, "dave joined")
     sdk.do("join", "a", channel="shared")
     assert sorted(sdk.expect("a", "user_list")["users"]) == ["alice", "dave"]
     sdk.do("chansend", "a", msg="hello dave")
