@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from websockets.exceptions import ConnectionClosed
+from websockets.exceptions import ConnectionClosed, InvalidStatus
 
 from adapters.wire.lines import parse_line
 from tests.adapters.wire.kit import LegacyNode, WireClient
@@ -366,3 +366,16 @@ def test_any_frame_gets_a_legacy_answer_or_a_close_never_a_crash(
     finally:
         client.close()
     assert not [line for line in shared_node.log if "Traceback" in line]
+
+
+def test_the_node_limits_apply_to_the_legacy_port() -> None:
+    node = LegacyNode("--connections-per-ip", "1", "--max-frame-bytes", "1000")
+    try:
+        first = _client(node, "w-limits")
+        with pytest.raises(InvalidStatus, match="429"):
+            WireClient(f"ws://127.0.0.1:{node.legacy_port}/")
+        first.send_raw(json.dumps(["ping", 1]) + " " * 2000)
+        frame, code = _closed_with(first)
+        assert frame[1] == "frame too large" and code == 1008
+    finally:
+        node.close()
