@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import json
 import socket
+import time
 import urllib.error
 import urllib.request
 import zlib
@@ -18,6 +19,7 @@ from hypothesis import strategies as st
 from websockets.exceptions import ConnectionClosed, InvalidStatus
 
 from adapters.wire.lines import parse_line
+from legacy_signaling.tokens import build_legacy_token
 from tests.adapters.wire.kit import LegacyNode, WireClient
 
 APP = "webapp"
@@ -377,5 +379,27 @@ def test_the_node_limits_apply_to_the_legacy_port() -> None:
         first.send_raw(json.dumps(["ping", 1]) + " " * 2000)
         frame, code = _closed_with(first)
         assert frame[1] == "frame too large" and code == 1008
+    finally:
+        node.close()
+
+
+def test_token_failures_carry_the_reasons_the_web_sdk_maps_to_codes() -> None:
+    """An app with a certificate: a good legacy token logs in; a wrong one is refused with
+    ``TokenErrorInvalid`` (Web SDK: 206) and an expired one with ``TokenErrorExpired`` (204)."""
+    app, certificate = "0123456789abcdef0123456789abcdef", "fedcba9876543210fedcba9876543210"
+    node = LegacyNode("--app-certificates", f"{app}:{certificate}")
+    try:
+        future, past = int(time.time()) + 3600, int(time.time()) - 10
+        cases = [
+            (build_legacy_token("w-tok", app, certificate, future), {"result": "ok"}),
+            ("_no_need_token", {"result": "failed", "reason": "TokenErrorInvalid"}),
+            (build_legacy_token("w-tok", app, "0" * 32, future), {"reason": "TokenErrorInvalid"}),
+            (build_legacy_token("w-tok", app, certificate, past), {"reason": "TokenErrorExpired"}),
+        ]
+        for token, expected in cases:
+            client = WireClient(f"ws://127.0.0.1:{node.legacy_port}/")
+            body = client.login(app, "w-tok", token)
+            assert expected.items() <= body.items(), (token, body)
+            client.close()
     finally:
         node.close()
