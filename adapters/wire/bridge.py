@@ -51,7 +51,7 @@ class Bridge(ICallBack):
         self.s.on_join_failed(ecode)
 
     def onChannelLeaved(self, channelID: str, ecode: int) -> None:
-        self.s.on_leaved()
+        self.s.on_leaved(channelID)
 
     def onChannelUserJoined(self, account: str, uid: int) -> None:
         s = self.s

@@ -349,10 +349,13 @@ class LegacyWireSession:
         if join is not None:
             self._send(f.call2_failed(join.callid, f"join failed ({int(ecode)})"))
 
-    def on_leaved(self) -> None:
-        self.channel = ""
-        if self._leaves:
-            self._send(f.call2_ok(self._leaves.popleft()))
+    def on_leaved(self, channel: str) -> None:
+        """Left ``channel``: a ``channel_leave`` is answered; joining another channel also
+        leaves the old one, whose news must not clear the new one."""
+        if channel == self.channel:
+            self.channel = ""
+            if self._leaves:
+                self._send(f.call2_ok(self._leaves.popleft()))
 
     def channel_event(
         self, kind: str, channel: str, account: str, uid: int, **values: object

@@ -403,3 +403,17 @@ def test_token_failures_carry_the_reasons_the_web_sdk_maps_to_codes() -> None:
             client.close()
     finally:
         node.close()
+
+
+def test_joining_another_channel_moves_the_connection_there(shared_node: LegacyNode) -> None:
+    alice, bob = _client(shared_node, "w-mover"), _client(shared_node, "w-stayer")
+    assert alice.call("channel_join", name="w-first")[0] == ""
+    assert bob.call("channel_join", name="w-second")[0] == ""
+    err, reply = alice.call("channel_join", name="w-second")  # leaves w-first on the way
+    assert err == "" and sorted(m[0] for m in reply["list"]) == ["w-mover", "w-stayer"]
+    assert bob.call("channel_sendmsg", name="w-second", msg="still here?")[0] == ""
+    event = alice.notify("channel2")
+    assert event[1] == "w-second" and parse_line(event[3]).kind == "channel_msg"
+    assert alice.call("channel_leave", name="w-second")[0] == "", "in w-second, not in none"
+    alice.close()
+    bob.close()
