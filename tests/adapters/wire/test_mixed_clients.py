@@ -91,6 +91,15 @@ def test_wire_client_and_native_shim_client(sdk: PySdk, core: net.NetworkCore) -
     wait_until(lambda: recorder.of("bob", "onInviteAcceptedByPeer"), 10, "accepted")
     sdk.do("query", "a", account="bob")
     assert sdk.expect("a", "status")["status"] == 1
+    bob.messageInstantSend("erin", 0, "for later", "m3")  # erin is not logged in anywhere
+    wait_until(lambda: recorder.of("bob", "onMessageSendSuccess"), 10, "sent")
+    sdk.do("login", "e", app=APP, account="erin")
+    assert sdk.expect("e", "msg")["msg"] == "for later"
+    # a native login of the wire client's account takes the account over
+    _native(core, recorder, "alice")
+    bob.messageInstantSend("alice", 0, "to the native alice", "m4")
+    wait_until(lambda: recorder.of("alice", "onMessageInstantReceive"), 10, "native alice got it")
+    assert not [e for e in sdk.seen("a", "msg") if e["msg"] == "to the native alice"]
 
 
 def test_wire_client_and_rtm_client(sdk: PySdk, core: net.NetworkCore) -> None:
@@ -112,6 +121,7 @@ def test_wire_client_and_rtm_client(sdk: PySdk, core: net.NetworkCore) -> None:
     channel = carol.createChannel("mix", recorder.handler("carol-ch", rtm.IChannelEventHandler))
     assert channel is not None
     channel.join()
+    wait_until(lambda: recorder.of("carol-ch", "onJoinSuccess"), 10, "carol joined")
     assert sdk.expect("a", "user_joined")["account"] == "carol"
     channel.sendMessage(carol.createMessage("rtm in channel"))
     assert sdk.expect("a", "channel_msg", account="carol")["msg"] == "rtm in channel"
@@ -125,6 +135,21 @@ def test_wire_client_and_rtm_client(sdk: PySdk, core: net.NetworkCore) -> None:
         10,
         "carol heard it",
     )
+    calls = carol.getRtmCallManager(recorder.handler("carol-call", rtm.IRtmCallEventHandler))
+    invitation = calls.createLocalInvitation("alice")
+    invitation.setChannelId("rtm-call")
+    calls.sendLocalInvitation(invitation)
+    assert sdk.expect("a", "invite_received", channel="rtm-call")["peer"] == "carol"
+    sdk.do("accept", "a", channel="rtm-call", peer="carol")
+    wait_until(lambda: recorder.of("carol-call", "onLocalInvitationAccepted"), 10, "accepted")
+    sdk.do("invite", "a", channel="to-rtm", peer="carol", extra="")
+    wait_until(lambda: recorder.of("carol-call", "onRemoteInvitationReceived"), 10, "invited")
+    remote = recorder.of("carol-call", "onRemoteInvitationReceived")[0][0]
+    assert (remote.callerId, remote.channelId) == ("alice", "to-rtm")
+    calls.refuseRemoteInvitation(remote)
+    sdk.expect("a", "invite_refused", channel="to-rtm", peer="carol")
+    sdk.do("query", "a", account="carol")
+    assert sdk.expect("a", "status")["status"] == 1
     carol.release()
 
 
@@ -159,6 +184,18 @@ def test_wire_clients_on_two_nodes_sharing_redis(
         sdk.expect("a", "invite_refused", channel="c")
         sdk.do("query", "b", account="alice")
         assert sdk.expect("b", "status")["status"] == 1
+        sdk.do("set_attr", "b", name="where", value="node b")
+        assert sdk.expect("a", "attr", name="where")["value"] == "node b"
+        sdk.do("invite", "b", channel="c2", peer="alice", extra="")
+        sdk.expect("a", "invite_received", channel="c2")
+        sdk.do("accept", "a", channel="c2", peer="bob")
+        sdk.expect("b", "invite_accepted", channel="c2")
+        sdk.do("end", "b", channel="c2", peer="alice")
+        sdk.expect("a", "invite_end_by_peer", channel="c2", peer="bob")
+        sdk.do("send", "a", to="frank", msg="kept across nodes", tag="o")
+        sdk.expect("a", "send_ok", tag="o")
+        sdk.do("login", "f", app=APP, account="frank", ap=["127.0.0.1", nodes[1].legacy_port])
+        assert sdk.expect("f", "msg")["msg"] == "kept across nodes"
         sdk.do("login", "a2", app=APP, account="alice", ap=["127.0.0.1", nodes[1].legacy_port])
         sdk.expect("a2", "login_success")
         sdk.do("send", "b", to="alice", msg="to the newest", tag="z")
