@@ -4,15 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from agorasigsdk import _unsupported
+from agorasigsdk.channel2 import Channel2
 from agorasigsdk.login_session import LoginSession
+from agorasigsdk.rpc import RPC
 from legacy_signaling.objects.native import NativeFactory
 
-__all__ = ["AgoraSignal"]
-
-_WEB2 = (
-    "the experimental 'web2' API of agorasigsdk 1.0.2 (create_rpc_session, join_channel2) "
-    "is not supported by sig2rtm: it has no counterpart in the legacy Signaling API"
-)
+__all__ = ["RPC", "AgoraSignal", "Channel2", "LoginSession"]
 
 
 class AgoraSignal:
@@ -57,9 +55,25 @@ class AgoraSignal:
         )
 
     def create_rpc_session(self, token: str, **kwargs: object) -> object:
-        """1.0.2's experimental RPC session: not supported (raises)."""
-        raise NotImplementedError(_WEB2)
+        """1.0.2's experimental RPC session: not supported (raises, naming why)."""
+        return RPC(self.appid, token, **kwargs)
 
-    def join_channel2(self, channelName: str, *args: object, **kwargs: object) -> object:
-        """1.0.2's experimental ``Channel2``: not supported (raises)."""
-        raise NotImplementedError(_WEB2)
+    def join_channel2(
+        self,
+        channelName: str,
+        channelAttrs: object = {},
+        failWhenExists: bool = False,
+        needState: bool = False,
+        simpleHost: object = {},
+        topicsToSubscribe: object = [],
+        userId: str = "",
+        userInfo: object = {},
+        onJoin: object = None,
+        onJoinFailed: object = None,
+        onLeave: object = None,
+        onMessage: object = None,
+    ) -> object:
+        """1.0.2's experimental ``Channel2``: not supported (raises, naming why)."""
+        if not channelName:
+            raise ValueError("channelName can not be empty.")
+        raise NotImplementedError(f"join_channel2: {_unsupported.WEB2}")

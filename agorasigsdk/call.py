@@ -10,11 +10,11 @@ given, not the invitation's (docs/object-flavour.md, "Call extra").
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import typing
 
 from legacy_signaling.identity import require_str
 
-if TYPE_CHECKING:
+if typing.TYPE_CHECKING:
     from agorasigsdk.login_session import LoginSession
 
 __all__ = ["Call"]
@@ -26,13 +26,17 @@ class Call:
     class CallCallback:
         """Events of one call; override what the app needs."""
 
-        def on_invite_received_by_peer(self, session: LoginSession, call: Call) -> None:
+        def on_invite_received_by_peer(self, login_session: LoginSession, call: Call) -> None:
             """Caller: the callee's SDK received the invitation."""
 
-        def on_invite_accepted_by_peer(self, session: LoginSession, call: Call, extra: str) -> None:
+        def on_invite_accepted_by_peer(
+            self, login_session: LoginSession, call: Call, extra: str
+        ) -> None:
             """Caller: the callee accepted, with ``extra``."""
 
-        def on_invite_refused_by_peer(self, session: LoginSession, call: Call, extra: str) -> None:
+        def on_invite_refused_by_peer(
+            self, login_session: LoginSession, call: Call, extra: str
+        ) -> None:
             """Caller: the callee refused, with ``extra``; the call is over."""
 
         def on_invite_failed(self, session: LoginSession, call: Call, err_code: int) -> None:

@@ -8,44 +8,17 @@ name to the channel object, so a channel left by joining another one still hears
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING
+import typing
 
-from legacy_signaling.codes import ECODE
+from agorasigsdk import _replies
+from agorasigsdk.signal_consts import JOINCHANNEL_E_OTHER, LEAVECHANNEL_E_BYUSER
 from legacy_signaling.identity import require_str
-from legacy_signaling.objects.core import Reply, failed, failure_reason, ok
 from legacy_signaling.objects.dispatch import call_user
 
-if TYPE_CHECKING:
+if typing.TYPE_CHECKING:
     from agorasigsdk.login_session import LoginSession
 
-__all__ = ["CbPack", "Channel", "message_reply", "unpack_cb_pack"]
-
-#: 1.0.2's raw result hook: ``(fn, args)``, called as ``fn(err, data, *args)``.
-CbPack = tuple[Callable[..., object], Sequence[object]]
-
-
-def message_reply(ecode: int) -> Reply:
-    """The ``(err, data)`` a send result gave 1.0.2's raw callbacks."""
-    if ecode == ECODE.SUCCESS:
-        return "", ok()
-    reason = failure_reason(ecode)
-    return reason, failed(reason)
-
-
-def unpack_cb_pack(cb_pack: object) -> CbPack | None:
-    """Check a ``cb_pack`` argument: None, or a ``(callable, sequence)`` pair."""
-    if cb_pack is None:
-        return None
-    if (
-        not isinstance(cb_pack, tuple | list)
-        or len(cb_pack) != 2
-        or not callable(cb_pack[0])
-        or not isinstance(cb_pack[1], Sequence)
-        or isinstance(cb_pack[1], str)
-    ):
-        raise TypeError("cb_pack must be None or a (function, args) pair")
-    return cb_pack[0], cb_pack[1]
+__all__ = ["JOINCHANNEL_E_OTHER", "LEAVECHANNEL_E_BYUSER", "Channel"]
 
 
 class Channel:
@@ -54,40 +27,42 @@ class Channel:
     class ChannelCallback:
         """Events of one channel; override what the app needs."""
 
-        def on_channel_joined(self, session: LoginSession, channel: Channel) -> None:
+        def on_channel_joined(self, login_session: LoginSession, channel: Channel) -> None:
             """Joined; ``on_channel_user_list`` and one ``on_channel_attr_updated`` per
             existing attribute follow."""
 
         def on_channel_join_failed(
-            self, session: LoginSession, channel: Channel, err_code: int
+            self, login_session: LoginSession, channel: Channel, err_code: int
         ) -> None:
             """Joining failed (300)."""
 
-        def on_channel_left(self, session: LoginSession, channel: Channel, err_code: int) -> None:
+        def on_channel_left(
+            self, login_session: LoginSession, channel: Channel, err_code: int
+        ) -> None:
             """Left: 602 when asked for, 601 kicked, 603 logout, 604 connection lost."""
 
         def on_channel_user_joined(
-            self, session: LoginSession, channel: Channel, account: str, uid: int
+            self, login_session: LoginSession, channel: Channel, account: str, uid: int
         ) -> None:
             """Another user joined."""
 
         def on_channel_user_left(
-            self, session: LoginSession, channel: Channel, account: str, uid: int
+            self, login_session: LoginSession, channel: Channel, account: str, uid: int
         ) -> None:
             """Another user left."""
 
         def on_channel_user_list(
-            self, session: LoginSession, channel: Channel, users: list[str], uids: list[int]
+            self, login_session: LoginSession, channel: Channel, users: list[str], uids: list[int]
         ) -> None:
             """The members right after joining (at most the latest 200)."""
 
         def on_channel_attr_updated(
-            self, session: LoginSession, channel: Channel, name: str, value: str, type: str
+            self, login_session: LoginSession, channel: Channel, name: str, value: str, ch_type: str
         ) -> None:
-            """A channel attribute changed; ``type`` is "update", "del" or "clear"."""
+            """A channel attribute changed; ``ch_type`` is "update", "del" or "clear"."""
 
         def on_msg_channel_received(
-            self, session: LoginSession, channel: Channel, account: str, uid: int, msg: str
+            self, login_session: LoginSession, channel: Channel, account: str, uid: int, msg: str
         ) -> None:
             """A channel message; the sender receives its own message too."""
 
@@ -123,15 +98,15 @@ class Channel:
         """Delete every channel attribute."""
         self.session._core.router.native.channelClearAttr(self.channel_name)
 
-    def msg_channel_send(self, msg: str, cb_pack: CbPack | None = None) -> None:
+    def msg_channel_send(self, msg: str, cb_pack: _replies.CbPack | None = None) -> None:
         """Send to the channel; every member, the sender included, gets
         ``on_msg_channel_received``. ``cb_pack`` ``(fn, args)`` gets ``fn(err, data, *args)``.
         """
         require_str(msg=msg)
-        pack = unpack_cb_pack(cb_pack)
+        pack = _replies.unpack_cb_pack(cb_pack)
 
         def on_result(ecode: int) -> None:
             if pack is not None:
-                call_user(pack[0], "__call__", *message_reply(ecode), *pack[1])
+                call_user(pack[0], "__call__", *_replies.message_reply(ecode), *pack[1])
 
         self.session._core.router.send_channel(self.channel_name, msg, on_result, force=False)

@@ -10,25 +10,50 @@ from __future__ import annotations
 
 import json
 import logging
+import time
 from collections.abc import Callable, Mapping, Sequence
 from typing import Final
 
+from agorasigsdk import _replies, _unsupported
 from agorasigsdk._flavour import PYTHON_FLAVOUR
 from agorasigsdk.call import Call
-from agorasigsdk.channel import CbPack, Channel, message_reply, unpack_cb_pack
+from agorasigsdk.channel import Channel
 from agorasigsdk.login_session_state import LoginSessionState
+from agorasigsdk.message_details import MessageDetails
+from agorasigsdk.server_address import ServerAddress
+from agorasigsdk.signal_consts import (
+    INVITE_E_OTHER,
+    LOGOUT_E_NET,
+    LOGOUT_E_PACKET,
+    LOGOUT_E_USER,
+    SENDMESSAGE_E_OTHER,
+)
+from agorasigsdk.websocket_client import ClientFactory
 from legacy_signaling.api import IAgoraAPI
 from legacy_signaling.identity import require_str
 from legacy_signaling.objects.core import SessionCore, failed, ok
 from legacy_signaling.objects.dispatch import call_user
 from legacy_signaling.objects.native import NativeFactory, create_native
 
-__all__ = ["DEFAULT_TTL", "LoginSession"]
+__all__ = [
+    "INVITE_E_OTHER",
+    "LOGOUT_E_NET",
+    "LOGOUT_E_PACKET",
+    "LOGOUT_E_USER",
+    "SENDMESSAGE_E_OTHER",
+    "Call",
+    "Channel",
+    "ClientFactory",
+    "LoginSession",
+    "LoginSessionState",
+    "MessageDetails",
+    "ServerAddress",
+]
 
 log = logging.getLogger("agorasigsdk")
 
 #: Default ``ttl`` of ``msg_instant_send`` in 1.0.2 (30 days, in seconds).
-DEFAULT_TTL: Final = 2_592_000
+_DEFAULT_TTL: Final = 2_592_000
 
 #: ``query_user_status`` / ``bc_call`` results: ``cb(err, value)``.
 ResultFunction = Callable[[str, object], object]
@@ -40,7 +65,11 @@ def _require_callable(name: str, value: object) -> None:
 
 
 class LoginSession:
-    """A login: ``account``, ``appid``, ``token``, ``cb``, ``state``, ``uid``, ``last_channel``."""
+    """A login: ``account``, ``appid``, ``token``, ``cb``, ``state``, ``uid``, ``line``,
+    ``last_channel``."""
+
+    #: 1.0.2's LBS tries; there is no LBS lookup here (the session runs on the native shim).
+    CFG_LBS_N_RETRY = 10
 
     class LoginCallback:
         """Session events; override what the app needs."""
@@ -122,6 +151,45 @@ class LoginSession:
         return self._core.uid
 
     @property
+    def line(self) -> str:
+        """1.0.2's server line, which raw ``call2`` arguments carry: non-empty while logged
+        in (raw calls here pass through ``invoke``, which ignores it), "" otherwise."""
+        if self.state != LoginSessionState.LOGINED:
+            return ""
+        return f"{self.account}:{self.uid}"
+
+    def get_time_in_ms(self) -> int:
+        """The current time in milliseconds (as 1.0.2)."""
+        return int(time.time() * 1000)
+
+    # 1.0.2's wire-protocol internals: present with their parameters, raising with the reason.
+    fire_login_success = _unsupported.raiser(
+        "LoginSession.fire_login_success", "self, line, uid", _unsupported.NO_WIRE
+    )
+    fire_logout = _unsupported.raiser(
+        "LoginSession.fire_logout", "self, err_code", _unsupported.NO_WIRE
+    )
+    get_addresses = _unsupported.raiser("LoginSession.get_addresses", "self", _unsupported.NO_WIRE)
+    get_server_url = _unsupported.raiser(
+        "LoginSession.get_server_url", "self", _unsupported.NO_WIRE
+    )
+    on_call_ret = _unsupported.raiser(
+        "LoginSession.on_call_ret", "self, call_id, error, ret_data", _unsupported.NO_WIRE
+    )
+    process_inst_msgs = _unsupported.raiser(
+        "LoginSession.process_inst_msgs", "self", _unsupported.NO_WIRE
+    )
+    process_msg = _unsupported.raiser("LoginSession.process_msg", "self, msg", _unsupported.NO_WIRE)
+    req_to_json = _unsupported.raiser(
+        "LoginSession.req_to_json", "self, func_str, args, cb_pack=None", _unsupported.NO_WIRE
+    )
+    schedule_poll = _unsupported.raiser("LoginSession.schedule_poll", "self", _unsupported.NO_WIRE)
+    schedule_poll_tail = _unsupported.raiser(
+        "LoginSession.schedule_poll_tail", "self", _unsupported.NO_WIRE
+    )
+    send_cmd = _unsupported.raiser("LoginSession.send_cmd", "self, x", _unsupported.NO_WIRE)
+
+    @property
     def native(self) -> IAgoraAPI:
         """The native instance this session runs on."""
         return self._core.router.native
@@ -137,7 +205,7 @@ class LoginSession:
         account: str,
         msg: str,
         cb: LoginSession.MessageCallback | None,
-        ttl: int = DEFAULT_TTL,
+        ttl: int = _DEFAULT_TTL,
     ) -> None:
         """Peer-to-peer message; ``cb`` gets the result.
 
@@ -203,7 +271,7 @@ class LoginSession:
 
         def on_result(ecode: int) -> None:
             if callback is not None:
-                call_user(callback, "__call__", *message_reply(ecode))
+                call_user(callback, "__call__", *_replies.message_reply(ecode))
 
         self._core.router.send_channel(channel_name, message, on_result, force=True)
 
@@ -217,7 +285,7 @@ class LoginSession:
         )
 
     def call2(
-        self, func_str: str, args: Mapping[str, object], cb_pack: CbPack | None = None
+        self, func_str: str, args: Mapping[str, object], cb_pack: _replies.CbPack | None = None
     ) -> None:
         """Raw RPC, run as native ``invoke("io.agora.signal.<func_str>", args)``.
 
@@ -229,7 +297,7 @@ class LoginSession:
         if not isinstance(args, Mapping):
             raise TypeError(f"args must be a mapping, got {type(args).__name__}")
         json.dumps(dict(args))  # a TypeError here, not a lost request on the SDK thread
-        pack = unpack_cb_pack(cb_pack)
+        pack = _replies.unpack_cb_pack(cb_pack)
 
         def on_reply(err: str, resp: dict[str, object]) -> None:
             if pack is not None:

@@ -33,6 +33,11 @@ _FLAGS: dict[str, tuple[type, str]] = {
     "node-ttl": (float, "Redis: seconds of silence after which a node is dead"),
     "shutdown-grace": (float, "seconds clients get to resume elsewhere on SIGTERM"),
     "log-level": (str, "debug, info, warning or error"),
+    "legacy-port": (int, "also serve the legacy Signaling SDKs (LBS + WebSocket) on this port"),
+    "legacy-host": (str, "host the legacy LBS answer names (default: the address reached)"),
+    "legacy-tls-port": (int, "the legacy port over TLS (HTTPS lookup with CORS, WSS)"),
+    "legacy-tls-cert": (str, "PEM certificate chain for --legacy-tls-port"),
+    "legacy-tls-key": (str, "PEM private key for --legacy-tls-port"),
 }
 
 
@@ -71,9 +76,18 @@ def run(args: argparse.Namespace) -> int:
 async def _serve(config: Any) -> None:
     from rtm.gateway.server import Gateway
 
-    gateway = Gateway(config)
+    listeners = []
+    if config.legacy_port >= 0 or config.legacy_tls_port >= 0:
+        from adapters.wire import legacy_listeners
+
+        listeners = legacy_listeners(config)
+    gateway = Gateway(config, listeners=listeners)
     await gateway.start()
     # One line on stdout once listening, so scripts and tests can wait for it.
+    for name, scheme in (("legacy", "http"), ("legacy-tls", "https")):
+        if name in gateway.listener_ports:
+            port = gateway.listener_ports[name]
+            print(f"legacy Signaling on {scheme}://{config.host}:{port}", flush=True)
     print(f"listening on ws://{config.host}:{gateway.port}", flush=True)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, settings
@@ -33,3 +34,15 @@ def redis_server() -> Iterator[object]:
     server = RedisServer()
     yield server
     server.close()
+
+
+@pytest.fixture(scope="session")
+def legacy_sdk_python(request: pytest.FixtureRequest) -> Path:
+    """An interpreter with the real ``agora-signaling-sdk==1.0.2`` (built once, cached in
+    pytest's cache; ``SIG2RTM_LEGACY_SDK_PYTHON`` may name a ready one)."""
+    given = os.environ.get("SIG2RTM_LEGACY_SDK_PYTHON")
+    if given:
+        return Path(given)
+    from tests.adapters.wire.kit import build_legacy_sdk
+
+    return build_legacy_sdk(Path(request.config.cache.mkdir("legacy-sdk-1.0.2")))

@@ -74,6 +74,17 @@ class GatewayConfig:
     shutdown_grace: float = 2.0
     log_level: str = "info"
     log_json: bool = True
+    #: The legacy Signaling wire protocol (LBS lookup and WebSocket) on this port; -1: off,
+    #: 0: a free port.
+    legacy_port: int = -1
+    #: The host the LBS answer sends legacy clients to; empty: the address they reached.
+    legacy_host: str = ""
+    #: The same over TLS (lookup with CORS, WSS) on this port; -1: off. Its lookup answers
+    #: ``port - 1``: the Web SDK 1.3.0 connects to the answered port + 1.
+    legacy_tls_port: int = -1
+    #: PEM certificate chain and private key for ``legacy_tls_port``.
+    legacy_tls_cert: str = ""
+    legacy_tls_key: str = ""
 
     def __attrs_post_init__(self) -> None:
         problems = []
@@ -85,6 +96,12 @@ class GatewayConfig:
             problems.append(f"rates {self.rates!r} must be one of {', '.join(RATES)}")
         if not 0 <= self.port < 65536:
             problems.append(f"port {self.port} out of range")
+        if not -1 <= self.legacy_port < 65536:
+            problems.append(f"legacy_port {self.legacy_port} out of range (-1 turns it off)")
+        if not -1 <= self.legacy_tls_port < 65536:
+            problems.append(f"legacy_tls_port {self.legacy_tls_port} out of range")
+        if self.legacy_tls_port >= 0 and not (self.legacy_tls_cert and self.legacy_tls_key):
+            problems.append("legacy_tls_port needs legacy_tls_cert and legacy_tls_key")
         if self.max_frame_bytes > self.max_message_bytes:
             problems.append("max_frame_bytes must not exceed max_message_bytes")
         if self.log_level.upper() not in ("DEBUG", "INFO", "WARNING", "ERROR"):

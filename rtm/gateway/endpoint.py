@@ -8,10 +8,18 @@ path. A new protocol is a new :class:`ProtocolEndpoint`, nothing else changes.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Protocol
+from collections.abc import Callable, Mapping
+from typing import Any, NamedTuple, Protocol
 
-__all__ = ["CloseCode", "EndpointSession", "ProtocolEndpoint", "Wire"]
+__all__ = [
+    "CloseCode",
+    "EndpointSession",
+    "HttpAnswer",
+    "HttpRequest",
+    "Listener",
+    "ProtocolEndpoint",
+    "Wire",
+]
 
 
 class CloseCode:
@@ -63,3 +71,35 @@ class ProtocolEndpoint(Protocol):
 
     def end_lost_sessions(self) -> None:
         """The node is going away: end the sessions still waiting for a resume."""
+
+
+class HttpRequest(NamedTuple):
+    """A plain HTTP request on an extra listener (the target may be absolute: a proxy form)."""
+
+    path: str
+    query: Mapping[str, str]
+    headers: Mapping[str, str]
+    #: The address and port the client reached this node on.
+    local_host: str
+    local_port: int
+
+
+class HttpAnswer(NamedTuple):
+    status: int
+    content_type: str
+    body: str
+    headers: tuple[tuple[str, str], ...] = ()
+
+
+class Listener(NamedTuple):
+    """An extra port of the gateway: WebSocket on every path, served by the endpoint that
+    ``make_endpoint`` builds once the node's service is up, and plain HTTP answered by
+    ``http`` (None means 404); ``/healthz``, ``/readyz`` and ``/metrics`` are served too.
+    The gateway's per-IP limits, heartbeats and send buffers apply as on the main port."""
+
+    name: str
+    port: int
+    make_endpoint: Callable[[Any], ProtocolEndpoint]
+    http: Callable[[HttpRequest], HttpAnswer | None]
+    #: An ``ssl.SSLContext`` to serve HTTPS and WSS; None: plain.
+    ssl: Any = None

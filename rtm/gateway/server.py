@@ -13,7 +13,7 @@ import asyncio
 import logging
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
@@ -27,7 +27,7 @@ from ..service.backend import Backend
 from ..service.core import RtmService, ServiceConfig
 from ..service.memory import MemoryBackend
 from .config import RATES, GatewayConfig
-from .endpoint import CloseCode, EndpointSession, ProtocolEndpoint
+from .endpoint import CloseCode, EndpointSession, HttpRequest, Listener, ProtocolEndpoint
 from .metrics import Metrics
 from .rtm_endpoint import RtmEndpoint, WireLimits
 from .scheduler import LoopScheduler, VirtualLoopScheduler
@@ -116,12 +116,14 @@ class Gateway:
         clock: Callable[[], float] | None = None,
         timer_counter: Iterator[int] | None = None,
         send_stamps: Iterator[int] | None = None,
+        listeners: Sequence[Listener] = (),
     ) -> None:
         """``backend`` replaces the one ``config.backend`` names; ``service_config`` the
         service settings derived from ``config``; ``clock`` puts the service on that virtual
         clock (:class:`~rtm.gateway.scheduler.VirtualLoopScheduler`, for test harnesses),
         numbering its timers with ``timer_counter``; ``send_stamps`` numbers every message
-        sent to a client (``_WsWire.stamps``)."""
+        sent to a client (``_WsWire.stamps``); ``listeners`` are extra ports, each with its
+        own protocol (the legacy Signaling wire protocol, for instance)."""
         self.config = config
         self._given_backend = backend
         self._service_config = service_config
@@ -137,6 +139,10 @@ class Gateway:
         self.backend: Backend
         self.endpoints: dict[str, ProtocolEndpoint] = {}
         self._server: Server | None = None
+        self.listeners = tuple(listeners)
+        #: Listener name -> the port it is bound to (after ``start``).
+        self.listener_ports: dict[str, int] = {}
+        self._listener_servers: list[Server] = []
         self._tasks: set[asyncio.Task[Any]] = set()
         self._wires: set[_WsWire] = set()
         self._ip_connections: Counter[str] = Counter()
@@ -209,6 +215,8 @@ class Gateway:
         sockets = list(self._server.sockets)
         if sockets:
             self.port = sockets[0].getsockname()[1]
+        for listener in self.listeners:
+            await self._start_listener(listener)
         if hasattr(self.backend, "dead_sessions"):
             self._reaper = loop.create_task(self._reap_forever())
         log.info(
@@ -222,6 +230,37 @@ class Gateway:
             },
         )
 
+    async def _start_listener(self, listener: Listener) -> None:
+        endpoint = listener.make_endpoint(self)
+
+        async def handle(ws: ServerConnection) -> None:
+            split = urlsplit(ws.request.path if ws.request is not None else "/")
+            await self._serve_connection(ws, endpoint, split.query)
+
+        def process(connection: ServerConnection, request: Request) -> Response | None:
+            return self._process_listener_request(listener, connection, request)
+
+        config = self.config
+        server = await serve(
+            handle,
+            config.host,
+            listener.port,
+            process_request=process,
+            ssl=listener.ssl,
+            compression=None,
+            max_size=config.max_message_bytes,
+            max_queue=64,
+            ping_interval=config.ping_interval,
+            ping_timeout=config.ping_timeout,
+            close_timeout=2.0,
+            server_header="sig2rtm-gateway",
+        )
+        self._listener_servers.append(server)
+        sockets = list(server.sockets)
+        self.listener_ports[listener.name] = (
+            sockets[0].getsockname()[1] if sockets else listener.port
+        )
+
     async def shutdown(self) -> None:
         """Stop taking connections, tell clients to go elsewhere (close 1012), give their
         sessions ``shutdown_grace`` to resume on another node, then end what is left."""
@@ -231,6 +270,8 @@ class Gateway:
         log.info("gateway draining", extra={"node": self.config.node_id})
         if self._server is not None:
             self._server.close(close_connections=False)
+        for extra in self._listener_servers:
+            extra.close(close_connections=False)
         for wire in list(self._wires):
             wire.close(CloseCode.RESTART, _SHUTDOWN_REASON)
         deadline = time.monotonic() + self.config.shutdown_grace
@@ -249,6 +290,8 @@ class Gateway:
                 flush()
         if self._server is not None:
             await self._server.wait_closed()
+        for extra in self._listener_servers:
+            await extra.wait_closed()
         stop = getattr(self.backend, "stop", None)
         if stop is not None:
             stop()
@@ -291,6 +334,44 @@ class Gateway:
             return route(self, connection)
         if path not in self.endpoints:
             return connection.respond(404, "not found\n")
+        return self._admit(connection)
+
+    def _process_listener_request(
+        self, listener: Listener, connection: ServerConnection, request: Request
+    ) -> Response | None:
+        """An extra listener: WebSocket upgrades on any path, anything else is plain HTTP
+        (the target may be absolute, as a request sent through an HTTP proxy is)."""
+        split = urlsplit(request.path)
+        if request.headers.get("Upgrade", "").lower() == "websocket":
+            return self._admit(connection)
+        route = _HTTP_ROUTES.get(split.path)
+        if route is not None:
+            return route(self, connection)
+        local = connection.local_address
+        try:
+            query = _query(split.query)
+        except ValueError as exc:
+            return connection.respond(400, f"{exc}\n")
+        answer = listener.http(
+            HttpRequest(
+                split.path,
+                query,
+                {key.lower(): value for key, value in request.headers.raw_items()},
+                str(local[0]) if local else self.config.host,
+                int(local[1]) if local else 0,
+            )
+        )
+        if answer is None:
+            return connection.respond(404, "not found\n")
+        response = connection.respond(answer.status, answer.body)
+        del response.headers["Content-Type"]
+        response.headers["Content-Type"] = answer.content_type
+        for key, value in answer.headers:
+            response.headers[key] = value
+        return response
+
+    def _admit(self, connection: ServerConnection) -> Response | None:
+        """The per-IP and draining checks every WebSocket connection passes."""
         if self.draining:
             self.metrics.inc("rtm_http_rejected_total", reason="draining")
             return connection.respond(503, "node shutting down: connect to another node\n")
@@ -376,11 +457,15 @@ class Gateway:
 
     async def _handle(self, ws: ServerConnection) -> None:
         split = urlsplit(ws.request.path if ws.request is not None else "/")
-        endpoint = self.endpoints[split.path]
+        await self._serve_connection(ws, self.endpoints[split.path], split.query)
+
+    async def _serve_connection(
+        self, ws: ServerConnection, endpoint: ProtocolEndpoint, query_text: str
+    ) -> None:
         ip = _ip(ws)
         wire = _WsWire(self, ws, ip)
         try:
-            query = _query(split.query)
+            query = _query(query_text)
             session: EndpointSession = endpoint.open(wire, query)
         except ValueError as exc:
             self.metrics.inc("rtm_http_rejected_total", reason="bad_query")

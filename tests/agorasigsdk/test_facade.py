@@ -445,3 +445,19 @@ def test_c3_lost_connection_ends_with_604_then_102(env: Env) -> None:
         ("on_logout", (alice, 102)),
     ]
     assert alice.state == LoginSessionState.LOGOUT
+
+
+def test_raw_call2_passes_session_line_as_1_0_2_apps_do(env: Env) -> None:
+    alice = env.login("alice", settle=False)
+    assert alice.line == "", "no line before the login succeeds"
+    env.settle()
+    env.take("alice")
+    assert alice.line, "1.0.2 apps put session.line into raw call2 arguments"
+    env.joined(alice, "lobby")
+    args = {"line": alice.line, "name": "lobby"}
+    alice.call2("channel_query_num", args, (env.function("alice", "fn"), ()))
+    env.settle()
+    assert env.take("alice") == [("fn", ("", {"result": "ok", "num": 1}))]
+    alice.logout()
+    env.settle()
+    assert alice.line == ""

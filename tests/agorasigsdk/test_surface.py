@@ -90,20 +90,22 @@ MESSAGE_CALLBACK: Callbacks = {
     "on_msg_send_success": ("session",),
     "on_msg_send_error": ("session", "err_code"),
 }
+#: 1.0.2 names the first parameter ``login_session`` here (and ``ch_type``), as the real wheel
+#: shows (tests/agorasigsdk/test_wheel_surface.py compares every name with it).
 CHANNEL_CALLBACK: Callbacks = {
-    "on_channel_joined": ("session", "channel"),
-    "on_channel_join_failed": ("session", "channel", "err_code"),
-    "on_channel_left": ("session", "channel", "err_code"),
-    "on_channel_user_joined": ("session", "channel", "account", "uid"),
-    "on_channel_user_left": ("session", "channel", "account", "uid"),
-    "on_channel_user_list": ("session", "channel", "users", "uids"),
-    "on_channel_attr_updated": ("session", "channel", "name", "value", "type"),
-    "on_msg_channel_received": ("session", "channel", "account", "uid", "msg"),
+    "on_channel_joined": ("login_session", "channel"),
+    "on_channel_join_failed": ("login_session", "channel", "err_code"),
+    "on_channel_left": ("login_session", "channel", "err_code"),
+    "on_channel_user_joined": ("login_session", "channel", "account", "uid"),
+    "on_channel_user_left": ("login_session", "channel", "account", "uid"),
+    "on_channel_user_list": ("login_session", "channel", "users", "uids"),
+    "on_channel_attr_updated": ("login_session", "channel", "name", "value", "ch_type"),
+    "on_msg_channel_received": ("login_session", "channel", "account", "uid", "msg"),
 }
 CALL_CALLBACK: Callbacks = {
-    "on_invite_received_by_peer": ("session", "call"),
-    "on_invite_accepted_by_peer": ("session", "call", "extra"),
-    "on_invite_refused_by_peer": ("session", "call", "extra"),
+    "on_invite_received_by_peer": ("login_session", "call"),
+    "on_invite_accepted_by_peer": ("login_session", "call", "extra"),
+    "on_invite_refused_by_peer": ("login_session", "call", "extra"),
     "on_invite_failed": ("session", "call", "err_code"),
     "on_invite_end_by_peer": ("session", "call", "extra"),
     "on_invite_end_by_myself": ("session", "call", "extra"),

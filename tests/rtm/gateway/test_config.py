@@ -77,3 +77,10 @@ def test_file_errors(tmp_path: Path) -> None:
 def test_frame_limit_must_fit_the_message_limit() -> None:
     with pytest.raises(ConfigError, match="max_frame_bytes"):
         GatewayConfig(max_frame_bytes=2, max_message_bytes=1)
+
+
+def test_the_legacy_port_is_off_by_default_and_checked() -> None:
+    assert load_config(env={}).legacy_port == -1
+    assert load_config(env={"SIG2RTM_LEGACY_PORT": "0"}).legacy_port == 0
+    with pytest.raises(ConfigError, match="legacy_port"):
+        load_config(flags={"legacy_port": -2}, env={})
