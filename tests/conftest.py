@@ -37,7 +37,9 @@ def redis_server() -> Iterator[object]:
 
 
 @pytest.fixture(scope="session")
-def legacy_sdk_python(request: pytest.FixtureRequest) -> Path:
+def legacy_sdk_python(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Path:
     """An interpreter with the real ``agora-signaling-sdk==1.0.2`` (built once, cached in
     pytest's cache; ``SIG2RTM_LEGACY_SDK_PYTHON`` may name a ready one)."""
     given = os.environ.get("SIG2RTM_LEGACY_SDK_PYTHON")
@@ -45,4 +47,6 @@ def legacy_sdk_python(request: pytest.FixtureRequest) -> Path:
         return Path(given)
     from tests.adapters.wire.kit import build_legacy_sdk
 
-    return build_legacy_sdk(Path(request.config.cache.mkdir("legacy-sdk-1.0.2")))
+    cache = getattr(request.config, "cache", None)  # absent under -p no:cacheprovider
+    where = cache.mkdir("legacy-sdk-1.0.2") if cache is not None else None
+    return build_legacy_sdk(Path(where or tmp_path_factory.mktemp("legacy-sdk-1.0.2")))
