@@ -216,6 +216,21 @@ class RtmService:
                 ):
                     del session.held[index]
                     return
+        if (
+            isinstance(frame, p.Kicked)
+            and frame.reason == CONNECTION_CHANGE_REASON.CONNECTION_CHANGE_REASON_REMOTE_LOGIN
+        ):
+            # The user logged in elsewhere while this link was down: the peer messages held
+            # here are the user's, and go to that login now (after its result), not when this
+            # link returns or expires (no acknowledged message waits on a dead link).
+            moved: list[p.ServerFrame] = [f for f in session.held if isinstance(f, p.PeerMessageIn)]
+            if moved:
+                session.held = [f for f in session.held if not isinstance(f, p.PeerMessageIn)]
+                rehome = functools.partial(
+                    self._rehome, session.app, session.lost_user, session.id, moved,
+                    everything=False,
+                )  # fmt: skip
+                self.scheduler.call_soon(rehome)
         session.held.append(frame)
         if len(session.held) == self.config.held_frames:
             self.scheduler.call_soon(self._lost_expired, session.id)

@@ -7,6 +7,7 @@ would not necessarily draw it again). Both flavours, embedded core.
 
 from __future__ import annotations
 
+import attrs
 import pytest
 
 from adapters.signaling import ShimWorld
@@ -26,6 +27,7 @@ from legacy_signaling.equivalence.program import (
     Join,
     Login,
     SendChannel,
+    SendPeer,
     SetCallback,
     TokenKind,
 )
@@ -37,16 +39,24 @@ CONFIG = WorldConfig(
 )
 
 
-def _clients(*names: str) -> list[object]:
+def _instances(count: int) -> list[object]:
+    """Instances c0, c1 ... recording their callbacks."""
     steps: list[object] = []
-    for i, _ in enumerate(names):
+    for i in range(count):
         steps += [
             CreateInstance(client=f"c{i}", singleton=False, valid_app_id=True),
             SetCallback(client=f"c{i}", handler=Handler.RECORD),
         ]
-    for i, name in enumerate(names):
-        steps.append(Login(client=f"c{i}", account=name, token=TokenKind.VALID, right_app=True))
     return steps
+
+
+def _clients(*names: str) -> list[object]:
+    """Instances logged in as ``names`` (c0 as the first ...), with valid tokens."""
+    logins = [
+        Login(client=f"c{i}", account=name, token=TokenKind.VALID, right_app=True)
+        for i, name in enumerate(names)
+    ]
+    return [*_instances(len(names)), *logins]
 
 
 #: The caller's link is down when its invitation's answer time runs out (V6): the reference
@@ -66,8 +76,27 @@ CALLER_DROPPED_WHEN_THE_ANSWER_TIMES_OUT = Program(
     ),
 )
 
+#: A peer message to a user whose link is down, then a login of that user elsewhere: the
+#: reference delivers it to the new login; the core held it for the dead link, so nobody
+#: got it (random run, cpp and java, 2026-12-03). Fixed in the core: a kicked lost session
+#: hands its held peer messages to the user's new login.
+MESSAGE_HELD_FOR_A_DROPPED_SESSION_THEN_A_LOGIN_ELSEWHERE = Program(
+    config=attrs.evolve(CONFIG, app_certificate=None),
+    steps=(
+        *_instances(3),  # type: ignore[arg-type]
+        Login(client="c1", account="bob", token=TokenKind.NO_NEED, right_app=True),
+        Login(client="c2", account="čaj", token=TokenKind.NO_NEED, right_app=True),
+        DropConnection(client="c2"),
+        SendPeer(client="c1", account="čaj", text="hi", msg_id="", options=None),
+        Login(client="c0", account="čaj", token=TokenKind.NO_NEED, right_app=True),
+    ),
+)
+
 REGRESSIONS = {
     "caller_dropped_when_the_answer_times_out": CALLER_DROPPED_WHEN_THE_ANSWER_TIMES_OUT,
+    "message_held_for_a_dropped_session_then_a_login_elsewhere": (
+        MESSAGE_HELD_FOR_A_DROPPED_SESSION_THEN_A_LOGIN_ELSEWHERE
+    ),
 }
 
 

@@ -156,6 +156,25 @@ def test_held_peer_message_reaches_the_user_after_the_grace_period(world: World)
     assert (peer, message.text, message.isOfflineMessage()) == ("bob", "one", True)
 
 
+def test_a_login_elsewhere_takes_the_messages_held_for_the_dropped_session(world: World) -> None:
+    """Acknowledged means delivered or kept: messages held for a session whose link is down
+    go to the user's new login at once (it kicked that session), not to the dead link."""
+    alice, bob = world.online("alice", "bob")
+    transport(alice).drop()
+    world.advance(1)
+    results = bob.send("alice", "held")
+    world.run()
+    assert results.code == 0
+    other = world.peer("alice2")
+    other.login("alice")
+    world.run()
+    ((peer, message),) = world.trace.args("alice2", "onMessageReceivedFromPeer")
+    assert (peer, message.text) == ("bob", "held")
+    transport(alice).restore()
+    world.advance(40)
+    assert world.trace.of("alice", "onMessageReceivedFromPeer") == []  # delivered once
+
+
 def test_user_attributes_are_restored_after_a_long_outage(world: World) -> None:
     alice, bob = world.online("alice", "bob")
     alice.client.setLocalUserAttributes([RtmAttribute("mood", "calm"), RtmAttribute("x", "1")])
