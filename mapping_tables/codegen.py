@@ -25,29 +25,24 @@ own tests; everything that runs rows — the adapters and the row tests — runs
 
 from __future__ import annotations
 
-import itertools
 import linecache
-import re
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Protocol
 
 import attrs
 
 from mapping_tables.expr import (
-    BoolOp,
-    Call,
-    Compare,
-    Expr,
-    ExprEvalError,
     Function,
-    ListExpr,
-    Literal,
-    Not,
-    Path,
     compile_expr,
-    format_expr,
 )
 from mapping_tables.model import EventRow, Status
+from mapping_tables.rowexpr import (
+    RUNTIME,
+    ExpressionWriter,
+    Views,
+    projection_code,
+    repeated,
+)
 
 __all__ = [
     "CompiledRows",
@@ -57,7 +52,6 @@ __all__ = [
     "RowRequest",
     "Sink",
     "compile_rows",
-    "plain",
 ]
 
 
@@ -117,72 +111,6 @@ class RowError(Exception):
         )
         self.row = row
         self.file = file
-
-
-# --------------------------------------------------------------------------- run-time helpers
-# The generated code calls these only where plain Python would not have the language's meaning.
-
-_UNSET: Any = object()
-
-
-def _bool(value: object) -> bool:
-    if value is True or value is False:
-        return value
-    raise ExprEvalError(f"a condition operand is not a boolean: {value!r}", 0)
-
-
-def _eq(a: object, b: object) -> bool:
-    # true must not equal 1: legacy flags and RTM codes are compared, never mixed.
-    if (a is True or a is False) != (b is True or b is False):
-        return False
-    return a == b
-
-
-def _in(a: object, b: object) -> bool:
-    if isinstance(b, str):
-        if not isinstance(a, str):
-            raise ExprEvalError("'in' a string needs a string on the left", 0)
-        return a in b
-    if isinstance(b, list | tuple | frozenset | set):
-        return any(_eq(a, item) for item in b)
-    if isinstance(b, Mapping):
-        return a in b
-    raise ExprEvalError("'in' needs a list, string or mapping on the right", 0)
-
-
-def _in_ints(value: object, codes: frozenset[int]) -> bool:
-    # ``in`` a list of int literals: true is never 1, so a bool is in no such list.
-    return value.__class__ is not bool and value in codes
-
-
-def _items(value: object) -> list[object] | tuple[object, ...]:
-    if isinstance(value, list | tuple):
-        return value
-    raise ExprEvalError(f"`each` yielded {value!r}, not a list", 0)
-
-
-#: Functions whose results are plain ``str``/``int``/``bool``/lists already.
-_PLAIN_RESULTS = frozenset(
-    {
-        "legacy_uid", "str", "int", "flag", "len", "json_obj", "json_get", "json_attrs",
-        "attr_value", "member_ids", "member_uids", "member_pairs", "member_count_of",
-        "peer_online", "peer_signal", "signal_channel", "signal_payload", "rtm_error_name",
-    }
-)  # fmt: skip
-
-
-def plain(value: object) -> object:
-    """Callbacks carry plain ints and strs (not enum members), as native code would see."""
-    kind = type(value)
-    if kind is str or kind is int or kind is bool:
-        return value
-    if isinstance(value, bool):
-        return bool(value)
-    if isinstance(value, int):
-        return int(value)
-    if isinstance(value, str):
-        return str(value)
-    return value
 
 
 # --------------------------------------------------------------------------- the result
@@ -251,284 +179,6 @@ class CompiledRows:
         return "\n".join(self.source.splitlines()[first - 1 : last]) + "\n"
 
 
-# --------------------------------------------------------------------------- code generation
-
-
-#: How each event parameter is shown to rows: the name of a view function in the
-#: namespace, or None for the value as is. Parameters not listed use ``default``.
-@attrs.frozen
-class Views:
-    functions: Mapping[str, Callable[[Any], Any]]
-    by_param: Mapping[str, str | None]
-    default: str
-    #: View functions whose results are plain ``str``/``int`` (no enum to flatten).
-    plain: frozenset[str] = frozenset()
-    #: Event paths that always hold a plain ``str``/``int`` (``event.message.text``).
-    plain_paths: frozenset[str] = frozenset()
-
-
-def _counter() -> Iterator[int]:
-    return itertools.count(1)
-
-
-class _FunctionWriter:
-    """Writes one generated function: rows of one (RTM callback, trigger)."""
-
-    def __init__(self, views: Views, repeated: set[str], constants: dict[str, object]) -> None:
-        self.constants = constants
-        self.views = views
-        self.repeated = repeated
-        self.cached: dict[str, str] = {}
-        self.hoisted: dict[str, str] = {}
-        self.prelude: list[str] = []
-        #: The row each prelude line was hoisted from (errors there name that row).
-        self.prelude_rows: list[EventRow] = []
-        self.names = _counter()
-
-    def hoist(self, e: Expr, row: EventRow) -> None:
-        """Compute the repeated sub-expressions of ``e`` (certainly evaluated whenever the
-        function runs) once, at the top, innermost first."""
-        for sub in _certain(e):
-            key = format_expr(sub)
-            if key in self.repeated and key not in self.hoisted and not _uses_item(sub):
-                code = self._raw(sub, None)
-                var = f"_h{next(self.names)}"
-                self.prelude.append(f"    {var} = {code}")
-                self.prelude_rows.append(row)
-                self.hoisted[key] = var
-
-    # expressions ----------------------------------------------------------------
-
-    def expr(self, e: Expr, *, item: str | None = None) -> str:
-        key = format_expr(e)
-        hoisted = self.hoisted.get(key)
-        if hoisted is not None:
-            return hoisted
-        if key in self.repeated and self._worth_caching(e):
-            var = self.cached.get(key)
-            if var is None:
-                var = self.cached[key] = f"_c{next(self.names)}"
-            return f"({var} if {var} is not _U else ({var} := {self._raw(e, item)}))"
-        return self._raw(e, item)
-
-    def _worth_caching(self, e: Expr) -> bool:
-        """Calls and views, not what one dict or attribute read gives as cheaply."""
-        if _uses_item(e):
-            return False
-        if isinstance(e, Call):
-            return not _constant_call(e)
-        if isinstance(e, Path) and e.root == "event":
-            view = self.views.by_param.get(e.parts[0], self.views.default)
-            return view is not None or len(e.parts) > 1
-        return False
-
-    def _raw(self, e: Expr, item: str | None) -> str:
-        match e:
-            case Literal(value=value):
-                return repr(value)
-            case ListExpr(items=items):
-                return "[" + ", ".join(self.expr(i, item=item) for i in items) + "]"
-            case Path():
-                return self._path(e, item)
-            case Call(name="rtm_const", args=(Literal(value=str() as const),)):
-                from mapping_tables.rtm_surface import RTM_CONSTANTS
-
-                entry = RTM_CONSTANTS.get(const)
-                if entry is not None:
-                    return repr(int(entry[1]))
-                return f"F_rtm_const({const!r})"
-            case Call(name=name, args=args):
-                return f"F_{name}(" + ", ".join(self.expr(a, item=item) for a in args) + ")"
-            case Compare(op=op, left=left, right=right):
-                a, b = self.expr(left, item=item), self.expr(right, item=item)
-                if op in ("==", "!="):
-                    if _known_str(left) or _known_str(right):
-                        return f"({a} {op} {b})"
-                    return f"_eq({a}, {b})" if op == "==" else f"(not _eq({a}, {b}))"
-                ints = _int_literals(right)
-                if ints is not None:  # a fixed set of codes: one set lookup
-                    const = f"K{len(self.constants) + 1}"
-                    self.constants[const] = frozenset(ints)
-                    if _SIMPLE.fullmatch(a):  # read twice at no cost: test inline
-                        found = f"({a}.__class__ is not bool and {a} in {const})"
-                    else:
-                        found = f"_in_ints({a}, {const})"
-                    return found if op == "in" else f"(not {found})"
-                return f"_in({a}, {b})" if op == "in" else f"(not _in({a}, {b}))"
-            case BoolOp(op=op, operands=operands):
-                return "(" + f" {op} ".join(self.cond(o, item=item) for o in operands) + ")"
-            case Not(operand=operand):
-                return f"(not {self.cond(operand, item=item)})"
-        raise TypeError(f"not an expression node: {e!r}")  # pragma: no cover
-
-    def cond(self, e: Expr, *, item: str | None = None) -> str:
-        """A boolean operand: checked to be a boolean unless it can only be one."""
-        code = self.expr(e, item=item)
-        if isinstance(e, Compare | BoolOp | Not) or (
-            isinstance(e, Literal) and isinstance(e.value, bool)
-        ):
-            return code
-        return f"_bool({code})"
-
-    def _path(self, e: Path, item: str | None) -> str:
-        parts = e.parts
-        if e.root == "event":
-            param, rest = parts[0], parts[1:]
-            view = self.views.by_param.get(param, self.views.default)
-            base = f"params[{param!r}]"
-            head = base if view is None else f"V_{view}({base})"
-            sub = Path("event", (param,))
-            if rest and format_expr(sub) in self.repeated:
-                head = self.expr(sub, item=item)
-        elif e.root == "request":
-            param, rest = parts[0], parts[1:]
-            if param == "method":
-                head = "req.method"
-            elif param == "self_account":
-                head = "session.self_account"
-            else:
-                head = f"req.args[{param!r}]"
-        elif e.root == "session":
-            head, rest = f"session.{parts[0]}", parts[1:]
-        else:  # item
-            if item is None:
-                raise ExprEvalError("'item' exists only in projections of 'each' rows", e.pos)
-            head, rest = item, parts
-        return head + "".join(f".{name}" for name in rest)
-
-
-#: Generated code that reads a value without calling anything (a name or a subscript).
-_SIMPLE = re.compile(r"[A-Za-z_]\w*(\[[^\[\]()]*\])?(\.\w+)*")
-
-
-def _constant_call(e: Expr) -> bool:
-    return isinstance(e, Call) and e.name == "rtm_const" and isinstance(e.args[0], Literal)
-
-
-def _int_literals(e: Expr) -> list[int] | None:
-    """The values of a list of int literals (``[0, rtm_const("X")]``), else None."""
-    if not isinstance(e, ListExpr):
-        return None
-    values: list[int] = []
-    for item in e.items:
-        if _constant_call(item):
-            from mapping_tables.rtm_surface import RTM_CONSTANTS
-
-            assert isinstance(item, Call) and isinstance(item.args[0], Literal)
-            entry = RTM_CONSTANTS.get(str(item.args[0].value))
-            if entry is None:
-                return None
-            values.append(int(entry[1]))
-        elif isinstance(item, Literal) and type(item.value) is int:
-            values.append(item.value)
-        else:
-            return None
-    return values
-
-
-#: Paths that always hold a ``str`` (so ``==`` needs no care for ``true`` vs ``1``).
-_STR_PATHS = frozenset(
-    {"session.channel", "session.handler_channel", "session.self_account", "request.method"}
-)
-
-
-def _known_str(e: Expr) -> bool:
-    return _is_str_literal(e) or (isinstance(e, Path) and e.dotted in _STR_PATHS)
-
-
-def _is_str_literal(e: Expr) -> bool:
-    return isinstance(e, Literal) and isinstance(e.value, str)
-
-
-def _uses_item(e: Expr) -> bool:
-    from mapping_tables.expr import paths
-
-    return any(p.root == "item" for p in paths(e))
-
-
-def _certain(e: Expr) -> Iterator[Expr]:
-    """Sub-expressions (Calls and Paths) evaluated whenever ``e`` is, innermost first:
-    every operand of a call or comparison, only the first operand of ``and``/``or``."""
-    match e:
-        case ListExpr(items=items):
-            for i in items:
-                yield from _certain(i)
-        case Path(root="event", parts=parts) if len(parts) > 1:
-            yield Path("event", parts[:1])
-            yield e
-        case Path():
-            yield e
-        case Call(args=args):
-            for a in args:
-                yield from _certain(a)
-            yield e
-        case Compare(left=left, right=right):
-            yield from _certain(left)
-            yield from _certain(right)
-        case BoolOp(operands=operands):
-            yield from _certain(operands[0])
-        case Not(operand=operand):
-            yield from _certain(operand)
-
-
-def _subexpressions(e: Expr) -> Iterator[Expr]:
-    yield e
-    match e:
-        case ListExpr(items=items):
-            for i in items:
-                yield from _subexpressions(i)
-        case Path(root="event", parts=parts) if len(parts) > 1:
-            yield Path("event", parts[:1])
-        case Call(args=args):
-            for a in args:
-                yield from _subexpressions(a)
-        case Compare(left=left, right=right):
-            yield from _subexpressions(left)
-            yield from _subexpressions(right)
-        case BoolOp(operands=operands):
-            for o in operands:
-                yield from _subexpressions(o)
-        case Not(operand=operand):
-            yield from _subexpressions(operand)
-
-
-def _row_texts(row: EventRow) -> list[str]:
-    return [t for t in (row.when, row.each, *row.projection.values()) if t]
-
-
-def _repeated(rows: Sequence[EventRow]) -> set[str]:
-    """Sub-expressions (as canonical text) that occur more than once in these rows."""
-    counts: dict[str, int] = {}
-    for row in rows:
-        for text in _row_texts(row):
-            for sub in _subexpressions(compile_expr(text)):
-                if isinstance(sub, Call | Path):
-                    key = format_expr(sub)
-                    counts[key] = counts.get(key, 0) + 1
-    return {key for key, n in counts.items() if n > 1}
-
-
-def _projection_code(w: _FunctionWriter, row: EventRow, item: str | None) -> str:
-    parts = []
-    for arg in row.args:
-        e = compile_expr(row.projection[arg])
-        code = w.expr(e, item=item)
-        plain = (
-            isinstance(e, Literal)
-            or (isinstance(e, Path) and e.root in ("request", "session"))
-            or (isinstance(e, Call) and e.name in _PLAIN_RESULTS)
-            or (
-                isinstance(e, Path)
-                and e.root == "event"
-                and len(e.parts) == 1
-                and w.views.by_param.get(e.parts[0], w.views.default) in w.views.plain
-            )
-            or (isinstance(e, Path) and e.dotted in w.views.plain_paths)
-        )
-        parts.append(code if plain else f"_p({code})")
-    return "(" + "".join(f"{p}, " for p in parts) + ")"
-
-
 def _firing(indent: str, index: int, row: EventRow, args: str, slow: frozenset[str]) -> list[str]:
     """One firing: the handler's method called directly when it can be, else ``emit_row``."""
     if row.legacy in slow:
@@ -554,7 +204,7 @@ def _function(
     constants: dict[str, object],
     slow: frozenset[str],
 ) -> tuple[list[str], list[tuple[int, int, EventRow]]]:
-    w = _FunctionWriter(views, _repeated([row for _, row in rows]), constants)
+    w = ExpressionWriter(views, repeated([row for _, row in rows]), constants)
     body: list[str] = []
     spans: list[tuple[int, int, EventRow]] = []
     needs_method = any(row.request for _, row in rows)
@@ -583,9 +233,9 @@ def _function(
         if row.each:
             each = w.expr(compile_expr(row.each))
             body.append(f"{indent}for _item in _items({each}):")
-            body += _firing(indent + "    ", index, row, _projection_code(w, row, "_item"), slow)
+            body += _firing(indent + "    ", index, row, projection_code(w, row, "_item"), slow)
         else:
-            body += _firing(indent, index, row, _projection_code(w, row, None), slow)
+            body += _firing(indent, index, row, projection_code(w, row, None), slow)
         spans.append((start, len(body) - 1, row))
     head = [f"def {name}(params, req, session, sink):"]
     if needs_method:
@@ -641,15 +291,7 @@ def compile_rows(
         spans.extend(row_spans)
         lines.append("")
     source = "\n".join(lines) + "\n"
-    namespace: dict[str, Any] = {
-        "_U": _UNSET,
-        "_bool": _bool,
-        "_eq": _eq,
-        "_in": _in,
-        "_in_ints": _in_ints,
-        "_items": _items,
-        "_p": plain,
-    }
+    namespace: dict[str, Any] = dict(RUNTIME)
     namespace.update({f"F_{fname}": fn for fname, fn in functions.items()})
     namespace.update({f"V_{vname}": fn for vname, fn in views.functions.items()})
     namespace.update(constants)

@@ -11,9 +11,8 @@ equivalence tests run both.
 
 from __future__ import annotations
 
-import inspect
 from collections import deque
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Protocol
 
 import rtm
@@ -26,55 +25,12 @@ from rtm.handlers import (
     RtmClientListener,
 )
 
+from .forwarding import OPTIONS, EventSink, ResultEvent, answers, forwarding_class
+
 if TYPE_CHECKING:
     from .context import Request
 
 __all__ = ["Binding", "CppBinding", "EventSink", "JavaBinding", "make_binding"]
-
-#: (qualified RTM callback, parameters, request or None, trigger, channel or "")
-EventSink = Callable[[str, dict[str, Any], "Request | None", str, str], None]
-
-
-def _forwarding_class(
-    base: type,
-    interface: str,
-    sink: EventSink,
-    route: Callable[..., None] | None = None,
-    routed: frozenset[str] = frozenset(),
-    *,
-    channel: bool = False,
-    by_id: Mapping[str, dict[int, Request]] | None = None,
-) -> type:
-    """A subclass of handler ``base`` whose every ``on*`` method forwards its named arguments.
-
-    The methods are generated with the handler's own parameters (RTM calls one per event,
-    so each must cost no more than a call and a dict). A callback carrying a ``requestId``
-    or ``messageId`` finds its request in ``by_id`` (keyed by that parameter's name); other
-    callbacks named in ``routed`` answer a request and go through ``route`` to find it; the
-    rest go straight to ``sink`` (with the handler's ``channel_id`` when ``channel``)."""
-    where = "self.channel_id" if channel else "''"
-    by_id = by_id or {}
-    lines: list[str] = []
-    for name, fn in inspect.getmembers(base, inspect.isfunction):
-        if name.startswith("on"):
-            params = list(inspect.signature(fn).parameters)[1:]
-            signature = ", ".join(["self", *(f"{p}=None" for p in params)])
-            fields = "{" + ", ".join(f"{p!r}: {p}" for p in params) + "}"
-            qualified = f"{interface}.{name}"
-            lines.append(f"def {name}({signature}):")
-            key = next((p for p in params if p in by_id), None)
-            if name in routed and key is not None:
-                request = f"{key}_requests.pop({key}, None)"
-                lines.append(f"    sink({qualified!r}, {fields}, {request}, '', {where})")
-            elif name in routed:
-                lines.append(f"    route(self, {qualified!r}, {fields})")
-            else:
-                lines.append(f"    sink({qualified!r}, {fields}, None, '', {where})")
-    namespace: dict[str, Any] = {"route": route, "sink": sink}
-    namespace.update({f"{key}_requests": requests for key, requests in by_id.items()})
-    exec("\n".join(lines), namespace)  # generated from the handler class's own signatures
-    methods = {k: v for k, v in namespace.items() if k.startswith("on")}
-    return type(f"Shim{base.__name__}", (base,), methods)
 
 
 class Binding(Protocol):
@@ -205,16 +161,6 @@ _CHANNEL_RESULTS = {
 }
 
 
-def _answers(base: type, interface: str, results: Mapping[str, str]) -> frozenset[str]:
-    """Callbacks of ``base`` that answer a request: by request ID, or as ``results`` says."""
-    out = set()
-    for name, fn in inspect.getmembers(base, inspect.isfunction):
-        qualified = f"{interface}.{name}"
-        if qualified in results or "requestId" in inspect.signature(fn).parameters:
-            out.add(name)
-    return frozenset(out)
-
-
 class CppBinding(_Common):
     """RTM C++ style (seed 001): event handlers; results correlated by request or message ID."""
 
@@ -223,21 +169,21 @@ class CppBinding(_Common):
         self._by_request: dict[int, Request] = {}
         self._by_message: dict[int, Request] = {}
         by_id = {"requestId": self._by_request, "messageId": self._by_message}
-        service_cls = _forwarding_class(
+        service_cls = forwarding_class(
             IRtmServiceEventHandler,
             "IRtmServiceEventHandler",
             sink,
             self._service_event,
-            _answers(IRtmServiceEventHandler, "IRtmServiceEventHandler", _SERVICE_RESULTS),
+            answers(IRtmServiceEventHandler, "IRtmServiceEventHandler", _SERVICE_RESULTS),
             by_id=by_id,
         )
-        call_cls = _forwarding_class(IRtmCallEventHandler, "IRtmCallEventHandler", sink)
-        self._channel_cls = _forwarding_class(
+        call_cls = forwarding_class(IRtmCallEventHandler, "IRtmCallEventHandler", sink)
+        self._channel_cls = forwarding_class(
             IChannelEventHandler,
             "IChannelEventHandler",
             sink,
             self._channel_event,
-            _answers(IChannelEventHandler, "IChannelEventHandler", _CHANNEL_RESULTS),
+            answers(IChannelEventHandler, "IChannelEventHandler", _CHANNEL_RESULTS),
             channel=True,
             by_id=by_id,
         )
@@ -289,7 +235,7 @@ class CppBinding(_Common):
     def send_peer(self, peer: str, text: str, offline: bool, req: Request) -> None:
         message = self.client.createMessage(text)
         self._by_message[message.messageId] = req
-        self.client.sendMessageToPeer(peer, message, _OPTIONS[offline])
+        self.client.sendMessageToPeer(peer, message, OPTIONS[offline])
 
     def join(self, channel: str, req: Request) -> None:
         self._queue(channel, "join").append(req)
@@ -387,9 +333,9 @@ class JavaBinding(_Common):
 
     def __init__(self, core: Any, app_id: str, sink: EventSink) -> None:
         super().__init__(core, app_id, sink)
-        client_cls = _forwarding_class(RtmClientListener, "RtmClientListener", sink)
-        call_cls = _forwarding_class(RtmCallEventListener, "RtmCallEventListener", sink)
-        self._channel_cls = _forwarding_class(
+        client_cls = forwarding_class(RtmClientListener, "RtmClientListener", sink)
+        call_cls = forwarding_class(RtmCallEventListener, "RtmCallEventListener", sink)
+        self._channel_cls = forwarding_class(
             RtmChannelListener, "RtmChannelListener", sink, channel=True
         )
         self.client.initialize(app_id, client_cls())
@@ -397,7 +343,7 @@ class JavaBinding(_Common):
         self.calls.setEventListener(call_cls())
 
     def _cb(self, trigger: str, req: Request | None, channel: str = "") -> rtm.ResultCallback[Any]:
-        return _Result(self._sink, req, trigger, channel)
+        return ResultEvent(self._sink, req, trigger, channel)
 
     def login(self, token: str | None, user: str, req: Request) -> None:
         self.client.login(token, user, self._cb("RtmClient.login", req))
@@ -409,7 +355,7 @@ class JavaBinding(_Common):
         self.client.sendMessageToPeer(
             peer,
             self.client.createMessage(text),
-            _OPTIONS[offline],
+            OPTIONS[offline],
             self._cb("RtmClient.sendMessageToPeer", req),
         )
 
@@ -501,35 +447,6 @@ class JavaBinding(_Common):
             invitation, self._cb("RtmCallManager.sendLocalInvitation", req)
         )
         return invitation
-
-
-class _Result(rtm.ResultCallback[Any]):
-    """One Java-style call's ResultCallback, as an RTM event for the shim (one small object
-    per call: no closures)."""
-
-    __slots__ = ("channel", "req", "sink", "trigger")
-
-    def __init__(self, sink: EventSink, req: Request | None, trigger: str, channel: str) -> None:
-        self.sink = sink
-        self.req = req
-        self.trigger = trigger
-        self.channel = channel
-
-    def onSuccess(self, responseInfo: Any) -> None:
-        self.sink(
-            "ResultCallback.onSuccess", {"responseInfo": responseInfo}, self.req, self.trigger,
-            self.channel,
-        )  # fmt: skip
-
-    def onFailure(self, errorInfo: rtm.ErrorInfo) -> None:
-        self.sink(
-            "ResultCallback.onFailure", {"errorInfo": errorInfo}, self.req, self.trigger,
-            self.channel,
-        )  # fmt: skip
-
-
-#: SendMessageOptions by offline flag (immutable in use: made once).
-_OPTIONS = {True: rtm.SendMessageOptions(True), False: rtm.SendMessageOptions(False)}
 
 
 def make_binding(flavour: str, core: Any, app_id: str, sink: EventSink) -> Binding:

@@ -24,8 +24,8 @@ from legacy_signaling.api import IAgoraAPI, InstanceDestroyedError
 from legacy_signaling.callback import ICallBack
 from legacy_signaling.codes import ECODE, ErrorDesc, LoginStatus
 from legacy_signaling.identity import STATUS_AFTER, MessageIdAllocator, SendWindow
-from mapping_tables.codegen import plain as _plain
 from mapping_tables.model import EventRow, FlavourTable, Status
+from mapping_tables.rowexpr import plain as _plain
 
 from ..facade import build_methods
 from . import events

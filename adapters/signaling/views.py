@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 import rtm
-from mapping_tables.codegen import Views
+from mapping_tables.rowexpr import Views
 
 from .profile import legacy_key, legacy_name
 

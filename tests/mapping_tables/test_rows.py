@@ -23,12 +23,13 @@ import rtm as rtm_core
 from adapters.signaling.context import Request, Session
 from adapters.signaling.views import ROW_VIEWS, legacy_view
 from mapping_tables import EventRow, Flavour, MappingTables, Status
-from mapping_tables.codegen import CompiledRows, RowError, compile_rows, plain
+from mapping_tables.codegen import CompiledRows, RowError, compile_rows
 from mapping_tables.expr import ExprEvalError, compile_expr, paths
 from mapping_tables.functions import default_legacy_uid as uid
 from mapping_tables.functions import encode_peer_signal, standard_functions
 from mapping_tables.markers import MARKER_KEY, Marker, encode_marker
 from mapping_tables.project import fire
+from mapping_tables.rowexpr import plain
 from mapping_tables.rtm_surface import callbacks
 
 Trace = tuple[tuple[str, tuple[object, ...]], ...]
