@@ -111,9 +111,16 @@ class ShimAgoraAPI(IAgoraAPI):
         sched = self.sched
         sched.call_soon(sched.deliver, self.dispatch, name, values)
 
+    def explain(self, reason: str) -> None:
+        """Why the shim answered a call with a failure, in words: a legacy app sees only a
+        code (``onMessageSendError(id, 400)``, ``onLoginFailed(209)``), so the reason is
+        logged (logger ``sig2rtm.shim``, INFO) for whoever runs the app."""
+        log.info("%s: %s", self.session.self_account or f"instance of {self.app_id}", reason)
+
     def api_error(self, method: str, code: ECODE, desc: ErrorDesc) -> None:
         """An error the facade finds itself: the ``Shim.onApiError`` event, whose row makes
         it ``onError``; queued behind this instance's earlier requests, like ``deliver``."""
+        self.explain(f"{method}: {desc} ({code.name})")
         params = {"name": method, "ecode": int(code), "desc": str(desc)}
         event = functools.partial(self.on_rtm_event, "Shim.onApiError", params, None, "", "")
         if self.inflight.busy:
@@ -208,6 +215,10 @@ class ShimAgoraAPI(IAgoraAPI):
                     inflight.forget(req)
                 else:
                     released = inflight.answered(req)
+                if not req.silent and (
+                    name == "ResultCallback.onFailure" or params.get("errorCode", 0) != 0
+                ):
+                    self.explain(f"{req.method}: RTM {name} answered {events.outcome(params)[0]}")
                 if req.then is not None:
                     code, value = events.outcome(params)
                     req.then(code, value)

@@ -42,6 +42,16 @@ def channel_join(shim: ShimAgoraAPI, channelID: str) -> None:
         or channelID in RESERVED_CHANNELS
         or channelID == session.channel
     ):
+        shim.explain(
+            f"channelJoin {channelID!r} refused: "
+            + (
+                "not logged in or reconnecting"
+                if not shim.live()
+                else "already in it"
+                if channelID == session.channel
+                else "not a valid legacy channel name (or reserved, or no RTM ID fits it)"
+            )
+        )
         shim.deliver("onChannelJoinFailed", channelID, ECODE.JOINCHANNEL_E_OTHER)
         return
     old = session.channel
@@ -119,6 +129,10 @@ def _send(
         or (not force and shim.session.channel != channel)
         or shim.over_quota(channel)
     ):
+        shim.explain(
+            f"{method} {msg_id!r} to channel {channel!r} refused: not logged in, not in the "
+            "channel, an invalid name, message or extra, or over the legacy send quota"
+        )
         shim.deliver("onMessageSendError", msg_id, ECODE.SENDMESSAGE_E_OTHER)
         return
     req = shim.request(method, channelID=channel, msg=msg, msgID=msg_id)

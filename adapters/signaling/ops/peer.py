@@ -48,9 +48,16 @@ def send_peer_message(
         or (len(msg) > MESSAGE_CHARS_ALWAYS_FIT and check_message(msg) is not None)
         or (options and check_extra(options) is not None)
     ):
+        shim.explain(
+            f"{method} {msg_id!r} to {account!r} refused: {_problem(shim, account, msg, options)}"
+        )
         shim.deliver("onMessageSendError", msg_id, ECODE.SENDMESSAGE_E_OTHER)
         return
     if not shim.sends.take(shim.sched.time()):  # D10, the session's quota
+        shim.explain(
+            f"{method} {msg_id!r} refused: over the legacy quota of {shim.world.send_quota} "
+            "sends per second"
+        )
         shim.deliver("onMessageSendError", msg_id, ECODE.SENDMESSAGE_E_OTHER)
         return
     if account == shim.session.self_account:
@@ -69,6 +76,19 @@ def send_peer_message(
         return
     req = Request(method, {"account": account, "uid": 0, "msg": msg, "msgID": msg_id})
     shim.binding.send_peer(peer, msg, shim.legacy_mode, req)
+
+
+def _problem(shim: ShimAgoraAPI, account: str, msg: str, options: str) -> str:
+    """Why a send was refused, in words (for the log and onLog)."""
+    if not shim.logged_in:
+        return "not logged in"
+    if shim.reconnect.active:
+        return "reconnecting (requests fail while the link is down)"
+    if check_account(account) is not None:
+        return "not a valid legacy account (1-128 printable characters, no spaces)"
+    if check_message(msg) is not None:
+        return "message over 8192 bytes"
+    return 'options are not "" or a JSON object'
 
 
 def query_user_status(shim: ShimAgoraAPI, account: str) -> None:

@@ -126,9 +126,14 @@ def _start_login(shim: ShimAgoraAPI, method: str, app_id: str, account: str, tok
     shim.status = LoginStatus.LOGIN_STATE_LOGINING
     user = rtm_id(account)
     if check_account(account) is not None or user is None:
+        shim.explain(
+            f"{method} as {account!r} refused: not a valid legacy account (1-128 printable "
+            "characters, no spaces) or no RTM ID fits it (64 bytes escaped)"
+        )
         shim.deliver("onLoginFailed", ECODE.LOGIN_E_INVALID_USER)
         return
     if app_id != world.app_id:
+        shim.explain(f"{method} refused: app ID {app_id!r} is not this instance's")
         shim.deliver("onLoginFailed", ECODE.LOGIN_E_FAILED)
         return
     try:
@@ -141,6 +146,7 @@ def _start_login(shim: ShimAgoraAPI, method: str, app_id: str, account: str, tok
             debug_switch=world.debug_switch,
         )
     except LegacyTokenError as exc:
+        shim.explain(f"{method} as {account!r} refused: {exc}")
         shim.deliver("onLoginFailed", exc.code)
         return
     shim.session = Session(self_account=account, uid=legacy_uid(account))
@@ -159,8 +165,15 @@ def _start_login(shim: ShimAgoraAPI, method: str, app_id: str, account: str, tok
 
 def logout(shim: ShimAgoraAPI) -> None:
     binding = shim.binding
-    if shim.login_pending is not None:
+    pending = shim.login_pending
+    if pending is not None:
+        # L9: the login ends with this one result. Its RTM outcome, when it comes (a timeout
+        # if the core is unreachable), reports nothing, and nothing waits behind it.
         shim.login_pending = None
+        pending.silent = True
+        sched = shim.sched
+        for release in shim.inflight.answered(pending):
+            sched.call_soon(sched.deliver, release)
         shim.deliver("onLoginFailed", ECODE.LOGIN_E_CANCEL)
         binding.logout(Request("logout", {}, silent=True))
         return
