@@ -847,7 +847,13 @@ def _call(draw: st.DrawFn, m: _Model) -> Step | list[Step]:
     elif ending == 1:
         steps.append(Refuse(b, channel, caller, _pick(draw, u.ANSWER_EXTRAS)))
     elif ending == 2:
-        steps.append(Advance(_pick(draw, (4.5, 5.0, 19.5, 20.0, 25.0))))
+        # Left to its timers: it rings on (believed alive) until the default timeout, and
+        # the model's clock moves with the program's (a missed invite here once let a later
+        # step kick a ringing callee, which shims without KICK_ENDS_CALLS cannot match).
+        seconds = _pick(draw, (4.5, 5.0, 19.5, 20.0, 25.0))
+        m.invites.append(_Invite(channel, caller, callee, m.clock))
+        m.tick(seconds)
+        steps.append(Advance(seconds))
     elif ending == 3:
         steps.append(End(a, channel, callee))
     else:

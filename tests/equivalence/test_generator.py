@@ -7,12 +7,20 @@ import logging
 
 import pytest
 from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
-from legacy_signaling.equivalence import Coverage, Program, execute, reference_world
-from legacy_signaling.equivalence.program import ClientStep, CreateInstance
+from legacy_signaling.equivalence import (
+    Coverage,
+    Program,
+    WorldConfig,
+    execute,
+    reference_world,
+)
+from legacy_signaling.equivalence.program import Advance, ClientStep, CreateInstance
+from legacy_signaling.reference.testing import APP_ID
 from legacy_signaling.equivalence.universe import CLIENTS
 from tests.equivalence.conftest import META_PROFILE
-from tests.equivalence.strategies import programs
+from tests.equivalence.strategies import _call, _Client, _kick_safe, _Model, programs
 
 #: Outcomes (see ``coverage.outcome``; ``*`` matches any method) that 1000 programs must
 #: produce, by decision row.
@@ -128,3 +136,25 @@ def test_bad_generator_arguments_are_refused() -> None:
         programs(min_steps=10, max_steps=9)
     with pytest.raises(ValueError, match="unknown capabilities"):
         programs(capabilities=frozenset({"teleport"}))
+
+
+@settings(deadline=None, max_examples=200)
+@given(st.data())
+def test_a_call_left_to_its_timers_is_believed_alive_until_it_times_out(
+    data: st.DataObject,
+) -> None:
+    """Regression (random run, 2026-12-03): ``_call`` left ringing for a short while was not
+    in the model, so a later login kicked its ringing callee (a kick the shim declares it
+    cannot end calls for); the model must also keep time with the Advance it adds."""
+    model = _Model(WorldConfig(APP_ID), frozenset(), long_advances=False)
+    for name, account in (("c0", "ann"), ("c1", "bob")):
+        model.clients[name] = _Client(created=True, alive=True, account=account)
+    steps = _call(data.draw, model)
+    assert isinstance(steps, list)
+    last = steps[-1]
+    if isinstance(last, Advance):
+        assert model.clock == last.seconds
+        alive = [{i.caller, i.callee} for i in model.invites]
+        assert alive == ([{"ann", "bob"}] if last.seconds < 20 else [])
+        for account in ("ann", "bob"):  # neither party may be kicked while it rings
+            assert (_kick_safe(model, "c2", account) != account) == (last.seconds < 20)
