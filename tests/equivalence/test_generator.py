@@ -17,8 +17,8 @@ from legacy_signaling.equivalence import (
     reference_world,
 )
 from legacy_signaling.equivalence.program import Advance, ClientStep, CreateInstance
-from legacy_signaling.reference.testing import APP_ID
 from legacy_signaling.equivalence.universe import CLIENTS
+from legacy_signaling.reference.testing import APP_ID
 from tests.equivalence.conftest import META_PROFILE
 from tests.equivalence.strategies import _call, _Client, _kick_safe, _Model, programs
 
@@ -149,7 +149,7 @@ def test_a_call_left_to_its_timers_is_believed_alive_until_it_times_out(
     model = _Model(WorldConfig(APP_ID), frozenset(), long_advances=False)
     for name, account in (("c0", "ann"), ("c1", "bob")):
         model.clients[name] = _Client(created=True, alive=True, account=account)
-    steps = _call(data.draw, model)
+    steps = _call(data.draw, model)  # type: ignore[arg-type]  # DataObject.draw is a DrawFn
     assert isinstance(steps, list)
     last = steps[-1]
     if isinstance(last, Advance):
