@@ -114,8 +114,17 @@ class ShimAgoraAPI(IAgoraAPI):
     def explain(self, reason: str) -> None:
         """Why the shim answered a call with a failure, in words: a legacy app sees only a
         code (``onMessageSendError(id, 400)``, ``onLoginFailed(209)``), so the reason is
-        logged (logger ``sig2rtm.shim``, INFO) for whoever runs the app."""
-        log.info("%s: %s", self.session.self_account or f"instance of {self.app_id}", reason)
+        logged (logger ``sig2rtm.shim``, INFO) for whoever runs the app, and handed to the
+        app's ``onLog`` as the legacy SDK handed it its log lines (the ``Shim.onLog`` row),
+        before the failure it explains."""
+        line = f"{self.session.self_account or f'instance of {self.app_id}'}: {reason}"
+        log.info("%s", line)
+        event = functools.partial(self.on_rtm_event, "Shim.onLog", {"txt": line}, None, "", "")
+        if self.inflight.busy:
+            self.inflight.hold(event)
+            return
+        sched = self.sched
+        sched.call_soon(sched.deliver, event)
 
     def api_error(self, method: str, code: ECODE, desc: ErrorDesc) -> None:
         """An error the facade finds itself: the ``Shim.onApiError`` event, whose row makes

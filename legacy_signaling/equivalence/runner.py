@@ -21,7 +21,7 @@ from typing import Final
 import attrs
 
 from legacy_signaling.api import IAgoraAPI, InstanceDestroyedError
-from legacy_signaling.callback import CALLBACK_NAMES, RecordingCallBack, TraceEntry
+from legacy_signaling.callback import CALLBACK_NAMES, UNRECORDED, RecordingCallBack, TraceEntry
 from legacy_signaling.equivalence import world as worlds
 from legacy_signaling.equivalence.program import Handler, Program, Step, TokenKind, describe
 from legacy_signaling.equivalence.universe import CERTIFICATE, WRONG_APP_ID
@@ -120,7 +120,8 @@ def _raising(name: str) -> Callable[..., None]:
 
 
 for _name in CALLBACK_NAMES:
-    setattr(_Recorder, _name, _raising(_name))
+    if _name not in UNRECORDED:
+        setattr(_Recorder, _name, _raising(_name))
 del _name
 
 

@@ -53,3 +53,31 @@ def test_a_failure_rtm_reports_is_logged_with_its_code(
     assert rec.trace[-1][0] == "onMessageSendError"
     (reason,) = [r for r in _reasons(caplog) if r.startswith("alice: messageInstantSend")]
     assert "RTM " in reason and reason.endswith(" answered 3")  # PEER_MESSAGE_ERR_OFFLINE
+
+
+class _LogAndErrors(RecordingCallBack):
+    """Also records onLog (RecordingCallBack leaves log lines out of traces)."""
+
+    def onLog(self, txt: str) -> None:
+        self.trace.append(("onLog", (txt,)))
+
+
+@pytest.mark.parametrize("flavour", ["cpp", "java"])
+def test_on_log_gets_the_reason_before_the_failure(flavour: str) -> None:
+    world = ShimWorld("app", flavour=flavour)
+    api = world.createAgoraSDKInstance("app")
+    rec = _LogAndErrors()
+    api.callbackSet(rec)
+    api.login("app", "alice", "_no_need_token", 0, "")
+    world.run_until_idle()
+    api.messageInstantSend("bad account", 0, "hi", "m1")
+    api.login("app", "bob", "_no_need_token", 0, "")
+    world.run_until_idle()
+    assert rec.trace[1:] == [
+        ("onLog", ("alice: messageInstantSend 'm1' to 'bad account' refused: not a valid "
+                   "legacy account (1-128 printable characters, no spaces)",)),
+        ("onMessageSendError", ("m1", 400)),
+        ("onLog", ("alice: login: already logged in or logging in; call logout first "
+                   "(GENERAL_E_FAILED)",)),
+        ("onError", ("login", 1001, "already logged in or logging in; call logout first")),
+    ]  # fmt: skip
