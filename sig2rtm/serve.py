@@ -13,16 +13,20 @@ import signal
 import sys
 from typing import Any
 
+import attrs
+
+from .extras import MissingExtra, require
+
 __all__ = ["configure_parser", "run"]
 
 #: flag -> (type, help); the setting's name is the flag with underscores.
 _FLAGS: dict[str, tuple[type, str]] = {
-    "host": (str, "address to listen on (default 127.0.0.1)"),
-    "port": (int, "port for WebSocket and HTTP (default 9000; 0 picks a free one)"),
+    "host": (str, "address to listen on"),
+    "port": (int, "port for WebSocket and HTTP (0 picks a free one)"),
     "backend": (str, "memory (one node) or redis://HOST:PORT/DB (many nodes)"),
     "node-id": (str, "this node's id, unique among nodes sharing a backend"),
     "app-certificates": (str, "APPID:CERTIFICATE[,...]: apps that require tokens"),
-    "rates": (str, "RTM call-rate table: linux (default), mobile or unlimited"),
+    "rates": (str, "RTM call-rate table: linux, mobile or unlimited"),
     "max-frame-bytes": (int, "largest frame accepted (error frame beyond)"),
     "ping-interval": (float, "seconds between heartbeat pings"),
     "ping-timeout": (float, "seconds without a pong before a client counts as dead"),
@@ -36,12 +40,31 @@ _FLAGS: dict[str, tuple[type, str]] = {
 }
 
 
+def _default(name: str) -> str:
+    """The built-in default of a setting, as ``--help`` shows it."""
+    from rtm.gateway.config import GatewayConfig
+
+    if name == "node_id":
+        return "random, g + 8 hex digits"
+    if name == "app_certificates":
+        return "none: no app requires tokens"
+    field = getattr(attrs.fields(GatewayConfig), name)
+    return str(field.default)
+
+
 def configure_parser(parser: argparse.ArgumentParser) -> None:
+    parser.epilog = (
+        "Each flag is also read from the environment (--node-id: SIG2RTM_NODE_ID) and from "
+        "--config; flags win over the environment, which wins over the file."
+    )
     for flag, (kind, help_text) in _FLAGS.items():
-        parser.add_argument(f"--{flag}", type=kind, default=None, help=help_text)
-    parser.add_argument("--config", default=None, help="TOML file with settings")
+        default = _default(flag.replace("-", "_"))
+        parser.add_argument(
+            f"--{flag}", type=kind, default=None, help=f"{help_text} (default: {default})"
+        )
+    parser.add_argument("--config", default=None, help="TOML file with settings (default: none)")
     parser.add_argument(
-        "--plain-logs", action="store_true", help="human-readable logs instead of JSON lines"
+        "--plain-logs", action="store_true", help="human-readable logs (default: JSON lines)"
     )
 
 
@@ -59,6 +82,12 @@ def run(args: argparse.Namespace) -> int:
     except ConfigError as exc:
         print(f"sig2rtm serve: {exc}", file=sys.stderr)
         return 2
+    if config.backend.startswith("redis://"):
+        try:
+            require("redis", "a redis:// backend")
+        except MissingExtra as exc:
+            print(f"sig2rtm serve: {exc}", file=sys.stderr)
+            return 2
     setup_logging(config.log_level, config.log_json)
     try:
         asyncio.run(_serve(config))

@@ -205,3 +205,15 @@ def test_drop_holds_the_link_down_until_restore(gateway: GatewayThread) -> None:
         wait_until(lambda: rec.texts("alice") == ["while away"], 5, "the held message")
         metrics = gateway.call(gateway.gateway.metrics.render)
         assert "rtm_sessions_lost_total 1" in metrics.splitlines()
+
+
+def test_check_reachable_finds_the_node_that_answers(gateway: GatewayThread) -> None:
+    from tests.rtm.netkit import free_port
+
+    dead = f"ws://127.0.0.1:{free_port()}"
+    assert net.check_reachable(f"{dead},{gateway.url}") == gateway.url
+    with pytest.raises(ConnectionError) as caught:
+        net.check_reachable(dead)
+    assert str(caught.value).startswith(f"no gateway answers at {dead}: ")
+    with pytest.raises(ValueError, match="not a ws://"):
+        net.check_reachable("http://127.0.0.1:1")
