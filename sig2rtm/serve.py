@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import signal
 import sys
 from typing import Any
@@ -35,6 +36,7 @@ _FLAGS: dict[str, tuple[type, str]] = {
     "session-grace": (float, "seconds a lost session waits for its client to resume"),
     "heartbeat": (float, "Redis: seconds between node heartbeats"),
     "node-ttl": (float, "Redis: seconds of silence after which a node is dead"),
+    "backend-wait": (float, "Redis: seconds to wait at start for it to answer"),
     "shutdown-grace": (float, "seconds clients get to resume elsewhere on SIGTERM"),
     "log-level": (str, "debug, info, warning or error"),
 }
@@ -98,15 +100,27 @@ def run(args: argparse.Namespace) -> int:
 
 
 async def _serve(config: Any) -> None:
+    """Start, serve until SIGTERM/SIGINT, drain. A signal while the node is still starting
+    (waiting for Redis) stops it just as cleanly."""
     from rtm.gateway.server import Gateway
 
-    gateway = Gateway(config)
-    await gateway.start()
-    # One line on stdout once listening, so scripts and tests can wait for it.
-    print(f"listening on ws://{config.host}:{gateway.port}", flush=True)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, stop.set)
+    gateway = Gateway(config)
+    starting = asyncio.ensure_future(gateway.start())
+    stopping = asyncio.ensure_future(stop.wait())
+    await asyncio.wait({starting, stopping}, return_when=asyncio.FIRST_COMPLETED)
+    if not starting.done():
+        starting.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await starting
+        await gateway.shutdown()
+        return
+    stopping.cancel()
+    starting.result()  # a failed start raises here (OSError: one line in run())
+    # One line on stdout once listening, so scripts and tests can wait for it.
+    print(f"listening on ws://{config.host}:{gateway.port}", flush=True)
     await stop.wait()
     await gateway.shutdown()

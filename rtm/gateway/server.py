@@ -177,6 +177,7 @@ class Gateway:
             session_grace=config.session_grace,
         )
         self.service = RtmService(self.backend, scheduler, service_config, config.node_id)
+        await self._wait_for_backend()
         start = getattr(self.backend, "start", None)
         if start is not None:
             start(scheduler)
@@ -221,6 +222,43 @@ class Gateway:
                 "paths": ",".join(self.endpoints),
             },
         )
+
+    async def _wait_for_backend(self) -> None:
+        """Wait for a backend with a store of its own (Redis) to answer, retrying with a
+        doubling delay (0.1 s up to 5 s) and logging each try, for at most
+        ``backend_wait`` seconds; ConnectionError (one line, for ``sig2rtm serve``) after.
+
+        Why: a node that listens without its store can only fail every login; waiting a
+        bounded time covers Redis starting beside the gateway, and giving up then lets a
+        supervisor see the failure instead of a node that never becomes ready."""
+        ping = getattr(self.backend, "ping", None)
+        if ping is None:
+            return
+        loop = asyncio.get_running_loop()
+        where = getattr(self.backend, "where", self.config.backend)
+        wait = self.config.backend_wait
+        deadline = loop.time() + wait
+        delay, attempt = 0.1, 0
+        while not await loop.run_in_executor(None, ping):
+            attempt += 1
+            left = deadline - loop.time()
+            if left <= 0:
+                raise ConnectionError(
+                    f"redis at {where} did not answer within {wait:g} s ({attempt} attempts): "
+                    "start it, or point --backend at it"
+                )
+            log.warning(
+                "waiting for redis at %s (attempt %d; next in %.1f s, giving up in %.0f s)",
+                where,
+                attempt,
+                min(delay, left),
+                left,
+                extra={"node": self.config.node_id},
+            )
+            await asyncio.sleep(min(delay, left))
+            delay = min(delay * 2, 5.0)
+        if attempt:
+            log.info("redis at %s answered after %d attempts", where, attempt + 1)
 
     async def shutdown(self) -> None:
         """Stop taking connections, tell clients to go elsewhere (close 1012), give their
