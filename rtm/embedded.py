@@ -7,6 +7,7 @@ virtual time drives timeouts.
 
 from __future__ import annotations
 
+import atexit
 import os
 import threading
 
@@ -89,11 +90,16 @@ def _network_core(url: str) -> Core:
             "installed): pip install 'sig2rtm[server]'"
         ) from None
     try:
-        core: Core = net.connect_core(url)  # type: ignore[attr-defined,unused-ignore]
+        network = net.connect_core(url)  # type: ignore[attr-defined,unused-ignore]
     except ValueError as exc:
         raise SystemExit(
             f"sig2rtm: {URL_ENV}: {exc} (a gateway's address, like ws://127.0.0.1:9000)"
         ) from None
+    # An app that ends closes its connections in order (its users log out at once), as the
+    # legacy SDK's process exit did; without this the gateway would see links lost and keep
+    # the sessions for a resume that never comes.
+    atexit.register(network.close)
+    core: Core = network
     return core
 
 

@@ -240,7 +240,9 @@ class RtmWireSession:
         endpoint = self.endpoint
         endpoint.sessions.pop(self.sid, None)
         service = endpoint.service
-        if orderly:
+        # A link that breaks after its user logged out (an app that logs out and exits)
+        # has no session to resume: it counts as closed, not lost.
+        if orderly or not service.logged_in(self.sid):
             endpoint.metrics.inc("rtm_sessions_closed_total")
             service.close_session(self.sid)
             return

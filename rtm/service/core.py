@@ -214,6 +214,12 @@ class RtmService:
     def session_count(self) -> int:
         return len(self._sessions)
 
+    def logged_in(self, session_id: SessionId) -> bool:
+        """Whether the session has a logged-in user (a link lost without one has nothing to
+        resume: it is as good as closed)."""
+        session = self._sessions.get(session_id)
+        return session is not None and session.logged_in
+
     @property
     def lost_session_count(self) -> int:
         return sum(1 for session in self._sessions.values() if session.lost)
