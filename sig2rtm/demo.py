@@ -319,6 +319,11 @@ def run_legacy(out: TextIO, *, flavour: str = "cpp", url: str | None = None) -> 
         'channelInviteEnd("room-1", "bob", 0)',
         lambda: alice.channelInviteEnd("room-1", "bob", 0),
     )
+    step(
+        "alice",
+        'channelClearAttr("lobby")   # leave nothing behind: the next run starts afresh',
+        lambda: alice.channelClearAttr("lobby"),
+    )
     for name, api in apps.items():
         step(name, "logout()", api.logout)
     print(f"\n  getStatus() after logout: {[api.getStatus() for api in apps.values()]}", file=out)

@@ -113,3 +113,26 @@ def test_sig2rtm_url_picks_the_gateway_for_the_demo(
     finally:
         gateway.stop()
     assert f"on the gateway at {gateway.url}" in capsys.readouterr().out
+
+
+def test_the_demo_over_a_gateway_is_repeatable() -> None:
+    """A second run on the same gateway starts afresh: the first one cleared its channel
+    attribute, so alice's join shows no attribute left over."""
+    from tests.rtm.netkit import GatewayThread
+
+    def join_step(text: str) -> str:
+        return text.split('  alice.channelJoin("lobby")', 1)[1].split("\n\n", 1)[0]
+
+    gateway = GatewayThread()
+    try:
+        runs = []
+        for _ in range(2):
+            out = io.StringIO()
+            assert run_legacy(out, url=gateway.url) == 0
+            runs.append(out.getvalue())
+    finally:
+        gateway.stop()
+    assert 'alice.channelClearAttr("lobby")' in runs[0]
+    for text in runs:
+        assert "alice <- onChannelJoined('lobby')" in join_step(text)
+        assert "onChannelAttrUpdated" not in join_step(text), join_step(text)
