@@ -28,6 +28,7 @@ from ..service.core import RtmService, ServiceConfig
 from ..service.memory import MemoryBackend
 from .config import RATES, GatewayConfig
 from .endpoint import CloseCode, EndpointSession, ProtocolEndpoint
+from .metrics import CONTENT_TYPE as METRICS_CONTENT_TYPE
 from .metrics import Metrics
 from .rtm_endpoint import RtmEndpoint, WireLimits
 from .scheduler import LoopScheduler, VirtualLoopScheduler
@@ -93,6 +94,21 @@ class _WsWire:
         self._gateway.metrics.inc("rtm_disconnects_total", reason=_REASONS.get(code, str(code)))
         self._gateway._spawn(self.ws.close(code, reason[:120]))
 
+
+#: Why an HTTP upgrade is refused (``rtm_http_rejected_total``'s label values).
+_HTTP_REJECTIONS = ("bad_query", "draining", "ip_connections", "ip_rate")
+#: The Redis backend's ``stats`` -> help of its counter ``rtm_redis_<name>_total``.
+_REDIS_STATS = {
+    "published": "Cross-node envelopes published.",
+    "received": "Cross-node envelopes received.",
+    "gaps": "Cross-node envelopes detected missing (sequence gaps, net of late ones).",
+    "late": "Cross-node envelopes that arrived after a later one (republished).",
+    "rerouted": "Peer messages re-routed after their session moved.",
+    "kept_offline": "Peer messages kept offline because their node was gone.",
+    "retried": "Envelopes published again after a Redis outage.",
+    "dropped": "Envelopes or messages dropped (retry buffer full, unknown session).",
+    "errors": "Redis commands that failed.",
+}
 
 _REASONS = {
     CloseCode.POLICY: "policy",
@@ -181,6 +197,7 @@ class Gateway:
         start = getattr(self.backend, "start", None)
         if start is not None:
             start(scheduler)
+        self._declare_backend_metrics()
         endpoint = RtmEndpoint(
             self.service,
             self.metrics,
@@ -365,23 +382,31 @@ class Gateway:
     def _metrics(self, connection: ServerConnection) -> Response:
         response = connection.respond(200, self.metrics.render())
         del response.headers["Content-Type"]
-        response.headers["Content-Type"] = "text/plain; version=0.0.4; charset=utf-8"
+        response.headers["Content-Type"] = METRICS_CONTENT_TYPE
         return response
 
     def _declare_metrics(self) -> None:
         m = self.metrics
         m.counter("rtm_connections_total", "WebSocket connections accepted.")
-        m.counter("rtm_disconnects_total", "Connections closed by the gateway, by reason.")
-        m.counter("rtm_http_rejected_total", "Connection attempts refused, by reason.")
+        m.counter(
+            "rtm_disconnects_total",
+            "Connections closed by the gateway, by reason.",
+            {"reason": sorted(_REASONS.values())},
+        )
+        m.counter(
+            "rtm_http_rejected_total",
+            "Connection attempts refused, by reason.",
+            {"reason": _HTTP_REJECTIONS},
+        )
         m.counter("rtm_reaped_sessions_total", "Sessions of dead nodes ended here.")
-        m.gauge("rtm_connections", "Open WebSocket connections.", lambda: len(self._wires))
+        m.gauge("rtm_open_connections", "Open WebSocket connections.", lambda: len(self._wires))
         m.gauge(
             "rtm_sessions",
             "Service sessions on this node (lost ones included).",
             lambda: self.service.session_count if hasattr(self, "service") else 0,
         )
         m.gauge(
-            "rtm_sessions_lost",
+            "rtm_lost_sessions",
             "Sessions whose link broke, waiting for a resume.",
             lambda: self.service.lost_session_count if hasattr(self, "service") else 0,
         )
@@ -390,25 +415,16 @@ class Gateway:
             "1 if the backend is reachable.",
             lambda: float(bool(getattr(getattr(self, "backend", None), "healthy", True))),
         )
-        for name, text in (
-            ("published", "Cross-node envelopes published."),
-            ("received", "Cross-node envelopes received."),
-            ("gaps", "Cross-node envelopes detected missing (sequence gaps, net of late ones)."),
-            ("late", "Cross-node envelopes that arrived after a later one (republished)."),
-            ("rerouted", "Peer messages re-routed after their session moved."),
-            ("kept_offline", "Peer messages kept offline because their node was gone."),
-            ("retried", "Envelopes published again after a Redis outage."),
-            ("dropped", "Envelopes or messages dropped (retry buffer full, unknown session)."),
-            ("redis_errors", "Redis commands that failed."),
-        ):
-            m.gauge(f"rtm_redis_{name}", text, self._backend_stat(name))
 
-    def _backend_stat(self, name: str) -> Any:
-        def read() -> float:
-            stats = getattr(getattr(self, "backend", None), "stats", None)
-            return float(stats.get(name, 0)) if isinstance(stats, Mapping) else 0.0
-
-        return read
+    def _declare_backend_metrics(self) -> None:
+        """Counters of a backend that keeps ``stats`` (Redis): only on nodes that have one."""
+        stats = getattr(self.backend, "stats", None)
+        if not isinstance(stats, Mapping):
+            return
+        helps = {f"rtm_redis_{name}": text for name, text in _REDIS_STATS.items() if name in stats}
+        self.metrics.counters_from(
+            lambda: {f"rtm_redis_{name}": float(value) for name, value in stats.items()}, helps
+        )
 
     # --- WebSocket -------------------------------------------------------------------------
 

@@ -217,7 +217,7 @@ class RedisBackend:
                 "kept_offline",
                 "retried",
                 "dropped",
-                "redis_errors",
+                "errors",
             ),
             0,
         )
@@ -302,7 +302,7 @@ class RedisBackend:
             self._publish_retries()
 
     def _failed(self, exc: Exception) -> None:
-        self.stats["redis_errors"] += 1
+        self.stats["errors"] += 1
         if self._healthy_since is not None:
             log.warning("redis unreachable: %s", exc, extra={"node": self.node_id})
             self._failures = 0

@@ -204,7 +204,7 @@ def test_drop_holds_the_link_down_until_restore(gateway: GatewayThread) -> None:
         wait_until(lambda: alice.connectionState is S.CONNECTION_STATE_CONNECTED, 5, "back")
         wait_until(lambda: rec.texts("alice") == ["while away"], 5, "the held message")
         metrics = gateway.call(gateway.gateway.metrics.render)
-        assert "rtm_sessions_lost_total 1" in metrics.splitlines()
+        assert "rtm_sessions_lost_total 1.0" in metrics.splitlines()
 
 
 def test_check_reachable_finds_the_node_that_answers(gateway: GatewayThread) -> None:
