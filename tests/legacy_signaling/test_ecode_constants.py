@@ -16,8 +16,9 @@ def test_every_ecode_is_a_constant_of_the_native_api_class() -> None:
 
 
 def test_the_android_tutorial_spellings() -> None:
-    assert IAgoraAPI.ECODE_LOGOUT_E_KICKED == ECODE.LOGOUT_E_KICKED == 103
-    assert IAgoraAPI.ECODE_LOGOUT_E_NET == 102
+    assert IAgoraAPI.ECODE_LOGOUT_E_KICKED == ECODE.LOGOUT_E_KICKED
+    assert int(IAgoraAPI.ECODE_LOGOUT_E_KICKED) == 103
+    assert int(IAgoraAPI.ECODE_LOGOUT_E_NET) == 102
     assert IAgoraAPI.ECODE_LOGIN_E_NET == ECODE.LOGIN_E_NET
 
 

@@ -47,4 +47,4 @@ def test_java_groups_are_the_cpp_codes(group: str, cpp: type) -> None:
 def test_a_java_style_comparison_reads_as_in_java() -> None:
     code = rtm.INVITATION_API_CALL_ERR_CODE.INVITATION_API_CALL_ERR_ALREADY_END
     assert code == rtm.RtmStatusCode.InvitationApiCallError.INVITATION_API_CALL_ERR_ALREADY_END
-    assert rtm.RtmStatusCode.LocalInvitationError.LOCAL_INVITATION_ERR_PEER_OFFLINE == 1
+    assert int(rtm.RtmStatusCode.LocalInvitationError.LOCAL_INVITATION_ERR_PEER_OFFLINE) == 1
