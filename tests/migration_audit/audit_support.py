@@ -323,9 +323,9 @@ def enriched(language: str, code: str, path: str = "src/A.java") -> list[Finding
 
     tables = stub_tables()
     result = scan_text(language, code, relpath=path)
-    flavours = registry().languages[result.language].flavours
+    spec = registry().languages[result.language]
     findings = [
-        enrich(raw, path, result.language, result.analysis, tables, flavours)
+        enrich(raw, path, result.language, result.analysis, tables, spec.flavours, None, spec.shim)
         for raw in result.findings
     ]
     return fingerprint_all(findings)

@@ -91,7 +91,11 @@ def test_totals_and_checklist() -> None:
     assert (t.findings, t.ignored) == (3, 1)
     assert dict(t.by_status) == {"mapped": 1, "emulated": 1, "unsupported": 1, "unknown": 0}
     assert dict(t.by_confidence) == {"high": 2, "medium": 0, "low": 1}
-    assert t.shim_covers == 2
+    # Java: two rows map or emulate, but the shim runs no Java code: that needs a port.
+    assert t.shim_covers == 0
+    assert [(x.route, x.languages, x.findings, x.with_rows) for x in t.by_route] == [
+        ("port", ("java",), 3, 2)
+    ]
     assert t.effort_minutes == sum(f.effort_minutes for f in r.findings if not f.ignored)
     kinds = [(item.kind, item.key) for item in r.checklist]
     assert kinds == [
