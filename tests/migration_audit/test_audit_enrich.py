@@ -81,3 +81,11 @@ def test_the_summary_says_per_language_what_runs_unchanged(report: AuditReport) 
     assert (per_api.shim_sites, per_api.count, per_api.shim_covers) == (1, 3, False)
     assert "| `Signal` | RtmClient.createInstance | mapped | 1 of 3 |" in text
 
+
+
+def test_imports_and_subclasses_of_the_sdk_are_call_sites(report: AuditReport) -> None:
+    sites = {(f.path, f.line, f.kind.value, f.api) for f in report.findings}
+    assert ("server/Main.java", 1, "import", "io.agora.signal") in sites
+    assert ("bot/bot.py", 1, "import", "agorasigsdk") in sites
+    module = next(f for f in report.findings if f.api == "io.agora.signal")
+    assert module.replacement == ("io.agora.rtm",) and module.status is Status.MAPPED

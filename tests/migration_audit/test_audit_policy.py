@@ -17,8 +17,8 @@ from migration_audit.policy import (
 from migration_audit.report import AuditReport, build_report
 from tests.migration_audit.audit_support import enriched
 
-CODE = """import io.agora.AgoraAPIOnlySignal;
-class A { AgoraAPIOnlySignal api; void f() {
+# No import line: the declared SDK type is the evidence, and the findings are the uses.
+CODE = """class A { AgoraAPIOnlySignal api; void f() {
   api.messageInstantSend(p, 0, m, i);
   api.invoke(n, r, id);
   x.logout();

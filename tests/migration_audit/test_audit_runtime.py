@@ -59,7 +59,7 @@ def test_malformed_lines_are_rejected_with_their_number(bad: str, message: str) 
 def test_summary_and_marking() -> None:
     findings = enriched(
         "java",
-        "import io.agora.AgoraAPIOnlySignal;\nclass A { AgoraAPIOnlySignal api; void f() {\n"
+        "class A { AgoraAPIOnlySignal api; void f() {\n"
         " api.login(a, b, c, 0, d);\n api.channelJoin(c);\n} }\n",
     )
     events = runtime.parse(
