@@ -15,6 +15,7 @@ import abc
 from typing import Final
 
 from legacy_signaling.callback import ICallBack
+from legacy_signaling.ecode_constants import ECodeConstants
 
 __all__ = ["METHOD_NAMES", "IAgoraAPI", "InstanceDestroyedError"]
 
@@ -23,8 +24,9 @@ class InstanceDestroyedError(RuntimeError):
     """A method was called on an instance after ``destroy()`` (D8)."""
 
 
-class IAgoraAPI(abc.ABC):
-    """One legacy SDK instance (``getInstance`` / ``createAgoraSDKInstance``)."""
+class IAgoraAPI(ECodeConstants, abc.ABC):
+    """One legacy SDK instance (``getInstance`` / ``createAgoraSDKInstance``); the legacy
+    codes are its constants too (``IAgoraAPI.ECODE_LOGOUT_E_KICKED``)."""
 
     # ------------------------------------------------------------ handler, session
     @abc.abstractmethod

@@ -36,6 +36,7 @@ from mapping_tables.expr import (
     Path as PathNode,
 )
 from mapping_tables.model import (
+    CatalogueFacts,
     Difference,
     ErrorCodeRow,
     EventRow,
@@ -180,6 +181,11 @@ _API_FIELDS: Mapping[str, _Field] = {
     "name": _Field(_STR),
     "kind": _Field(_STR),
     "spellings": _Field(_TABLES),
+    # CatalogueFacts, all or none: for names no flavour-table row covers.
+    "rtm": _opt(_STRS, None),
+    "status": _opt(_STR, None),
+    "differences": _opt(_STRS, []),
+    "note": _opt(_STR, ""),
 }
 _SPELLING_FIELDS: Mapping[str, _Field] = {
     "platform": _Field(_STR),
@@ -371,7 +377,28 @@ def _load_error_codes(data_dir: Path) -> tuple[tuple[ErrorCodeRow, ...], dict[st
 # --------------------------------------------------------------------------- legacy API catalogue
 
 
-def _load_legacy_api(data_dir: Path) -> dict[str, LegacyApi]:
+def _catalogue_facts(
+    f: Mapping[str, Any], where: _Where, differences: Mapping[str, Difference]
+) -> CatalogueFacts | None:
+    if f["rtm"] is None and f["status"] is None:
+        if f["differences"] or f["note"]:
+            raise where.error("differences and note need rtm and status", "rtm")
+        return None
+    if f["rtm"] is None or f["status"] is None or not f["note"]:
+        raise where.error("catalogue facts need rtm, status and note together", "rtm")
+    try:
+        status = Status(f["status"])
+    except ValueError:
+        raise where.error(f"must be one of {[s.value for s in Status]}", "status") from None
+    for key in f["differences"]:
+        if key not in differences:
+            raise where.error(f"unknown difference {key!r}", "differences")
+    return CatalogueFacts(tuple(f["rtm"]), status, tuple(f["differences"]), f["note"])
+
+
+def _load_legacy_api(
+    data_dir: Path, differences: Mapping[str, Difference]
+) -> dict[str, LegacyApi]:
     file = LEGACY_API_FILE
     doc = _read(data_dir, file)
     _top(doc, file, {"meta": True, "api": True})
@@ -402,7 +429,11 @@ def _load_legacy_api(data_dir: Path) -> dict[str, LegacyApi]:
         if not spellings:
             raise where.error("needs at least one spelling", "spellings")
         out[f["name"]] = LegacyApi(
-            name=f["name"], kind=f["kind"], spellings=tuple(spellings), generic=f["name"] in generic
+            name=f["name"],
+            kind=f["kind"],
+            spellings=tuple(spellings),
+            generic=f["name"] in generic,
+            facts=_catalogue_facts(f, where, differences),
         )
     return out
 
@@ -846,6 +877,7 @@ def _cross_check(
 
     used = {key for table in flavours.values() for m in table.methods for key in m.differences}
     used |= {key for table in flavours.values() for e in table.events for key in e.differences}
+    used |= {key for api in legacy_api.values() if api.facts for key in api.facts.differences}
     for i, key in enumerate(differences, 1):
         if key not in used:
             raise _Where(DIFFERENCES_FILE, "difference", i, key).error(
@@ -883,7 +915,7 @@ def _cross_check(
 def _load(data_dir: Path) -> MappingTables:
     differences = _load_differences(data_dir)
     error_codes, _legacy_codes = _load_error_codes(data_dir)
-    legacy_api = _load_legacy_api(data_dir)
+    legacy_api = _load_legacy_api(data_dir, differences)
     ctx_base: dict[str, Any] = {
         "differences": differences,
         "error_members": {

@@ -146,6 +146,25 @@ class Spelling:
 
 
 @attrs.frozen
+class CatalogueFacts:
+    """What the audit reports for a catalogue entry that no flavour-table row covers: an
+    entry point, an SDK type or an SDK module (``Signal``, ``ICallBack``, ``io.agora.signal``).
+
+    Why here and not as a table row: a table row is also something the shim executes (an
+    adapter operation); these names are where an app reaches the SDK, which a migration must
+    touch but which no legacy call turns into RTM calls.
+    """
+
+    #: What replaces it on RTM (qualified names or module names).
+    rtm: tuple[str, ...]
+    status: Status
+    #: Keys into :attr:`MappingTables.differences`.
+    differences: tuple[str, ...]
+    #: What sig2rtm offers for it, for the report.
+    note: str
+
+
+@attrs.frozen
 class LegacyApi:
     """A legacy API entry of the catalogue: canonical name plus per-platform spellings."""
 
@@ -154,6 +173,8 @@ class LegacyApi:
     spellings: tuple[Spelling, ...]
     #: True for generic names (login, logout, invoke, destroy) that need receiver evidence.
     generic: bool
+    #: Facts for the audit when no flavour-table row covers this name (see CatalogueFacts).
+    facts: CatalogueFacts | None = None
 
 
 @attrs.frozen

@@ -504,6 +504,20 @@ class Analyser:
     def _finding(
         self, node: Any, anchor: Any, entry: Entry, spelling: str, confidence: Confidence, why: str
     ) -> RawFinding:
+        return self._site(
+            node, anchor, entry.api, _KIND_OF_ENTRY[entry.kind], spelling, confidence, why
+        )
+
+    def _site(
+        self,
+        node: Any,
+        anchor: Any,
+        api: str,
+        kind: FindingKind,
+        spelling: str,
+        confidence: Confidence,
+        why: str,
+    ) -> RawFinding:
         start_row, start_col = anchor.start_point
         end_row, end_col = anchor.end_point
         scope, conditional = self._scope(node)
@@ -512,9 +526,9 @@ class Analyser:
             column=self._column(start_row, start_col),
             end_line=end_row + 1,
             end_column=self._column(end_row, end_col),
-            kind=_KIND_OF_ENTRY[entry.kind],
+            kind=kind,
             spelling=spelling,
-            api=entry.api,
+            api=api,
             confidence=confidence,
             evidence=why,
             snippet=self._line_text(start_row).strip()[:200],
@@ -522,8 +536,43 @@ class Analyser:
             conditional=conditional,
         )
 
-    def findings(self) -> list[RawFinding]:
+    def _import_api(self, imp: Any) -> str | None:
+        """The catalogue API an import brings in: the SDK module, or an SDK type imported
+        by its qualified name (``import io.agora.AgoraAPIOnlySignal``)."""
+        if imp.path:
+            for module, api in self.index.module_apis.items():
+                if module in imp.path:
+                    return api
+        target = components(imp.name or imp.path)
+        last = target[-1] if target else ""
+        if last in self.index.types:
+            return self.index.type_apis.get(last)
+        return None
+
+    def _sdk_sites(self) -> list[RawFinding]:
+        """Imports of the SDK and classes extending SDK types: lines a migration changes
+        although no legacy method is called on them."""
         out: list[RawFinding] = []
+        for imp in self.facts.imports:
+            api = self._import_api(imp) if imp.node is not None else None
+            if api is not None:
+                what = imp.path or imp.name
+                why = f"imports {what}"
+                out.append(self._site(imp.node, imp.node, api, FindingKind.IMPORT, what, _H, why))
+        for cls in self.facts.classes.values():
+            for base, base_node in zip(cls.bases, cls.base_nodes, strict=True):
+                names = [self._resolve(c) for c in components(base)]
+                api = self.index.type_apis.get(names[-1]) if names else None
+                state = self.type_state(base)
+                if api is None or state not in (_S.SDK_STRONG, _S.SDK_WEAK):
+                    continue
+                confidence = _H if state is _S.SDK_STRONG else _M
+                kind, why = FindingKind.SUBCLASS, f"class extends {base}"
+                out.append(self._site(cls.node, base_node, api, kind, base, confidence, why))
+        return out
+
+    def findings(self) -> list[RawFinding]:
+        out: list[RawFinding] = self._sdk_sites()
         for call in self.facts.calls:
             entry = self._entry_for_call(call)
             if entry is None or entry.kind == "token":

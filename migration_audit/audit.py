@@ -156,6 +156,7 @@ def run_audit(
     for result in results:
         spec = reg.languages.get(result.language)
         flavours = spec.flavours if spec is not None else ()
+        route = spec.shim if spec is not None else "port"
         for raw in result.findings:
             if raw.confidence.rank < options.min_confidence.rank:
                 continue
@@ -168,6 +169,7 @@ def run_audit(
                     tables,
                     flavours,
                     catalogue.token_differences,
+                    route,
                 )
             )
     findings = baseline_mod.fingerprint_all(findings)

@@ -63,6 +63,11 @@ class LanguageIndex:
     modules: tuple[str, ...]
     #: Regex source over bytes: a file without a match cannot contain a finding.
     prefilter: str
+    #: Module spelling -> canonical API, for import findings.
+    module_apis: Mapping[str, str] = attrs.field(factory=dict)
+    #: SDK type name (last component, strong and weak) -> canonical API, for import and
+    #: subclass findings.
+    type_apis: Mapping[str, str] = attrs.field(factory=dict)
 
     def module_matches(self, path: str) -> bool:
         return any(m in path for m in self.modules)
@@ -171,6 +176,8 @@ def build_catalogue(
         types: set[str] = set()
         weak_types: set[str] = set()
         modules: set[str] = set()
+        module_apis: dict[str, str] = {}
+        type_apis: dict[str, str] = {}
         platforms = set(spec.platforms)
         for api in apis:
             for spelling in api.spellings:
@@ -182,8 +189,10 @@ def build_catalogue(
                 if kind in TYPE_KINDS:
                     last = _last_component(spelling.name)
                     (weak_types if spelling.generic else types).add(last)
+                    type_apis.setdefault(last, api.name)
                 elif kind in MODULE_KINDS:
                     modules.add(spelling.name)
+                    module_apis.setdefault(spelling.name, api.name)
                 elif kind in TOKEN_KINDS:
                     entry = Entry(api.name, "token", False, spelling.name)
                     _add(tokens, spelling.name, entry, conflicts, key)
@@ -222,6 +231,8 @@ def build_catalogue(
             weak_types=frozenset(weak_types),
             modules=tuple(sorted(modules)),
             prefilter=prefilter,
+            module_apis=module_apis,
+            type_apis=type_apis,
         )
     return Catalogue(
         indexes=indexes,

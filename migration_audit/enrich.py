@@ -94,7 +94,8 @@ class Finding:
     flavour: Flavour | None
     differences: tuple[DifferenceNote, ...]
     note: str
-    #: The shim runs this call site unchanged (mapped or emulated rows).
+    #: The shim runs this call site unchanged today: a mapped or emulated row in a language
+    #: whose apps run on the shim (``route`` "runs": Python).
     shim_covers: bool
     #: Estimated minutes to port the call site by hand (without the shim).
     effort_minutes: int
@@ -103,6 +104,9 @@ class Finding:
     baseline_state: str = ""
     #: Whether the runtime trace saw this API run: True / False, None without a trace.
     ran: bool | None = None
+    #: How the shim can run an app in this language: a key of
+    #: :data:`migration_audit.languages.SHIM_ROUTES` ("runs", "wire", "port").
+    route: str = "port"
 
     @property
     def status_text(self) -> str:
@@ -167,6 +171,21 @@ def _notes(tables: MappingTables, keys: Sequence[str]) -> tuple[DifferenceNote, 
 _UNKNOWN = TableFacts((), None, None, (), "")
 
 
+def _catalogue_mapping(tables: MappingTables, api: str) -> TableFacts | None:
+    """An entry point, SDK type or module that no table row covers: the catalogue's facts."""
+    entry = tables.legacy_api.get(api)
+    if entry is None or entry.facts is None:
+        return None
+    facts = entry.facts
+    return TableFacts(
+        replacement=facts.rtm,
+        status=facts.status,
+        flavour=None,
+        differences=_notes(tables, facts.differences),
+        note=facts.note,
+    )
+
+
 def _token_mapping(tables: MappingTables, key: str) -> TableFacts | None:
     """A string token has no row; the difference that describes it gives its facts.
 
@@ -195,7 +214,7 @@ def mapping_for(
 
     When the preferred kind has no row the other kind is tried; a token without a row is
     described by its difference (see :func:`_token_mapping`); with nothing at all the status
-    is unknown.
+    is unknown unless the catalogue describes the name (entry points, SDK types, modules).
     """
     if kind is FindingKind.TOKEN and token_differences and api in token_differences:
         found = _token_mapping(tables, token_differences[api])
@@ -210,7 +229,7 @@ def mapping_for(
         found = lookup(tables, api, flavours)
         if found is not None:
             return found
-    return _UNKNOWN
+    return _catalogue_mapping(tables, api) or _UNKNOWN
 
 
 def effort(mapping: TableFacts) -> int:
@@ -227,6 +246,7 @@ def enrich(
     tables: MappingTables,
     flavours: Sequence[Flavour],
     token_differences: Mapping[str, str] | None = None,
+    route: str = "port",
 ) -> Finding:
     mapping = mapping_for(tables, raw.api, raw.kind, flavours, token_differences)
     return Finding(
@@ -251,6 +271,7 @@ def enrich(
         flavour=mapping.flavour,
         differences=mapping.differences,
         note=mapping.note,
-        shim_covers=mapping.status in (Status.MAPPED, Status.EMULATED),
+        shim_covers=route == "runs" and mapping.status in (Status.MAPPED, Status.EMULATED),
         effort_minutes=effort(mapping),
+        route=route,
     )

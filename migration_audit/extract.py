@@ -33,6 +33,8 @@ class ClassFact:
     node: Any
     name: str = ""
     bases: list[str] = attrs.field(factory=list)
+    #: The node of each base, in the order of ``bases``.
+    base_nodes: list[Any] = attrs.field(factory=list)
 
 
 @attrs.define
@@ -66,6 +68,8 @@ class Import:
     path: str
     name: str
     alias: str
+    #: The import statement (``import``, ``#include``, ``require(...)``), for its location.
+    node: Any | None = None
 
 
 @attrs.define
@@ -148,6 +152,7 @@ def _on_class(facts: Facts, caps: dict[str, list[Any]], seen: set[int]) -> None:
         base_text = text(base)
         if base_text not in fact.bases:
             fact.bases.append(base_text)
+            fact.base_nodes.append(base)
 
 
 def _on_def(facts: Facts, caps: dict[str, list[Any]], seen: set[int]) -> None:
@@ -193,7 +198,10 @@ def _on_import(facts: Facts, caps: dict[str, list[Any]], seen: set[int]) -> None
         node = _one(caps, key)
         return text(node).strip("\"'`<>") if node is not None else ""
 
-    facts.imports.append(Import(get("import.path"), get("import.name"), get("import.alias")))
+    statement = _one(caps, "import")
+    facts.imports.append(
+        Import(get("import.path"), get("import.name"), get("import.alias"), statement)
+    )
 
 
 def _on_comment(facts: Facts, caps: dict[str, list[Any]], seen: set[int]) -> None:

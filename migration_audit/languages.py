@@ -25,6 +25,18 @@ class LanguageConfigError(ValueError):
     """``languages.toml`` is malformed (a packaging bug, not user input)."""
 
 
+#: How the sig2rtm shim can run an app in a language (``shim`` in languages.toml) -> what the
+#: reports say about it. Never more than is true: only Python apps run on the shim today.
+SHIM_ROUTES: Mapping[str, str] = {
+    "runs": "runs unchanged on the sig2rtm shim (the agorasigsdk drop-in or the native shim)",
+    "wire": (
+        "would run unchanged through the legacy wire protocol the original AgoraSig.js "
+        "speaks, which sig2rtm does not serve yet"
+    ),
+    "port": "needs a port to an RTM SDK, which the mapping tables guide",
+}
+
+
 @attrs.frozen
 class LanguageSpec:
     key: str
@@ -34,6 +46,8 @@ class LanguageSpec:
     platforms: tuple[str, ...]
     flavours: tuple[Flavour, ...]
     query: str
+    #: A key of SHIM_ROUTES.
+    shim: str = "port"
 
 
 @attrs.frozen
@@ -100,7 +114,11 @@ def parse_registry(data: Mapping[str, Any]) -> Registry:
             flavours = tuple(Flavour(f) for f in _str_tuple(table, "flavours", where))
         except ValueError as exc:
             raise LanguageConfigError(f"{where}: {exc}") from exc
+        shim = _str(table, "shim", where)
+        if shim not in SHIM_ROUTES:
+            raise LanguageConfigError(f"{where}: shim must be one of {sorted(SHIM_ROUTES)}")
         spec = LanguageSpec(
+            shim=shim,
             key=key,
             module=_str(table, "module", where),
             function=_str(table, "function", where),

@@ -43,6 +43,12 @@ class FindingKind(enum.Enum):
     FACTORY = "factory"
     #: A legacy marker inside a string literal (``"_no_need_token"``).
     TOKEN = "token"
+    #: An import of the SDK (``from agorasigsdk import ...``, ``import io.agora.signal...``,
+    #: ``#include "agora_sig.h"``): a line the migration must change.
+    IMPORT = "import"
+    #: A class extending an SDK type (``class X(LoginSession.LoginCallback)``,
+    #: ``class CallBack : public ICallBack``): its methods move to RTM's listeners.
+    SUBCLASS = "subclass"
 
 
 class Analysis(enum.Enum):

@@ -39,12 +39,28 @@ class ApiTotal:
     api: str
     status: str
     replacement: tuple[str, ...]
+    #: Every site of this API runs unchanged on the shim (see Finding.shim_covers).
     shim_covers: bool
     count: int
     files: int
     by_confidence: tuple[tuple[str, int], ...]
     effort_minutes: int
     differences: tuple[str, ...]
+    #: How many of its sites run unchanged on the shim.
+    shim_sites: int = 0
+
+
+@attrs.frozen
+class RouteTotal:
+    """Findings of the languages that share one shim route (``SHIM_ROUTES``)."""
+
+    route: str
+    #: Language keys with findings on this route, sorted.
+    languages: tuple[str, ...]
+    findings: int
+    #: Findings whose row is mapped or emulated (the shim runs them where the route allows).
+    with_rows: int
+    shim_covers: int
 
 
 @attrs.frozen
@@ -76,6 +92,7 @@ class Totals:
     by_confidence: tuple[tuple[str, int], ...]
     shim_covers: int
     effort_minutes: int
+    by_route: tuple[RouteTotal, ...] = ()
     new: int | None = None
     unchanged: int | None = None
     stale: int | None = None
@@ -138,7 +155,8 @@ def _api_totals(active: Sequence[Finding]) -> tuple[ApiTotal, ...]:
                 api=api,
                 status=first.status_text,
                 replacement=first.replacement,
-                shim_covers=first.shim_covers,
+                shim_covers=all(i.shim_covers for i in items),
+                shim_sites=sum(1 for i in items if i.shim_covers),
                 count=len(items),
                 files=len({i.path for i in items}),
                 by_confidence=_counts([i.confidence.value for i in items], CONFIDENCE_KEYS),
@@ -147,6 +165,30 @@ def _api_totals(active: Sequence[Finding]) -> tuple[ApiTotal, ...]:
             )
         )
     return tuple(sorted(totals, key=lambda t: (-t.count, t.api)))
+
+
+#: Route display order: what runs today first.
+ROUTE_ORDER = ("runs", "wire", "port")
+
+
+def _route_totals(active: Sequence[Finding]) -> tuple[RouteTotal, ...]:
+    out = []
+    for route in ROUTE_ORDER:
+        items = [f for f in active if f.route == route]
+        if not items:
+            continue
+        out.append(
+            RouteTotal(
+                route=route,
+                languages=tuple(sorted({f.language for f in items})),
+                findings=len(items),
+                with_rows=sum(
+                    1 for f in items if f.status in (Status.MAPPED, Status.EMULATED)
+                ),
+                shim_covers=sum(1 for f in items if f.shim_covers),
+            )
+        )
+    return tuple(out)
 
 
 def _checklist(
@@ -309,6 +351,7 @@ def build_report(
         by_confidence=_counts([f.confidence.value for f in active], CONFIDENCE_KEYS),
         shim_covers=sum(1 for f in active if f.shim_covers),
         effort_minutes=sum(f.effort_minutes for f in active),
+        by_route=_route_totals(active),
         new=sum(1 for f in active if f.baseline_state == "new") if baseline_used else None,
         unchanged=(
             sum(1 for f in active if f.baseline_state == "unchanged") if baseline_used else None

@@ -4,13 +4,16 @@ The shim can record, one JSON object per line, every legacy call it served, ever
 callback it delivered and every emulation that fired::
 
     {"ts": 1700000000.25, "kind": "call", "name": "messageInstantSend",
-     "flavour": "native", "emulation": null}
+     "flavour": "native", "rtm_flavour": "cpp", "emulation": null}
     {"ts": 1700000000.31, "kind": "emulation", "name": "onMessageSendSuccess",
-     "flavour": "native", "emulation": "peer_ack_timing"}
+     "flavour": "native", "rtm_flavour": "cpp", "emulation": "peer_ack_timing"}
 
+This is exactly what :mod:`adapters.signaling.usage` writes under ``SIG2RTM_USAGE_TRACE``.
 ``kind`` is ``call``, ``callback`` or ``emulation``; ``flavour`` is ``native``, ``object`` or
-``python``; ``name`` is the legacy name as the app used it (canonical or a platform spelling
-such as ``msg_instant_send``); ``emulation`` is a difference key of the mapping tables or null.
+``python``; ``rtm_flavour`` (optional) is ``cpp`` or ``java``, the RTM result style the
+shim used, which the merge does not need; ``name`` is the legacy name as the app used it
+(canonical or a platform spelling such as ``msg_instant_send``); ``emulation`` is a
+difference key of the mapping tables or null.
 Blank lines are skipped. Any other malformed line is an error naming the line.
 
 The merge answers three questions: which statically found APIs actually ran, which ran but
@@ -34,6 +37,7 @@ from migration_audit.enrich import Finding
 
 KINDS = frozenset({"call", "callback", "emulation"})
 FLAVOURS = frozenset({"native", "object", "python"})
+RTM_FLAVOURS = frozenset({"cpp", "java"})
 
 
 class TraceError(ValueError):
@@ -101,6 +105,12 @@ def parse_line(line: str, number: int, source: str) -> TraceEvent | None:
     flavour = raw.get("flavour")
     if flavour not in FLAVOURS:
         raise TraceError(f'{where}: "flavour" must be one of {sorted(FLAVOURS)}, got {flavour!r}')
+    rtm_flavour = raw.get("rtm_flavour")
+    if rtm_flavour is not None and rtm_flavour not in RTM_FLAVOURS:
+        raise TraceError(
+            f'{where}: "rtm_flavour" must be one of {sorted(RTM_FLAVOURS)} or null, '
+            f"got {rtm_flavour!r}"
+        )
     emulation = raw.get("emulation")
     if emulation is not None and (not isinstance(emulation, str) or not emulation):
         raise TraceError(f'{where}: "emulation" must be a difference key or null')

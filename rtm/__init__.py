@@ -80,6 +80,7 @@ from .objects import (
 )
 from .scheduler import DeterministicScheduler, ThreadedScheduler
 from .service.core import RtmService, ServiceConfig
+from .status_code import RtmStatusCode
 from .tokens import RtmTokenBuilder, TokenVerifier, build_rtm_token, verify_rtm_token
 
 __all__ = [
@@ -145,6 +146,7 @@ __all__ = [
     "RtmClientListener",
     "RtmMessage",
     "RtmService",
+    "RtmStatusCode",
     "RtmTokenBuilder",
     "SendMessageOptions",
     "ServiceConfig",

@@ -74,6 +74,8 @@ if TYPE_CHECKING:
 __all__ = ["SDK_VERSION", "RtmClient", "createRtmService"]
 
 log = logging.getLogger("rtm.client")
+#: Why a request failed, as the service said (INFO): the callbacks carry only a code.
+reasons = logging.getLogger("sig2rtm.rtm.client")
 
 SDK_VERSION = "sig2rtm-rtm/1.5.0"
 NOT_INITIALIZED = 101
@@ -1052,6 +1054,10 @@ class RtmClient:
     def _on_result(self, frame: p.Result) -> None:
         code = int(frame.code)
         sent = self._inflight.pop(frame.req, None)
+        if code != 0 and isinstance(frame.value, str):
+            # The app sees only the code; the service's reason goes to the log.
+            what = type(sent).__name__ if sent is not None else f"request {frame.req}"
+            reasons.info("%s failed with code %d: %s", what, code, frame.value)
         if sent is not None:
             if frame.req in self._replayed:
                 self._replayed.discard(frame.req)

@@ -7,6 +7,7 @@ virtual time drives timeouts.
 
 from __future__ import annotations
 
+import atexit
 import os
 import threading
 
@@ -78,14 +79,27 @@ def default_core() -> Core:
 
 
 def _network_core(url: str) -> Core:
+    """The gateway core ``SIG2RTM_URL`` names. A bad value ends the process with one line
+    (SystemExit), not a traceback: it is the deployment's setting, not the app's code, and
+    the app cannot do anything sensible without the core it was told to use."""
     try:
         from . import net  # type: ignore[attr-defined,unused-ignore]
-    except ImportError as exc:  # pragma: no cover - depends on installed extras
-        raise RuntimeError(
-            f"{URL_ENV}={url} asks for a gateway, but the network transport is not available: "
-            f"install sig2rtm[server] ({exc})"
-        ) from exc
-    core: Core = net.connect_core(url)  # type: ignore[attr-defined,unused-ignore]
+    except ImportError as exc:  # depends on installed extras
+        raise SystemExit(
+            f"sig2rtm: {URL_ENV}={url} needs the 'server' extra ({exc.name} is not "
+            "installed): pip install 'sig2rtm[server]'"
+        ) from None
+    try:
+        network = net.connect_core(url)  # type: ignore[attr-defined,unused-ignore]
+    except ValueError as exc:
+        raise SystemExit(
+            f"sig2rtm: {URL_ENV}: {exc} (a gateway's address, like ws://127.0.0.1:9000)"
+        ) from None
+    # An app that ends closes its connections in order (its users log out at once), as the
+    # legacy SDK's process exit did; without this the gateway would see links lost and keep
+    # the sessions for a resume that never comes.
+    atexit.register(network.close)
+    core: Core = network
     return core
 
 

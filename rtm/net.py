@@ -37,7 +37,7 @@ from . import protocol as p
 from .scheduler import Scheduler, ThreadedScheduler
 from .transport import FrameSink, LinkSink, check_outage
 
-__all__ = ["NetworkCore", "WsTransport", "connect_core", "parse_urls"]
+__all__ = ["NetworkCore", "WsTransport", "check_reachable", "connect_core", "parse_urls"]
 
 log = logging.getLogger("rtm.net")
 
@@ -59,6 +59,35 @@ def parse_urls(url: str | Sequence[str]) -> list[str]:
     if not out:
         raise ValueError("no gateway URL given")
     return out
+
+
+def check_reachable(url: str | Sequence[str], timeout: float = 3.0) -> str:
+    """The first of the gateway URLs whose node answers ``/healthz``; ConnectionError
+    (naming every URL and why) when none does.
+
+    Why: a client reconnects forever by design (RTM does), so an app started against a
+    gateway that is not there waits out its login timeout. A command that is only useful
+    with a gateway (``sig2rtm demo --url``) asks first and says so at once.
+    """
+    import urllib.error
+    import urllib.request
+
+    problems = []
+    for item in parse_urls(url):
+        parts = urlsplit(item)
+        scheme = "https" if parts.scheme == "wss" else "http"
+        health = f"{scheme}://{parts.netloc}/healthz"
+        try:
+            with urllib.request.urlopen(health, timeout=timeout) as response:
+                if response.status == 200:
+                    return item
+                problems.append(f"{item}: /healthz answered {response.status}")
+        except urllib.error.HTTPError as exc:
+            problems.append(f"{item}: /healthz answered {exc.code}")
+        except (OSError, ValueError) as exc:
+            reason = getattr(exc, "reason", exc)
+            problems.append(f"{item}: {reason}")
+    raise ConnectionError("no gateway answers at " + "; ".join(problems))
 
 
 class _Loop:

@@ -10,15 +10,20 @@ callbacks each app received, in the order they arrived.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import threading
 import time
 from collections.abc import Callable
-from typing import Any, TextIO
+from typing import Any, TextIO, cast
 
 import rtm
 from adapters.signaling import ShimAgoraAPI, ShimWorld
 from legacy_signaling.callback import CALLBACK_NAMES, ICallBack
+from rtm.embedded import URL_ENV
+
+from .extras import MissingExtra, require
+from .pipe import GuardedOut
 
 __all__ = ["configure_parser", "run", "run_legacy"]
 
@@ -31,7 +36,10 @@ def configure_parser(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--url",
-        help="run over a gateway (ws://HOST:PORT, see `sig2rtm serve`), not the embedded core",
+        help=(
+            "run over a gateway (ws://HOST:PORT, see `sig2rtm serve`), not the embedded core "
+            f"(default: ${URL_ENV} if set, else the embedded core)"
+        ),
     )
     parser.add_argument(
         "--as",
@@ -57,6 +65,41 @@ def configure_parser(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    out = GuardedOut(sys.stdout)
+    source = "--url" if args.url else URL_ENV
+    args.url = args.url or os.environ.get(URL_ENV) or None
+    if args.url:
+        problem = _gateway_problem(args.url, source)
+        if problem is not None:
+            code, line = problem
+            print(f"sig2rtm demo: {line}", file=sys.stderr)
+            return code
+    code = _run(args, cast(TextIO, out))
+    out.raise_if_broken()
+    return code
+
+
+def _gateway_problem(url: str, source: str) -> tuple[int, str] | None:
+    """Why the demo cannot run over ``url`` (exit code, one line), or None when a gateway
+    answers there: 2 for a missing extra or a malformed URL, 1 when nothing answers."""
+    try:
+        require("server", f"running over a gateway ({source})")
+    except MissingExtra as exc:
+        return 2, str(exc)
+    from rtm import net
+
+    try:
+        net.parse_urls(url)
+    except ValueError as exc:
+        return 2, f"{source}: {exc} (a gateway's address, like ws://127.0.0.1:9000)"
+    try:
+        net.check_reachable(url)
+    except ConnectionError as exc:
+        return 1, f"{exc} (is `sig2rtm serve` running there?)"
+    return None
+
+
+def _run(args: argparse.Namespace, out: TextIO) -> int:
     if args.me is not None or args.peer is not None:
         if not (args.me and args.peer and args.url):
             print(
@@ -69,7 +112,7 @@ def run(args: argparse.Namespace) -> int:
 
         try:
             return run_pair(
-                sys.stdout,
+                out,
                 url=args.url,
                 me=args.me,
                 peer=args.peer,
@@ -82,8 +125,8 @@ def run(args: argparse.Namespace) -> int:
     if args.rtm:
         from . import demo_rtm
 
-        return demo_rtm.run(sys.stdout)
-    return run_legacy(sys.stdout, flavour=args.flavour, url=args.url)
+        return demo_rtm.run(out)
+    return run_legacy(out, flavour=args.flavour, url=args.url)
 
 
 class _Log:
@@ -275,6 +318,11 @@ def run_legacy(out: TextIO, *, flavour: str = "cpp", url: str | None = None) -> 
         "alice",
         'channelInviteEnd("room-1", "bob", 0)',
         lambda: alice.channelInviteEnd("room-1", "bob", 0),
+    )
+    step(
+        "alice",
+        'channelClearAttr("lobby")   # leave nothing behind: the next run starts afresh',
+        lambda: alice.channelClearAttr("lobby"),
     )
     for name, api in apps.items():
         step(name, "logout()", api.logout)

@@ -9,20 +9,25 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import signal
 import sys
 from typing import Any
+
+import attrs
+
+from .extras import MissingExtra, require
 
 __all__ = ["configure_parser", "run"]
 
 #: flag -> (type, help); the setting's name is the flag with underscores.
 _FLAGS: dict[str, tuple[type, str]] = {
-    "host": (str, "address to listen on (default 127.0.0.1)"),
-    "port": (int, "port for WebSocket and HTTP (default 9000; 0 picks a free one)"),
+    "host": (str, "address to listen on"),
+    "port": (int, "port for WebSocket and HTTP (0 picks a free one)"),
     "backend": (str, "memory (one node) or redis://HOST:PORT/DB (many nodes)"),
     "node-id": (str, "this node's id, unique among nodes sharing a backend"),
     "app-certificates": (str, "APPID:CERTIFICATE[,...]: apps that require tokens"),
-    "rates": (str, "RTM call-rate table: linux (default), mobile or unlimited"),
+    "rates": (str, "RTM call-rate table: linux, mobile or unlimited"),
     "max-frame-bytes": (int, "largest frame accepted (error frame beyond)"),
     "ping-interval": (float, "seconds between heartbeat pings"),
     "ping-timeout": (float, "seconds without a pong before a client counts as dead"),
@@ -31,6 +36,7 @@ _FLAGS: dict[str, tuple[type, str]] = {
     "session-grace": (float, "seconds a lost session waits for its client to resume"),
     "heartbeat": (float, "Redis: seconds between node heartbeats"),
     "node-ttl": (float, "Redis: seconds of silence after which a node is dead"),
+    "backend-wait": (float, "Redis: seconds to wait at start for it to answer"),
     "shutdown-grace": (float, "seconds clients get to resume elsewhere on SIGTERM"),
     "log-level": (str, "debug, info, warning or error"),
     "legacy-port": (int, "also serve the legacy Signaling SDKs (LBS + WebSocket) on this port"),
@@ -41,12 +47,31 @@ _FLAGS: dict[str, tuple[type, str]] = {
 }
 
 
+def _default(name: str) -> str:
+    """The built-in default of a setting, as ``--help`` shows it."""
+    from rtm.gateway.config import GatewayConfig
+
+    if name == "node_id":
+        return "random, g + 8 hex digits"
+    if name == "app_certificates":
+        return "none: no app requires tokens"
+    field = getattr(attrs.fields(GatewayConfig), name)
+    return str(field.default)
+
+
 def configure_parser(parser: argparse.ArgumentParser) -> None:
+    parser.epilog = (
+        "Each flag is also read from the environment (--node-id: SIG2RTM_NODE_ID) and from "
+        "--config; flags win over the environment, which wins over the file."
+    )
     for flag, (kind, help_text) in _FLAGS.items():
-        parser.add_argument(f"--{flag}", type=kind, default=None, help=help_text)
-    parser.add_argument("--config", default=None, help="TOML file with settings")
+        default = _default(flag.replace("-", "_"))
+        parser.add_argument(
+            f"--{flag}", type=kind, default=None, help=f"{help_text} (default: {default})"
+        )
+    parser.add_argument("--config", default=None, help="TOML file with settings (default: none)")
     parser.add_argument(
-        "--plain-logs", action="store_true", help="human-readable logs instead of JSON lines"
+        "--plain-logs", action="store_true", help="human-readable logs (default: JSON lines)"
     )
 
 
@@ -64,6 +89,12 @@ def run(args: argparse.Namespace) -> int:
     except ConfigError as exc:
         print(f"sig2rtm serve: {exc}", file=sys.stderr)
         return 2
+    if config.backend.startswith("redis://"):
+        try:
+            require("redis", "a redis:// backend")
+        except MissingExtra as exc:
+            print(f"sig2rtm serve: {exc}", file=sys.stderr)
+            return 2
     setup_logging(config.log_level, config.log_json)
     try:
         asyncio.run(_serve(config))
@@ -74,6 +105,8 @@ def run(args: argparse.Namespace) -> int:
 
 
 async def _serve(config: Any) -> None:
+    """Start, serve until SIGTERM/SIGINT, drain. A signal while the node is still starting
+    (waiting for Redis) stops it just as cleanly."""
     from rtm.gateway.server import Gateway
 
     listeners = []
@@ -81,17 +114,27 @@ async def _serve(config: Any) -> None:
         from adapters.wire import legacy_listeners
 
         listeners = legacy_listeners(config)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, stop.set)
     gateway = Gateway(config, listeners=listeners)
-    await gateway.start()
+    starting = asyncio.ensure_future(gateway.start())
+    stopping = asyncio.ensure_future(stop.wait())
+    await asyncio.wait({starting, stopping}, return_when=asyncio.FIRST_COMPLETED)
+    if not starting.done():
+        starting.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await starting
+        await gateway.shutdown()
+        return
+    stopping.cancel()
+    starting.result()  # a failed start raises here (OSError: one line in run())
     # One line on stdout once listening, so scripts and tests can wait for it.
     for name, scheme in (("legacy", "http"), ("legacy-tls", "https")):
         if name in gateway.listener_ports:
             port = gateway.listener_ports[name]
             print(f"legacy Signaling on {scheme}://{config.host}:{port}", flush=True)
     print(f"listening on ws://{config.host}:{gateway.port}", flush=True)
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGTERM, signal.SIGINT):
-        loop.add_signal_handler(sig, stop.set)
     await stop.wait()
     await gateway.shutdown()

@@ -156,7 +156,7 @@ class ShimWorld:
 
     def trace(self, kind: str, name: str, differences: tuple[str, ...] = ()) -> None:
         if self.usage is not None:
-            self.usage.record(kind, name, differences, flavour=self.flavour)
+            self.usage.record(kind, name, differences, rtm_flavour=self.flavour)
 
     def getInstance(self, appId: str) -> ShimAgoraAPI:
         if not appId:

@@ -11,9 +11,11 @@ from html import escape
 
 from migration_audit.render.common import (
     ANALYSIS_LABEL,
+    api_shim_text,
     finding_message,
     hours,
     replacement_text,
+    route_sentences,
     shim_text,
 )
 from migration_audit.report import AuditReport
@@ -42,8 +44,17 @@ code{font:12px ui-monospace,Menlo,Consolas,monospace}
 ul.check{list-style:none;padding-left:0}ul.check li{margin:6px 0}
 .muted{color:#666}.legend span{margin-right:14px}
 svg text{font:12px system-ui,sans-serif}
-svg.chart{max-width:100%;height:auto}td{overflow-wrap:anywhere}
+svg.chart{max-width:100%;height:auto}
+td{overflow-wrap:normal;word-break:normal}td code,.tok{white-space:nowrap}
+.wide{overflow-x:auto}
 """
+
+
+def _tokens(replacement: tuple[str, ...]) -> str:
+    """RTM names that wrap between names, never inside one."""
+    if not replacement:
+        return escape(replacement_text(replacement))
+    return " + ".join(f'<span class="tok">{escape(name)}</span>' for name in replacement)
 
 
 def _status_badge(status: str) -> str:
@@ -93,7 +104,7 @@ def render_html(report: AuditReport) -> str:
         f'<p class="muted">{escape(report.tool)} {escape(report.version)}</p>',
         '<section id="summary"><div class="cards">',
         f'<div class="card" id="total-findings"><b>{t.findings}</b>findings</div>',
-        f'<div class="card"><b>{t.shim_covers}</b>run unchanged on the shim</div>',
+        f'<div class="card"><b>{t.shim_covers}</b>run unchanged on the shim today</div>',
         f'<div class="card"><b>{status["unsupported"]}</b>unsupported</div>',
         f'<div class="card"><b>{escape(hours(t.effort_minutes))}</b>estimated effort</div>',
         f'<div class="card"><b>{t.files}</b>files scanned ({t.files_parsed} parsed)</div>',
@@ -103,6 +114,7 @@ def render_html(report: AuditReport) -> str:
         f"unsupported {status['unsupported']}, unknown {status['unknown']}. "
         f"By confidence: high {confidence['high']}, medium {confidence['medium']}, "
         f"low {confidence['low']}. Ignored: {t.ignored}.</p>",
+        *(f'<p class="route">{escape(line)}</p>' for line in route_sentences(t)),
     ]
     if t.stale is not None:
         body.append(
@@ -151,18 +163,19 @@ def render_html(report: AuditReport) -> str:
             )
         body.append("</ul></section>")
     body += [
-        '<section id="apis"><h2>Per API</h2><table><tr><th>legacy API</th><th>RTM replacement'
+        '<section id="apis"><h2>Per API</h2><div class="wide"><table>'
+        "<tr><th>legacy API</th><th>RTM replacement"
         "</th><th>status</th><th>shim runs it</th><th>sites</th><th>files</th><th>effort</th>"
         "</tr>"
     ]
     for a in report.apis:
         body.append(
             f"<tr><td><code>{escape(a.api)}</code></td>"
-            f"<td>{escape(replacement_text(a.replacement))}</td><td>{_status_badge(a.status)}</td>"
-            f"<td>{shim_text(a.shim_covers)}</td><td class=n>{a.count}</td>"
+            f"<td>{_tokens(a.replacement)}</td><td>{_status_badge(a.status)}</td>"
+            f"<td>{escape(api_shim_text(a))}</td><td class=n>{a.count}</td>"
             f"<td class=n>{a.files}</td><td class=n>{escape(hours(a.effort_minutes))}</td></tr>"
         )
-    body.append("</table></section>")
+    body.append("</table></div></section>")
     if report.not_fully_analysed:
         body.append('<section id="coverage"><h2>Files not fully analysed</h2><ul>')
         for f in report.not_fully_analysed:
@@ -172,7 +185,8 @@ def render_html(report: AuditReport) -> str:
             )
         body.append("</ul></section>")
     body += [
-        '<section id="findings"><h2>Findings</h2><table><tr><th>location</th><th>legacy</th>'
+        '<section id="findings"><h2>Findings</h2><div class="wide"><table>'
+        "<tr><th>location</th><th>legacy</th>"
         "<th>RTM replacement</th><th>status</th><th>shim</th><th>confidence</th>"
         "<th>review</th><th>min</th></tr>"
     ]
@@ -181,15 +195,15 @@ def render_html(report: AuditReport) -> str:
         flag = " (ignored)" if finding.ignored else ""
         body.append(
             f'<tr title="{escape(finding_message(finding))}"><td><code>'
-            f"{escape(finding.path)}:{finding.line}:{finding.column}</code>{flag}</td>"
+            f"{escape(finding.path)}:{finding.line}</code>{flag}</td>"
             f"<td><code>{escape(finding.spelling)}</code></td>"
-            f"<td>{escape(replacement_text(finding.replacement))}</td>"
+            f"<td>{_tokens(finding.replacement)}</td>"
             f"<td>{_status_badge(finding.status_text)}</td>"
             f"<td>{shim_text(finding.shim_covers)}</td>"
             f"<td>{escape(finding.confidence.value)}</td><td>{escape(review)}</td>"
             f"<td class=n>{finding.effort_minutes}</td></tr>"
         )
-    body.append("</table></section>")
+    body.append("</table></div></section>")
     runtime = report.runtime
     if runtime is not None:
         body.append(f'<section id="runtime"><h2>Runtime trace</h2><p>{runtime.events} events.</p>')

@@ -11,6 +11,7 @@ import json
 from typing import Any
 
 from migration_audit.enrich import Finding
+from migration_audit.languages import SHIM_ROUTES
 from migration_audit.report import AuditReport
 
 SCHEMA = "sig2rtm-audit/1"
@@ -31,6 +32,7 @@ def finding_dict(finding: Finding) -> dict[str, Any]:
         "status": finding.status_text,
         "flavour": finding.flavour.value if finding.flavour else None,
         "shim_covers": finding.shim_covers,
+        "route": finding.route,
         "effort_minutes": finding.effort_minutes,
         "confidence": finding.confidence.value,
         "evidence": finding.evidence,
@@ -67,6 +69,17 @@ def report_dict(report: AuditReport) -> dict[str, Any]:
             "by_confidence": dict(totals.by_confidence),
             "shim_covers": totals.shim_covers,
             "effort_minutes": totals.effort_minutes,
+            "by_route": [
+                {
+                    "route": r.route,
+                    "meaning": SHIM_ROUTES[r.route],
+                    "languages": list(r.languages),
+                    "findings": r.findings,
+                    "with_rows": r.with_rows,
+                    "shim_covers": r.shim_covers,
+                }
+                for r in totals.by_route
+            ],
         },
         "apis": [
             {
@@ -74,6 +87,7 @@ def report_dict(report: AuditReport) -> dict[str, Any]:
                 "replacement": list(t.replacement),
                 "status": t.status,
                 "shim_covers": t.shim_covers,
+                "shim_sites": t.shim_sites,
                 "count": t.count,
                 "files": t.files,
                 "by_confidence": dict(t.by_confidence),

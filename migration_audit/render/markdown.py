@@ -3,7 +3,14 @@
 from __future__ import annotations
 
 from migration_audit.enrich import Finding
-from migration_audit.render.common import ANALYSIS_LABEL, hours, replacement_text, shim_text
+from migration_audit.render.common import (
+    ANALYSIS_LABEL,
+    api_shim_text,
+    hours,
+    replacement_text,
+    route_sentences,
+    shim_text,
+)
 from migration_audit.report import AuditReport
 
 #: Checklist kinds counted in call sites (the others count files or entries).
@@ -30,7 +37,7 @@ def _finding_row(f: Finding) -> str:
     if f.conditional:
         flags.append("conditional")
     return (
-        f"| `{_cell(f.path)}:{f.line}:{f.column}` | {_code(f.spelling)} | "
+        f"| `{_cell(f.path)}:{f.line}` | {_code(f.spelling)} | "
         f"{_cell(replacement_text(f.replacement))} | {f.status_text} | "
         f"{shim_text(f.shim_covers)} | {f.confidence.value} | {_cell(differences)} | "
         f"{f.effort_minutes} | "
@@ -47,8 +54,9 @@ def render_markdown(report: AuditReport) -> str:
         "",
         f"{t.findings} findings in {sum(1 for f in report.files if f.findings)} files "
         f"({t.files} files scanned, {t.files_parsed} parsed, {t.files_clean} without SDK names). "
-        f"The sig2rtm shim runs {t.shim_covers} of {t.findings} unchanged. "
         f"Estimated effort to port by hand: {hours(t.effort_minutes)}.",
+        "",
+        *(f"- {line}" for line in route_sentences(t)),
         "",
         "| mapped | emulated | unsupported | unknown | high | medium | low | ignored |",
         "|---:|---:|---:|---:|---:|---:|---:|---:|",
@@ -88,7 +96,7 @@ def render_markdown(report: AuditReport) -> str:
         for a in report.apis:
             out.append(
                 f"| `{a.api}` | {_cell(replacement_text(a.replacement))} | {a.status} | "
-                f"{shim_text(a.shim_covers)} | {a.count} | {a.files} | {hours(a.effort_minutes)} |"
+                f"{api_shim_text(a)} | {a.count} | {a.files} | {hours(a.effort_minutes)} |"
             )
         out.append("")
     with_findings = [f for f in report.files if f.findings]

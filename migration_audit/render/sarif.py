@@ -18,6 +18,7 @@ from typing import Any
 from urllib.parse import quote
 
 from migration_audit.enrich import Finding
+from migration_audit.languages import SHIM_ROUTES
 from migration_audit.model import Confidence
 from migration_audit.render.common import ANALYSIS_LABEL, finding_message, replacement_text
 from migration_audit.report import AuditReport
@@ -56,13 +57,14 @@ def _rule(finding: Finding) -> dict[str, Any]:
         f"Legacy Signaling `{finding.api}` becomes RTM `{target}`.",
         "",
         f"* Status in the mapping tables: **{status}**",
-        f"* The sig2rtm shim runs it unchanged: **{covered}**",
+        f"* The sig2rtm shim runs it unchanged today: **{covered}** "
+        f"({SHIM_ROUTES[finding.route]})",
     ]
     if finding.note:
         lines.append(f"* Note: {finding.note}")
     plain = [
         f"Legacy Signaling {finding.api} becomes RTM {target}. Status: {status}. "
-        f"Shim runs it unchanged: {covered}."
+        f"Shim runs it unchanged today: {covered} ({SHIM_ROUTES[finding.route]})."
     ]
     if finding.note:
         plain.append(finding.note)

@@ -8,7 +8,13 @@ from rich.console import Console
 from rich.markup import escape as esc
 from rich.table import Table
 
-from migration_audit.render.common import ANALYSIS_LABEL, hours, replacement_text, shim_text
+from migration_audit.render.common import (
+    ANALYSIS_LABEL,
+    api_shim_text,
+    hours,
+    replacement_text,
+    route_sentences,
+)
 from migration_audit.report import AuditReport
 
 MAX_FINDING_ROWS = 100
@@ -46,10 +52,9 @@ def write_table(report: AuditReport, console: Console) -> None:
         f"Confidence: high {confidence['high']}, medium {confidence['medium']}, "
         f"low {confidence['low']}. Ignored {t.ignored}."
     )
-    console.print(
-        f"The shim runs {t.shim_covers} of {t.findings} unchanged; "
-        f"porting by hand: about {hours(t.effort_minutes)}."
-    )
+    for line in route_sentences(t):
+        console.print(line, markup=False)
+    console.print(f"Porting by hand: about {hours(t.effort_minutes)}.")
     if t.stale is not None:
         console.print(f"Baseline: {t.new} new, {t.unchanged} unchanged, {t.stale} stale.")
     if report.apis:
@@ -69,7 +74,7 @@ def write_table(report: AuditReport, console: Console) -> None:
                 esc(a.api),
                 esc(replacement_text(a.replacement)),
                 f"[{STATUS_STYLE.get(a.status, '')}]{a.status}[/]",
-                shim_text(a.shim_covers),
+                api_shim_text(a),
                 str(a.count),
                 str(a.files),
                 hours(a.effort_minutes),
@@ -89,11 +94,13 @@ def write_table(report: AuditReport, console: Console) -> None:
             console.print(f"... {len(files) - MAX_FILE_ROWS} more files (see --format markdown)")
     if report.findings:
         table = Table(title="Findings", title_justify="left")
-        for name in ("location", "legacy", "RTM replacement", "status", "conf.", "review"):
+        # file:line stays whole (never wrapped or cut); the other columns give way.
+        table.add_column("location", no_wrap=True, overflow="ignore")
+        for name in ("legacy", "RTM replacement", "status", "conf.", "review"):
             table.add_column(name)
         for finding in report.findings[:MAX_FINDING_ROWS]:
             review = "; ".join(d.title for d in finding.differences) or "-"
-            location = f"{finding.path}:{finding.line}:{finding.column}" + (
+            location = f"{finding.path}:{finding.line}" + (
                 " (ignored)" if finding.ignored else ""
             )
             table.add_row(

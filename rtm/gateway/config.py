@@ -70,6 +70,8 @@ class GatewayConfig:
     #: Redis backend: node heartbeat period, and silence after which a node counts as dead.
     heartbeat: float = 1.0
     node_ttl: float = 10.0
+    #: Redis backend: seconds to wait at start for Redis to answer before giving up.
+    backend_wait: float = 30.0
     #: On SIGTERM, how long resumed sessions may take to move before the node exits.
     shutdown_grace: float = 2.0
     log_level: str = "info"
@@ -109,6 +111,8 @@ class GatewayConfig:
         for name in ("ping_interval", "ping_timeout", "heartbeat", "node_ttl", "session_grace"):
             if getattr(self, name) <= 0:
                 problems.append(f"{name} must be positive")
+        if self.backend_wait < 0:
+            problems.append("backend_wait must not be negative")
         if problems:
             raise ConfigError("; ".join(problems))
 

@@ -15,6 +15,7 @@ received — a frame is lost only if the gateway itself dies.
 from __future__ import annotations
 
 import asyncio
+import time
 from collections import OrderedDict, deque
 from collections.abc import Mapping
 from typing import Any
@@ -32,6 +33,9 @@ from .metrics import Metrics
 __all__ = ["RtmEndpoint", "RtmWireSession", "WireLimits"]
 
 _INTERRUPTED = int(CONNECTION_CHANGE_REASON.CONNECTION_CHANGE_REASON_INTERRUPTED)
+#: Every code of an error frame (``rtm_frame_errors_total``'s label values): the decoder's
+#: and the endpoint's own.
+FRAME_ERRORS = (*sorted(codec.DecodeError.CODES), "bad_ack", "rate_limited")
 
 
 @attrs.frozen
@@ -88,12 +92,23 @@ class RtmEndpoint:
         for name, text in (
             ("rtm_frames_received_total", "Frames received from clients."),
             ("rtm_frames_sent_total", "Frames sent to clients."),
-            ("rtm_frame_errors_total", "Frames rejected, by error code."),
-            ("rtm_sessions_lost_total", "Connections lost without an orderly close."),
-            ("rtm_sessions_closed_total", "Connections closed in order."),
+            ("rtm_sessions_lost_total", "Connections lost while logged in, without a close."),
+            ("rtm_sessions_closed_total", "Connections closed in order (or after logout)."),
             ("rtm_frames_scrubbed_total", "Messages sent with lone surrogates replaced."),
         ):
             metrics.counter(name, text)
+        metrics.counter(
+            "rtm_frame_errors_total", "Frames rejected, by error code.", {"code": FRAME_ERRORS}
+        )
+        metrics.histogram(
+            "rtm_request_seconds",
+            "Time to handle one client message: decoding, checks and the service's work.",
+        )
+        metrics.histogram(
+            "rtm_delivery_seconds",
+            "Time a frame for a client waits in the gateway, from the service handing it "
+            "over to its write to the connection.",
+        )
 
     def open(self, wire: Wire, query: Mapping[str, str]) -> RtmWireSession:
         unknown = set(query) - {"ack", "resume"}
@@ -120,6 +135,7 @@ class RtmWireSession:
         "_flush_scheduled",
         "_frames",
         "_out",
+        "_queued_at",
         "_sent",
         "_unacked",
         "acks",
@@ -136,6 +152,7 @@ class RtmWireSession:
         self._frames = SlidingWindow(limits.frames)
         self._errors = SlidingWindow(limits.errors)
         self._out: list[p.ServerFrame] = []
+        self._queued_at = 0.0  # when the oldest frame in _out was handed over
         self._flush_scheduled = False
         self._unacked: deque[p.ServerFrame] = deque()
         self._sent = 0  # server frames sent on this connection (what acks count)
@@ -163,6 +180,8 @@ class RtmWireSession:
     # --- server -> client ---------------------------------------------------------------
 
     def _link(self, frame: p.ServerFrame) -> None:
+        if not self._out:
+            self._queued_at = time.perf_counter()
         self._out.append(frame)
         if not self._flush_scheduled:
             self._flush_scheduled = True
@@ -173,6 +192,7 @@ class RtmWireSession:
         out, self._out = self._out, []
         if not out:
             return
+        self.endpoint.metrics.observe("rtm_delivery_seconds", time.perf_counter() - self._queued_at)
         if self.acks and len(self._unacked) + len(out) > self.endpoint.limits.max_unacked:
             self._unacked.extend(out)  # held for the resume, as unacknowledged frames are
             self.wire.close(CloseCode.SLOW_CONSUMER, "slow consumer: frames not acknowledged")
@@ -227,6 +247,11 @@ class RtmWireSession:
     # --- client -> server ---------------------------------------------------------------
 
     def receive(self, message: str | bytes) -> None:
+        started = time.perf_counter()
+        self._receive(message)
+        self.endpoint.metrics.observe("rtm_request_seconds", time.perf_counter() - started)
+
+    def _receive(self, message: str | bytes) -> None:
         if isinstance(message, bytes):
             self._error("bad_frame", "binary messages are not part of the protocol", None)
             return
@@ -263,7 +288,9 @@ class RtmWireSession:
         endpoint = self.endpoint
         endpoint.sessions.pop(self.sid, None)
         service = endpoint.service
-        if orderly:
+        # A link that breaks after its user logged out (an app that logs out and exits)
+        # has no session to resume: it counts as closed, not lost.
+        if orderly or not service.logged_in(self.sid):
             endpoint.metrics.inc("rtm_sessions_closed_total")
             service.close_session(self.sid)
             return

@@ -28,6 +28,7 @@ from ..service.core import RtmService, ServiceConfig
 from ..service.memory import MemoryBackend
 from .config import RATES, GatewayConfig
 from .endpoint import CloseCode, EndpointSession, HttpRequest, Listener, ProtocolEndpoint
+from .metrics import CONTENT_TYPE as METRICS_CONTENT_TYPE
 from .metrics import Metrics
 from .rtm_endpoint import RtmEndpoint, WireLimits
 from .scheduler import LoopScheduler, VirtualLoopScheduler
@@ -93,6 +94,21 @@ class _WsWire:
         self._gateway.metrics.inc("rtm_disconnects_total", reason=_REASONS.get(code, str(code)))
         self._gateway._spawn(self.ws.close(code, reason[:120]))
 
+
+#: Why an HTTP upgrade is refused (``rtm_http_rejected_total``'s label values).
+_HTTP_REJECTIONS = ("bad_query", "draining", "ip_connections", "ip_rate")
+#: The Redis backend's ``stats`` -> help of its counter ``rtm_redis_<name>_total``.
+_REDIS_STATS = {
+    "published": "Cross-node envelopes published.",
+    "received": "Cross-node envelopes received.",
+    "gaps": "Cross-node envelopes detected missing (sequence gaps, net of late ones).",
+    "late": "Cross-node envelopes that arrived after a later one (republished).",
+    "rerouted": "Peer messages re-routed after their session moved.",
+    "kept_offline": "Peer messages kept offline because their node was gone.",
+    "retried": "Envelopes published again after a Redis outage.",
+    "dropped": "Envelopes or messages dropped (retry buffer full, unknown session).",
+    "errors": "Redis commands that failed.",
+}
 
 _REASONS = {
     CloseCode.POLICY: "policy",
@@ -183,9 +199,11 @@ class Gateway:
             session_grace=config.session_grace,
         )
         self.service = RtmService(self.backend, scheduler, service_config, config.node_id)
+        await self._wait_for_backend()
         start = getattr(self.backend, "start", None)
         if start is not None:
             start(scheduler)
+        self._declare_backend_metrics()
         endpoint = RtmEndpoint(
             self.service,
             self.metrics,
@@ -260,6 +278,43 @@ class Gateway:
         self.listener_ports[listener.name] = (
             sockets[0].getsockname()[1] if sockets else listener.port
         )
+
+    async def _wait_for_backend(self) -> None:
+        """Wait for a backend with a store of its own (Redis) to answer, retrying with a
+        doubling delay (0.1 s up to 5 s) and logging each try, for at most
+        ``backend_wait`` seconds; ConnectionError (one line, for ``sig2rtm serve``) after.
+
+        Why: a node that listens without its store can only fail every login; waiting a
+        bounded time covers Redis starting beside the gateway, and giving up then lets a
+        supervisor see the failure instead of a node that never becomes ready."""
+        ping = getattr(self.backend, "ping", None)
+        if ping is None:
+            return
+        loop = asyncio.get_running_loop()
+        where = getattr(self.backend, "where", self.config.backend)
+        wait = self.config.backend_wait
+        deadline = loop.time() + wait
+        delay, attempt = 0.1, 0
+        while not await loop.run_in_executor(None, ping):
+            attempt += 1
+            left = deadline - loop.time()
+            if left <= 0:
+                raise ConnectionError(
+                    f"redis at {where} did not answer within {wait:g} s ({attempt} attempts): "
+                    "start it, or point --backend at it"
+                )
+            log.warning(
+                "waiting for redis at %s (attempt %d; next in %.1f s, giving up in %.0f s)",
+                where,
+                attempt,
+                min(delay, left),
+                left,
+                extra={"node": self.config.node_id},
+            )
+            await asyncio.sleep(min(delay, left))
+            delay = min(delay * 2, 5.0)
+        if attempt:
+            log.info("redis at %s answered after %d attempts", where, attempt + 1)
 
     async def shutdown(self) -> None:
         """Stop taking connections, tell clients to go elsewhere (close 1012), give their
@@ -408,23 +463,31 @@ class Gateway:
     def _metrics(self, connection: ServerConnection) -> Response:
         response = connection.respond(200, self.metrics.render())
         del response.headers["Content-Type"]
-        response.headers["Content-Type"] = "text/plain; version=0.0.4; charset=utf-8"
+        response.headers["Content-Type"] = METRICS_CONTENT_TYPE
         return response
 
     def _declare_metrics(self) -> None:
         m = self.metrics
         m.counter("rtm_connections_total", "WebSocket connections accepted.")
-        m.counter("rtm_disconnects_total", "Connections closed by the gateway, by reason.")
-        m.counter("rtm_http_rejected_total", "Connection attempts refused, by reason.")
+        m.counter(
+            "rtm_disconnects_total",
+            "Connections closed by the gateway, by reason.",
+            {"reason": sorted(_REASONS.values())},
+        )
+        m.counter(
+            "rtm_http_rejected_total",
+            "Connection attempts refused, by reason.",
+            {"reason": _HTTP_REJECTIONS},
+        )
         m.counter("rtm_reaped_sessions_total", "Sessions of dead nodes ended here.")
-        m.gauge("rtm_connections", "Open WebSocket connections.", lambda: len(self._wires))
+        m.gauge("rtm_open_connections", "Open WebSocket connections.", lambda: len(self._wires))
         m.gauge(
             "rtm_sessions",
             "Service sessions on this node (lost ones included).",
             lambda: self.service.session_count if hasattr(self, "service") else 0,
         )
         m.gauge(
-            "rtm_sessions_lost",
+            "rtm_lost_sessions",
             "Sessions whose link broke, waiting for a resume.",
             lambda: self.service.lost_session_count if hasattr(self, "service") else 0,
         )
@@ -433,25 +496,16 @@ class Gateway:
             "1 if the backend is reachable.",
             lambda: float(bool(getattr(getattr(self, "backend", None), "healthy", True))),
         )
-        for name, text in (
-            ("published", "Cross-node envelopes published."),
-            ("received", "Cross-node envelopes received."),
-            ("gaps", "Cross-node envelopes detected missing (sequence gaps, net of late ones)."),
-            ("late", "Cross-node envelopes that arrived after a later one (republished)."),
-            ("rerouted", "Peer messages re-routed after their session moved."),
-            ("kept_offline", "Peer messages kept offline because their node was gone."),
-            ("retried", "Envelopes published again after a Redis outage."),
-            ("dropped", "Envelopes or messages dropped (retry buffer full, unknown session)."),
-            ("redis_errors", "Redis commands that failed."),
-        ):
-            m.gauge(f"rtm_redis_{name}", text, self._backend_stat(name))
 
-    def _backend_stat(self, name: str) -> Any:
-        def read() -> float:
-            stats = getattr(getattr(self, "backend", None), "stats", None)
-            return float(stats.get(name, 0)) if isinstance(stats, Mapping) else 0.0
-
-        return read
+    def _declare_backend_metrics(self) -> None:
+        """Counters of a backend that keeps ``stats`` (Redis): only on nodes that have one."""
+        stats = getattr(self.backend, "stats", None)
+        if not isinstance(stats, Mapping):
+            return
+        helps = {f"rtm_redis_{name}": text for name, text in _REDIS_STATS.items() if name in stats}
+        self.metrics.counters_from(
+            lambda: {f"rtm_redis_{name}": float(value) for name, value in stats.items()}, helps
+        )
 
     # --- WebSocket -------------------------------------------------------------------------
 

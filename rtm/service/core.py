@@ -48,6 +48,9 @@ from .backend import Backend, SessionId
 __all__ = ["Link", "RtmService", "ServiceConfig"]
 
 log = logging.getLogger("rtm.service")
+#: Why a request failed when the caller can only see a code (INFO): a backend outage,
+#: a login refused while the backend is down.
+reasons = logging.getLogger("sig2rtm.rtm.service")
 
 Link = Callable[[p.ServerFrame], None]
 NOT_LOGGED_IN = 102
@@ -120,6 +123,10 @@ class RtmService:
         self._count_timers: dict[tuple[str, str], TimerHandle] = {}
         self._attr_timers: dict[tuple[str, str], TimerHandle] = {}
         self._random = random.Random(self.config.seed)
+        #: What the backend raises when its store is out of reach (Redis down).
+        self._outage_errors: tuple[type[Exception], ...] = getattr(
+            backend, "unavailable_errors", ()
+        )
         backend.attach(self._deliver_local)
 
     # --- transport-facing API ------------------------------------------------------
@@ -171,10 +178,20 @@ class RtmService:
         return True
 
     def close_session(self, session_id: SessionId) -> None:
-        """The connection is gone: the user, if any, goes offline at once."""
+        """The connection is gone: the user, if any, goes offline at once. With the backend
+        out of reach the session still ends here; its shared state (presence, channel
+        membership) is left for the backend's own expiry (the node's heartbeat lapses and
+        another node reaps its sessions), and the reason is logged."""
         session = self._sessions.pop(session_id, None)
         if session is not None and session.logged_in:
-            self._end_session(session, unbind=True)
+            try:
+                self._end_session(session, unbind=True)
+            except self._outage_errors as exc:
+                reasons.info(
+                    "session of %r ended without updating the unreachable backend: %s",
+                    session.user,
+                    exc,
+                )
 
     def receive(self, session_id: SessionId, frame: p.ClientFrame) -> None:
         session = self._sessions.get(session_id)
@@ -190,6 +207,9 @@ class RtmService:
             return
         try:
             handler.fn(self, session, frame)
+        except self._outage_errors as exc:
+            reasons.info("%s failed, the backend is unreachable: %s", type(frame).__name__, exc)
+            session.link(p.Result(frame.req, 1, f"service unavailable: backend unreachable: {exc}"))
         except Exception:
             log.exception("service failed on %r", frame)
             session.link(p.Result(frame.req, 1, "internal error"))
@@ -197,6 +217,12 @@ class RtmService:
     @property
     def session_count(self) -> int:
         return len(self._sessions)
+
+    def logged_in(self, session_id: SessionId) -> bool:
+        """Whether the session has a logged-in user (a link lost without one has nothing to
+        resume: it is as good as closed)."""
+        session = self._sessions.get(session_id)
+        return session is not None and session.logged_in
 
     @property
     def lost_session_count(self) -> int:
@@ -401,6 +427,10 @@ class RtmService:
             return s.link(p.Result(f.req, E.LOGIN_ERR_ALREADY_LOGIN, "already logged in"))
         if not self._allow(s, "login"):
             return s.link(p.Result(f.req, E.LOGIN_ERR_TOO_OFTEN, "login too often"))
+        if not getattr(self.backend, "healthy", True):
+            why = "service unavailable: its backend is unreachable; try again later"
+            reasons.info("login of %r refused: %s", f.user_id, why)
+            return s.link(p.Result(f.req, E.LOGIN_ERR_REJECTED, why))
         reason = check_app_id(f.app_id, self.limits.app_id_chars)
         if reason:
             return s.link(p.Result(f.req, E.LOGIN_ERR_INVALID_APP_ID, reason))

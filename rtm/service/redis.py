@@ -53,6 +53,15 @@ __all__ = ["RedisBackend"]
 
 log = logging.getLogger("rtm.redis")
 
+
+def _worth_logging(attempt: int) -> bool:
+    """Log the 1st, 2nd, 4th, 8th ... failure of a run of failures: a Redis outage stays
+    visible in the log without one line per retry for as long as it lasts."""
+    return attempt > 0 and attempt & (attempt - 1) == 0
+
+#: Longest wait between two attempts of the listener to subscribe again.
+_LISTEN_BACKOFF_MAX = 1.0
+
 SEP = "\x1f"  # not allowed in RTM ids, so it can join app/user/session in one string
 
 # KEYS: binding hash, session's sid key, session's node index, routes channel
@@ -134,6 +143,10 @@ class _Envelope:
 class RedisBackend:
     """:class:`~rtm.service.backend.Backend` on Redis, for gateway nodes sharing state."""
 
+    #: What a call raises when Redis cannot be reached: the service fails the request with
+    #: a reason instead of treating it as a bug.
+    unavailable_errors: tuple[type[Exception], ...] = (redis.RedisError,)
+
     def __init__(
         self,
         url: str,
@@ -194,6 +207,7 @@ class RedisBackend:
         self._seq: dict[str, int] = {}
         self._expect: dict[tuple[str, str], int] = {}
         self._healthy_since: float | None = None
+        self._failures = 0  # consecutive failed heartbeats
         self._reap_checked_own = False
         # listener thread
         self._stop = threading.Event()
@@ -210,7 +224,7 @@ class RedisBackend:
                 "kept_offline",
                 "retried",
                 "dropped",
-                "redis_errors",
+                "errors",
             ),
             0,
         )
@@ -275,19 +289,36 @@ class RedisBackend:
             _, dead = pipe.execute()
         except redis.RedisError as exc:
             self._failed(exc)
+            self._failures += 1
+            if _worth_logging(self._failures):
+                log.warning(
+                    "waiting for redis at %s (%d failed heartbeats): %s; logins are refused "
+                    "until it answers",
+                    self.where,
+                    self._failures,
+                    exc,
+                    extra={"node": self.node_id},
+                )
             return
         if self._healthy_since is None:
             self._healthy_since = now
+            self._failures = 0
             log.info("redis reachable", extra={"node": self.node_id})
         self._dead = frozenset(dead) - {self.node_id}
         if self._retry:
             self._publish_retries()
 
     def _failed(self, exc: Exception) -> None:
-        self.stats["redis_errors"] += 1
+        self.stats["errors"] += 1
         if self._healthy_since is not None:
             log.warning("redis unreachable: %s", exc, extra={"node": self.node_id})
+            self._failures = 0
         self._healthy_since = None
+
+    @property
+    def where(self) -> str:
+        """Redis's address without credentials, for messages."""
+        return self.url.split("@")[-1]
 
     def dead_sessions(self) -> list[tuple[str, str, str, SessionId]]:
         """Sessions of nodes that stopped heartbeating, claimed for this node to end:
@@ -598,6 +629,7 @@ class RedisBackend:
 
     def _listen(self) -> None:
         backoff = 0.05
+        failures = 0
         while not self._stop.is_set():
             pubsub = self._r.pubsub(ignore_subscribe_messages=True)
             try:
@@ -605,6 +637,9 @@ class RedisBackend:
                 if self._sched is not None:  # invalidations may have been missed
                     self._sched.call_soon(self._routes.clear)
                 backoff = 0.05
+                if failures:
+                    log.info("redis listener: subscribed again after %d failures", failures)
+                failures = 0
                 while not self._stop.is_set():
                     message = pubsub.get_message(timeout=0.2)
                     if message is None:
@@ -619,9 +654,16 @@ class RedisBackend:
                         self._sched.call_soon(self._on_messages, batch)
             except (redis.RedisError, OSError, ValueError) as exc:
                 if not self._stop.is_set():
-                    log.warning("redis listener: %s (reconnecting)", exc)
+                    failures += 1
+                    if _worth_logging(failures):
+                        log.warning(
+                            "redis listener: %s (failure %d; retrying every %.1f s at most)",
+                            exc,
+                            failures,
+                            _LISTEN_BACKOFF_MAX,
+                        )
                     self._stop.wait(backoff)
-                    backoff = min(backoff * 2, 1.0)
+                    backoff = min(backoff * 2, _LISTEN_BACKOFF_MAX)
             finally:
                 with contextlib.suppress(Exception):  # closing a broken connection
                     pubsub.close()

@@ -651,3 +651,43 @@ def test_differences_record_shape(tables: MappingTables) -> None:
     assert diff.effort in {"low", "medium", "high"}
     assert diff.emulation
     assert "001" in diff.source and "003" in diff.source
+
+
+# ------------------------------------------------------------------ catalogue facts
+
+
+def test_entry_points_types_and_modules_carry_catalogue_facts() -> None:
+    from mapping_tables import load
+    from mapping_tables.model import Status
+
+    api = load().legacy_api
+    for name in ("Signal", "ICallBack", "LoginCallback", "agorasigsdk", "io.agora.signal"):
+        facts = api[name].facts
+        assert facts is not None, name
+        assert facts.note
+    signal = api["Signal"].facts
+    assert signal is not None and signal.status is Status.MAPPED
+    assert api["login"].facts is None, "table rows speak for methods"
+
+
+def test_catalogue_facts_with_a_bad_status(data: DataCopy) -> None:
+    i = data.edit_row(
+        "legacy_api.toml", "api", "name", "Signal", sub(r"^status = 'mapped'", "status = 'maybe'")
+    )
+    expect(data, "legacy_api.toml", f"api #{i} 'Signal'", "field 'status'", "must be one of")
+
+
+def test_catalogue_facts_need_rtm_status_and_note_together(data: DataCopy) -> None:
+    i = data.edit_row("legacy_api.toml", "api", "name", "Signal", sub(r"^note = .*\n", ""))
+    expect(data, "legacy_api.toml", f"api #{i} 'Signal'", "need rtm, status and note together")
+
+
+def test_catalogue_facts_name_known_differences(data: DataCopy) -> None:
+    i = data.edit_row(
+        "legacy_api.toml",
+        "api",
+        "name",
+        "Signal",
+        sub(r"^differences = \['create_instances'\]", "differences = ['nope']"),
+    )
+    expect(data, "legacy_api.toml", f"api #{i} 'Signal'", "unknown difference 'nope'")

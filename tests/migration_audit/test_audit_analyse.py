@@ -8,10 +8,23 @@ from migration_audit.analyse import CALL_RULES, CALLBACK_RULES, FACTORY_RULES, h
 from migration_audit.model import Analysis, Confidence, FindingKind, ReceiverState
 from tests.migration_audit.audit_support import scan_text
 
+#: Import and subclass sites have tests of their own (below); the tracing tests look at the
+#: uses of the API.
+SDK_SITES = (FindingKind.IMPORT, FindingKind.SUBCLASS)
+
 
 def found(language: str, code: str) -> list[tuple[int, str, str]]:
     result = scan_text(language, code)
-    return [(f.line, f.api, f.confidence.value) for f in result.findings]
+    return [(f.line, f.api, f.confidence.value) for f in result.findings if f.kind not in SDK_SITES]
+
+
+def sites(language: str, code: str) -> list[tuple[int, str, str, str]]:
+    result = scan_text(language, code)
+    return [
+        (f.line, f.kind.value, f.api, f.confidence.value)
+        for f in result.findings
+        if f.kind in SDK_SITES
+    ]
 
 
 @pytest.mark.parametrize(
@@ -160,6 +173,7 @@ def test_objective_c_block_property_and_setter() -> None:
     )
     result = scan_text("objc", code)
     assert [(f.line, f.api, f.kind, f.confidence) for f in result.findings] == [
+        (1, "AgoraSigKit", FindingKind.IMPORT, Confidence.HIGH),
         (3, "onLogout", FindingKind.CALLBACK, Confidence.HIGH),
         (4, "onLoginSuccess", FindingKind.CALLBACK, Confidence.HIGH),
     ]
@@ -246,3 +260,32 @@ def test_tokens_in_docstrings_are_documentation() -> None:
     code = 'def f():\n    """Pass _no_need_token in tests."""\n    return login("_no_need_token")\n'
     result = scan_text("python", code)
     assert [(f.line, f.api) for f in result.findings] == [(3, "_no_need_token")]
+
+
+@pytest.mark.parametrize(
+    ("language", "code", "expected"),
+    [
+        (
+            "python",
+            "from agorasigsdk import LoginSession\n"
+            "class Cb(LoginSession.LoginCallback):\n    pass\n",
+            [(1, "import", "agorasigsdk", "high"), (2, "subclass", "LoginCallback", "high")],
+        ),
+        (
+            "cpp",
+            '#include "agora_sig.h"\nclass CallBack : public ICallBack {};\n',
+            [(1, "import", "agora_sig.h", "high"), (2, "subclass", "ICallBack", "high")],
+        ),
+        (
+            "java",
+            "import io.agora.signal.Signal;\nclass Main {}\n",
+            [(1, "import", "io.agora", "high")],  # the stub catalogue's module
+        ),
+        ("java", "import java.util.List;\nclass Cb extends Callback {}\n", []),
+        ("python", "from mylib import LoginSession\nclass Cb(Base):\n    pass\n", []),
+    ],
+)
+def test_imports_and_subclasses_of_the_sdk_are_sites(
+    language: str, code: str, expected: list[tuple[int, str, str, str]]
+) -> None:
+    assert sites(language, code) == expected

@@ -10,8 +10,7 @@ import pytest
 from migration_audit import baseline
 from tests.migration_audit.audit_support import enriched
 
-CODE = """import io.agora.AgoraAPIOnlySignal;
-class A {
+CODE = """class A {
   AgoraAPIOnlySignal api;
   void f() {
     api.channelJoin("a");

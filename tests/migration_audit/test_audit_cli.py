@@ -15,8 +15,7 @@ from migration_audit import audit as audit_mod
 from migration_audit.cli import main
 from tests.migration_audit.audit_support import PROJECT, REPO, project_copy, real_tables
 
-JAVA = """import io.agora.AgoraAPIOnlySignal;
-class Chat {
+JAVA = """class Chat {
     AgoraAPIOnlySignal api;
     void send(String peer) {
         api.messageInstantSend(peer, 0, "hi", "");

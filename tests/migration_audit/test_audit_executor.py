@@ -11,7 +11,6 @@ from migration_audit.scanner import ScanContext
 from tests.migration_audit.audit_support import crashing_scan, hanging_scan, stub_catalogue
 
 CODE = (
-    "import io.agora.AgoraAPIOnlySignal;\n"
     "class A { AgoraAPIOnlySignal api; void f() { api.messageInstantSend(p, 0, m, i); } }\n"
 )
 

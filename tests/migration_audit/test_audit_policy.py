@@ -17,8 +17,8 @@ from migration_audit.policy import (
 from migration_audit.report import AuditReport, build_report
 from tests.migration_audit.audit_support import enriched
 
-CODE = """import io.agora.AgoraAPIOnlySignal;
-class A { AgoraAPIOnlySignal api; void f() {
+# No import line: the declared SDK type is the evidence, and the findings are the uses.
+CODE = """class A { AgoraAPIOnlySignal api; void f() {
   api.messageInstantSend(p, 0, m, i);
   api.invoke(n, r, id);
   x.logout();
@@ -91,7 +91,11 @@ def test_totals_and_checklist() -> None:
     assert (t.findings, t.ignored) == (3, 1)
     assert dict(t.by_status) == {"mapped": 1, "emulated": 1, "unsupported": 1, "unknown": 0}
     assert dict(t.by_confidence) == {"high": 2, "medium": 0, "low": 1}
-    assert t.shim_covers == 2
+    # Java: two rows map or emulate, but the shim runs no Java code: that needs a port.
+    assert t.shim_covers == 0
+    assert [(x.route, x.languages, x.findings, x.with_rows) for x in t.by_route] == [
+        ("port", ("java",), 3, 2)
+    ]
     assert t.effort_minutes == sum(f.effort_minutes for f in r.findings if not f.ignored)
     kinds = [(item.kind, item.key) for item in r.checklist]
     assert kinds == [

@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
 from migration_audit import runtime
 from tests.migration_audit.audit_support import enriched, real_tables, stub_tables
+
+REPO = Path(__file__).resolve().parents[2]
 
 
 def line(**fields: object) -> str:
@@ -39,6 +45,7 @@ def test_parse_valid_lines_and_skip_blank_ones() -> None:
         (line(kind="jump"), '"kind" must be one of'),
         (line(name=""), '"name" must be a non-empty string'),
         (line(flavour="rust"), '"flavour" must be one of'),
+        (line(rtm_flavour="go"), '"rtm_flavour" must be one of'),
         (line(emulation=3), '"emulation" must be a difference key or null'),
         (line(kind="emulation"), "needs its"),
     ],
@@ -52,7 +59,7 @@ def test_malformed_lines_are_rejected_with_their_number(bad: str, message: str) 
 def test_summary_and_marking() -> None:
     findings = enriched(
         "java",
-        "import io.agora.AgoraAPIOnlySignal;\nclass A { AgoraAPIOnlySignal api; void f() {\n"
+        "class A { AgoraAPIOnlySignal api; void f() {\n"
         " api.login(a, b, c, 0, d);\n api.channelJoin(c);\n} }\n",
     )
     events = runtime.parse(
@@ -96,3 +103,64 @@ def test_documented_example_lines_parse() -> None:
     assert {e.kind for e in events} == {"call", "callback", "emulation"}
     documented = {e.emulation for e in events if e.emulation is not None}
     assert documented <= set(real_tables().differences)
+
+
+#: A legacy Python app (agorasigsdk 1.0.2 style, without Twisted): login, join, send,
+#: receive its own message back (an emulation), logout.
+BOT = """
+from agorasigsdk import AgoraSignal, Channel, LoginSession
+from agorasigsdk.runtime import run_forever, stop
+
+
+class Room(Channel.ChannelCallback):
+    def on_channel_joined(self, session, channel):
+        channel.msg_channel_send("hi all")
+
+    def on_msg_channel_received(self, session, channel, account, uid, msg):
+        print(account, "says", msg)
+        session.logout()
+
+
+class Bot(LoginSession.LoginCallback):
+    def on_login_success(self, session, uid):
+        session.channel_join("lobby", Room())
+
+    def on_login_failed(self, session, uid):
+        stop()
+
+    def on_logout(self, session, err_code):
+        stop()
+
+
+AgoraSignal("0123456789abcdef0123456789abcdef").login("alice", "_no_need_token", Bot())
+run_forever()
+"""
+
+
+def test_round_trip_trace_written_by_the_shim_is_read_by_the_audit(tmp_path: Path) -> None:
+    """The user's round trip: run a legacy app with SIG2RTM_USAGE_TRACE, then
+    ``sig2rtm audit APP --runtime TRACE`` on it."""
+    app = tmp_path / "app"
+    app.mkdir()
+    (app / "bot.py").write_text(BOT, encoding="utf-8")
+    trace = tmp_path / "trace.jsonl"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SIG2RTM_")}
+    env = {**env, "PYTHONPATH": str(REPO), "SIG2RTM_USAGE_TRACE": str(trace)}
+    ran = subprocess.run(
+        [sys.executable, "bot.py"], cwd=app, env=env, capture_output=True, text=True,
+        timeout=60, check=False,
+    )  # fmt: skip
+    assert ran.returncode == 0, ran.stderr
+    assert ran.stdout == "alice says hi all\n"
+    audited = subprocess.run(
+        [sys.executable, "-m", "sig2rtm", "audit", str(app), "--runtime", str(trace),
+         "--format", "json"],
+        cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120, check=False,
+    )  # fmt: skip
+    assert audited.returncode == 0, audited.stderr
+    runtime = json.loads(audited.stdout)["runtime"]
+    assert runtime["unknown_names"] == [] and runtime["unknown_emulations"] == []
+    ran_apis = {a["api"]: a for a in runtime["apis"]}
+    assert ran_apis["login"]["calls"] == 1 and ran_apis["login"]["found"]
+    assert ran_apis["onLogout"]["callbacks"] == 1 and ran_apis["onLogout"]["found"]
+    assert "channel_echo" in {e["key"] for e in runtime["emulations"]}

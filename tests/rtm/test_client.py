@@ -1484,3 +1484,30 @@ def test_rtm_method_names_exist(qualified: str) -> None:
 
 def test_binding_only_methods_are_outside_the_table_surface() -> None:
     assert set(BINDING_ONLY_METHODS).isdisjoint(TABLE_METHODS)
+
+
+def test_a_failed_request_logs_the_service_reason(caplog: pytest.LogCaptureFixture) -> None:
+    """The callback carries only the code; the service's reason goes to sig2rtm.rtm.client."""
+    import rtm
+
+    app = "0123456789abcdef0123456789abcdef"
+    core = rtm.EmbeddedCore.deterministic(
+        rtm.ServiceConfig(app_certificates={app: "fedcba9876543210fedcba9876543210"})
+    )
+    failures: list[int] = []
+    client = rtm.RtmClient.createInstance(app, rtm.RtmClientListener(), core)
+    with caplog.at_level(logging.INFO, logger="sig2rtm.rtm.client"):
+        client.login(
+            "not-a-token",
+            "alice",
+            rtm.ResultCallback.of(None, lambda e: failures.append(e.errorCode)),
+        )
+        core.run_until_idle()
+    assert failures == [LOGIN_ERR_CODE.LOGIN_ERR_INVALID_TOKEN]
+    logged = [r for r in caplog.records if r.name == "sig2rtm.rtm.client"]
+    assert len(logged) == 1
+    assert (
+        logged[0]
+        .getMessage()
+        .startswith(f"Login failed with code {int(LOGIN_ERR_CODE.LOGIN_ERR_INVALID_TOKEN)}: ")
+    )

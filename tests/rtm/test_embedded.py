@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
 import sys
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -60,7 +63,8 @@ def test_gateway_url_without_the_network_transport_is_a_clear_error(
     monkeypatch.setenv(URL_ENV, "ws://127.0.0.1:1")
     monkeypatch.setitem(sys.modules, "rtm.net", None)  # make the import fail
     monkeypatch.delattr(rtm, "net", raising=False)  # ... also when another test imported it
-    with pytest.raises(RuntimeError, match=r"sig2rtm\[server\]"):
+    with pytest.raises(SystemExit, match=r"^sig2rtm: SIG2RTM_URL=ws://127.0.0.1:1 needs the "
+                       r"'server' extra .*: pip install 'sig2rtm\[server\]'$"):  # fmt: skip
         default_core()
 
 
@@ -73,3 +77,30 @@ def test_run_until_idle_on_a_threaded_core_waits_for_callbacks() -> None:
         assert seen == ["x"]
     finally:
         core.close()
+
+
+REPO = Path(__file__).resolve().parents[2]
+
+LEGACY_APP = """
+from adapters.signaling import getInstance
+getInstance("my-app-id")
+print("got an instance")
+"""
+
+
+@pytest.mark.parametrize("url", ["garbage", "http://127.0.0.1:9000"])
+def test_a_bad_sig2rtm_url_stops_the_app_with_one_line(url: str) -> None:
+    done = subprocess.run(
+        [sys.executable, "-c", LEGACY_APP],
+        env={**os.environ, "PYTHONPATH": str(REPO), "SIG2RTM_URL": url},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 1
+    assert done.stdout == ""
+    assert done.stderr.strip() == (
+        f"sig2rtm: SIG2RTM_URL: {url!r} is not a ws:// or wss:// URL "
+        "(a gateway's address, like ws://127.0.0.1:9000)"
+    )

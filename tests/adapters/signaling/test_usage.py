@@ -26,14 +26,18 @@ def test_trace_records_calls_callbacks_and_emulations(tmp_path: Path) -> None:
     world.run_until_idle()
     trace.close()
     entries = [json.loads(line) for line in path.read_text("utf-8").splitlines()]
-    assert all(set(e) == {"ts", "kind", "name", "flavour", "emulation"} for e in entries)
+    assert all(
+        set(e) == {"ts", "kind", "name", "flavour", "rtm_flavour", "emulation"} for e in entries
+    )
+    assert {(e["flavour"], e["rtm_flavour"]) for e in entries} == {("native", "cpp")}
+    assert all("," not in (e["emulation"] or "") for e in entries), "one key per line"
     calls = {e["name"] for e in entries if e["kind"] == "call"}
     assert {"login", "channelJoin", "messageChannelSend"} <= calls
     callbacks = {e["name"] for e in entries if e["kind"] == "callback"}
     assert {"onLoginSuccess", "onChannelJoined", "onMessageSendSuccess"} <= callbacks
     emulations = {(e["name"], e["emulation"]) for e in entries if e["kind"] == "emulation"}
     assert any(
-        name == "onMessageChannelReceive" and "channel_echo" in (emu or "")
+        name == "onMessageChannelReceive" and emu == "channel_echo"
         for name, emu in emulations
     ), emulations
     assert any(name == "onChannelUserList" for name, _ in emulations)

@@ -43,9 +43,9 @@ def test_health_readiness_and_metrics(gateway: GatewayThread) -> None:
     status, body, headers = http_get(gateway.http + "/metrics")
     assert status == 200 and headers["Content-Type"].startswith("text/plain; version=0.0.4")
     lines = dict(line.rsplit(" ", 1) for line in body.splitlines() if not line.startswith("#"))
-    assert lines["rtm_connections"] == "1"
-    assert lines["rtm_connections_total"] == "1"
-    assert int(lines["rtm_frames_received_total"]) >= 1
+    assert float(lines["rtm_open_connections"]) == 1
+    assert float(lines["rtm_connections_total"]) == 1
+    assert float(lines["rtm_frames_received_total"]) >= 1
     assert http_get(gateway.http + "/nope")[0] == 404
     assert http_get(gateway.http + "/v2")[0] == 404, "only protocol version 1 is served"
 
@@ -165,7 +165,7 @@ def test_per_ip_connection_limit_refuses_with_429() -> None:
             Raw(gateway.url)
         assert info.value.response.status_code == 429
         first.close()
-        wait_until(lambda: gateway.gateway.metrics.value("rtm_connections") == 1)
+        wait_until(lambda: gateway.gateway.metrics.value("rtm_open_connections") == 1)
         Raw(gateway.url).close()
         second.close()
     finally:

@@ -204,7 +204,7 @@ def test_drop_holds_the_link_down_until_restore(gateway: GatewayThread) -> None:
         wait_until(lambda: alice.connectionState is S.CONNECTION_STATE_CONNECTED, 5, "back")
         wait_until(lambda: rec.texts("alice") == ["while away"], 5, "the held message")
         metrics = gateway.call(gateway.gateway.metrics.render)
-        assert "rtm_sessions_lost_total 1" in metrics.splitlines()
+        assert "rtm_sessions_lost_total 1.0" in metrics.splitlines()
 
 
 def test_text_that_is_not_unicode_fails_its_request_only(gateway: GatewayThread) -> None:
@@ -233,3 +233,63 @@ def test_text_that_is_not_unicode_fails_its_request_only(gateway: GatewayThread)
         wait_until(lambda: len(outcomes) == 3, 5, "an outcome for every message")
         assert outcomes == {"before": 0, "odd\ud800": 1, "after": 0}
         wait_until(lambda: rec.texts("bob") == ["before", "after"], 5)
+
+
+def test_check_reachable_finds_the_node_that_answers(gateway: GatewayThread) -> None:
+    from tests.rtm.netkit import free_port
+
+    dead = f"ws://127.0.0.1:{free_port()}"
+    assert net.check_reachable(f"{dead},{gateway.url}") == gateway.url
+    with pytest.raises(ConnectionError) as caught:
+        net.check_reachable(dead)
+    assert str(caught.value).startswith(f"no gateway answers at {dead}: ")
+    with pytest.raises(ValueError, match="not a ws://"):
+        net.check_reachable("http://127.0.0.1:1")
+
+
+#: A legacy app over SIG2RTM_URL: logs in, then (with LOGOUT) logs out, then exits.
+EXITING_APP = """
+import sys, threading
+from adapters.signaling import getInstance
+from legacy_signaling import ICallBack
+
+done = threading.Event()
+logout = sys.argv[1] == "logout"
+
+class Handler(ICallBack):
+    def onLoginSuccess(self, uid, fd):
+        print("in", flush=True)
+        sig.logout() if logout else done.set()
+    def onLogout(self, ecode):
+        done.set()
+
+sig = getInstance("my-app-id")
+sig.callbackSet(Handler())
+sig.login("my-app-id", "alice", "_no_need_token", 0, "")
+assert done.wait(10)
+"""
+
+
+@pytest.mark.parametrize("ending", ["logout", "exit"])
+def test_an_app_that_ends_cleanly_is_not_a_lost_session(
+    gateway: GatewayThread, ending: str
+) -> None:
+    """logout() then exit, or exit alone: the gateway counts a closed session, none lost."""
+    import os
+    import subprocess
+    import sys
+
+    from tests.rtm.netkit import REPO
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SIG2RTM_")}
+    done = subprocess.run(
+        [sys.executable, "-c", EXITING_APP, ending],
+        env={**env, "PYTHONPATH": str(REPO), "SIG2RTM_URL": gateway.url},
+        capture_output=True, text=True, timeout=60, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == "in\n"
+    metrics = gateway.gateway.metrics
+    wait_until(lambda: metrics.value("rtm_sessions_closed_total") >= 1, 5, "the close")
+    assert metrics.value("rtm_sessions_lost_total") == 0
+    assert gateway.call(lambda: gateway.gateway.service.session_count) == 0
