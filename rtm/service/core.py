@@ -246,12 +246,13 @@ class RtmService:
             isinstance(frame, p.Kicked)
             and frame.reason == CONNECTION_CHANGE_REASON.CONNECTION_CHANGE_REASON_REMOTE_LOGIN
         ):
-            # The user logged in elsewhere while this link was down: the peer messages held
-            # here are the user's, and go to that login now (after its result), not when this
-            # link returns or expires (no acknowledged message waits on a dead link).
-            moved: list[p.ServerFrame] = [f for f in session.held if isinstance(f, p.PeerMessageIn)]
+            # The user logged in elsewhere while this link was down: the peer messages and
+            # invitations held here are the user's, and go to that login now (after its
+            # result), not when this link returns or expires (nothing acknowledged waits on
+            # a dead link; an invitation rings where the user is, V3).
+            moved: list[p.ServerFrame] = [f for f in session.held if _addressed(f)]
             if moved:
-                session.held = [f for f in session.held if not isinstance(f, p.PeerMessageIn)]
+                session.held = [f for f in session.held if not _addressed(f)]
                 rehome = functools.partial(
                     self._rehome, session.app, session.lost_user, session.id, moved,
                     everything=False,
@@ -290,8 +291,10 @@ class RtmService:
         self, app: str, user: str, old: SessionId, held: list[p.ServerFrame], *, everything: bool
     ) -> None:
         """Pass held frames on: all of them to the session that resumed ``old``
-        (``everything``), else only peer messages, to the user's current session if any,
-        else to the offline store, so that no acknowledged peer message is dropped."""
+        (``everything``), else only what was addressed to the user (peer messages and
+        invitations), to the user's current session if any, else to the offline store, so
+        that no acknowledged peer message is dropped and an invitation rings where the user
+        is (legacy V3)."""
         target = self.backend.session_of(app, user)
         if target == old:
             target = None
@@ -301,8 +304,16 @@ class RtmService:
             # the other, and legacy apps got their mailbox after the held events.
             held = [f for f in held if not _addressed(f)] + [f for f in held if _addressed(f)]
         for frame in held:
-            if target is not None and (everything or isinstance(frame, p.PeerMessageIn)):
+            if target is not None and (everything or _addressed(frame)):
                 self.backend.deliver(target, frame)
+            elif target is None and isinstance(frame, p.CallSignalIn) and frame.kind == "invite":
+                self.backend.push_offline(
+                    app,
+                    user,
+                    frame,
+                    self.limits.offline_messages_per_user,
+                    self.scheduler.time() + self.limits.invitation_ack_timeout,
+                )
             elif target is None and isinstance(frame, p.PeerMessageIn):
                 self.backend.push_offline(
                     app,

@@ -23,6 +23,7 @@ from legacy_signaling.equivalence.program import (
     CreateInstance,
     DropConnection,
     Handler,
+    InviteUser,
     InviteUser2,
     Join,
     Login,
@@ -92,7 +93,27 @@ MESSAGE_HELD_FOR_A_DROPPED_SESSION_THEN_A_LOGIN_ELSEWHERE = Program(
     ),
 )
 
+#: An invitation to a user whose link is down (it waits, V3), then a login of that user on
+#: a new instance: the reference rings there and tells the caller ``onInviteReceivedByPeer``;
+#: the core held the invitation for the dead link (random run, 20,000-program sweep,
+#: 2026-12-03). Fixed in the core: held invitations go to the user's new login too.
+INVITATION_HELD_FOR_A_DROPPED_SESSION_THEN_A_LOGIN_ELSEWHERE = Program(
+    config=attrs.evolve(CONFIG, app_certificate=None),
+    steps=(
+        *_instances(2),  # type: ignore[arg-type]
+        Login(client="c0", account="ann", token=TokenKind.NO_NEED, right_app=True),
+        Login(client="c1", account="bob", token=TokenKind.NO_NEED, right_app=True),
+        DropConnection(client="c0"),
+        InviteUser(client="c1", channel="lobby", account="ann"),
+        CreateInstance(client="c0", singleton=False, valid_app_id=True),
+        Login(client="c0", account="ann", token=TokenKind.NO_NEED, right_app=True),
+    ),
+)
+
 REGRESSIONS = {
+    "invitation_held_for_a_dropped_session_then_a_login_elsewhere": (
+        INVITATION_HELD_FOR_A_DROPPED_SESSION_THEN_A_LOGIN_ELSEWHERE
+    ),
     "caller_dropped_when_the_answer_times_out": CALLER_DROPPED_WHEN_THE_ANSWER_TIMES_OUT,
     "message_held_for_a_dropped_session_then_a_login_elsewhere": (
         MESSAGE_HELD_FOR_A_DROPPED_SESSION_THEN_A_LOGIN_ELSEWHERE

@@ -175,6 +175,28 @@ def test_a_login_elsewhere_takes_the_messages_held_for_the_dropped_session(world
     assert world.trace.of("alice", "onMessageReceivedFromPeer") == []  # delivered once
 
 
+def test_a_login_elsewhere_takes_the_invitation_held_for_the_dropped_session(
+    world: World,
+) -> None:
+    """An invitation to a user whose link is down rings at the user's new login (it kicked
+    the dropped session), and the caller hears it was received there."""
+    alice, bob = world.online("alice", "bob")
+    caller = world.call_manager_handler(bob)
+    transport(alice).drop()
+    world.advance(1)
+    calls = bob.client.getRtmCallManager()
+    invitation = calls.createLocalInvitation("alice")
+    assert world.api(lambda: calls.sendLocalInvitation(invitation)) == 0
+    world.run()
+    other = world.peer("alice2")
+    callee = world.call_manager_handler(other)
+    other.login("alice")
+    world.run()
+    (remote,) = world.trace.one(callee, "onRemoteInvitationReceived")
+    assert remote.getCallerId() == "bob"
+    assert world.trace.one(caller, "onLocalInvitationReceivedByPeer") == (invitation,)
+
+
 def test_user_attributes_are_restored_after_a_long_outage(world: World) -> None:
     alice, bob = world.online("alice", "bob")
     alice.client.setLocalUserAttributes([RtmAttribute("mood", "calm"), RtmAttribute("x", "1")])
