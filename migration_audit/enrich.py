@@ -95,7 +95,8 @@ class Finding:
     differences: tuple[DifferenceNote, ...]
     note: str
     #: The shim runs this call site unchanged today: a mapped or emulated row in a language
-    #: whose apps run on the shim (``route`` "runs": Python).
+    #: whose apps run on the shim (``route`` "runs": Python; "wire": web apps on the original
+    #: AgoraSig.js through ``sig2rtm serve --legacy-port``).
     shim_covers: bool
     #: Estimated minutes to port the call site by hand (without the shim).
     effort_minutes: int
@@ -271,7 +272,8 @@ def enrich(
         flavour=mapping.flavour,
         differences=mapping.differences,
         note=mapping.note,
-        shim_covers=route == "runs" and mapping.status in (Status.MAPPED, Status.EMULATED),
+        shim_covers=route in ("runs", "wire")
+        and mapping.status in (Status.MAPPED, Status.EMULATED),
         effort_minutes=effort(mapping),
         route=route,
     )

@@ -26,12 +26,14 @@ class LanguageConfigError(ValueError):
 
 
 #: How the sig2rtm shim can run an app in a language (``shim`` in languages.toml) -> what the
-#: reports say about it. Never more than is true: only Python apps run on the shim today.
+#: reports say about it. Never more than is true: Python apps run on the shim; web apps on the
+#: original AgoraSig.js through ``sig2rtm serve --legacy-port`` (the legacy wire protocol,
+#: checked with the real AgoraSig.js by hand, not in CI); other languages need a port.
 SHIM_ROUTES: Mapping[str, str] = {
     "runs": "runs unchanged on the sig2rtm shim (the agorasigsdk drop-in or the native shim)",
     "wire": (
-        "would run unchanged through the legacy wire protocol the original AgoraSig.js "
-        "speaks, which sig2rtm does not serve yet"
+        "runs unchanged on the original AgoraSig.js through sig2rtm serve --legacy-port "
+        "(the legacy wire protocol; checked with the real SDK by hand, not in CI)"
     ),
     "port": "needs a port to an RTM SDK, which the mapping tables guide",
 }
