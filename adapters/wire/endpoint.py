@@ -23,6 +23,7 @@ from rtm.scheduler import Scheduler
 from rtm.service.core import RtmService
 from rtm.transport import FrameSink, InProcTransport
 
+from .frames import FRAME_COMMANDS, FRAME_ERROR_CODES
 from .session import LegacyWireSession
 
 __all__ = ["LBS_PATH", "LegacyEndpoint", "NodeCore", "lbs_answer", "legacy_listeners"]
@@ -70,13 +71,26 @@ class LegacyEndpoint:
         self.sessions: set[LegacyWireSession] = set()
         for name, text in (
             ("rtm_legacy_connections_total", "Legacy wire connections opened."),
-            ("rtm_legacy_logins_total", "Legacy wire logins, by result."),
-            ("rtm_legacy_frames_received_total", "Legacy wire frames received, by command."),
             ("rtm_legacy_frames_sent_total", "Legacy wire frames sent."),
-            ("rtm_legacy_frame_errors_total", "Legacy wire frames refused, by code."),
             ("rtm_legacy_lbs_requests_total", "Legacy LBS lookups answered."),
         ):
             metrics.counter(name, text)
+        # Labelled counters: every series exists from the start, at 0.
+        metrics.counter(
+            "rtm_legacy_logins_total",
+            "Legacy wire logins, by result.",
+            {"result": ("ok", "failed")},
+        )
+        metrics.counter(
+            "rtm_legacy_frames_received_total",
+            "Legacy wire frames received, by command.",
+            {"cmd": FRAME_COMMANDS},
+        )
+        metrics.counter(
+            "rtm_legacy_frame_errors_total",
+            "Legacy wire frames refused, by code.",
+            {"code": FRAME_ERROR_CODES},
+        )
         metrics.gauge(
             "rtm_legacy_sessions", "Open legacy wire connections.", lambda: len(self.sessions)
         )

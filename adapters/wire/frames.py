@@ -87,6 +87,14 @@ class SetFlag:
 
 ClientFrame = Login | LineLogin | Ping | Call2 | SetFlag
 
+#: The frames' metric label (``type(frame).__name__.lower()``) and the codes of refused frames.
+FRAME_COMMANDS = tuple(t.__name__.lower() for t in (Login, LineLogin, Ping, Call2, SetFlag))
+FRAME_ERROR_CODES = (
+    "bad_payload", "too_big", "bad_json", "bad_frame", "unknown_command", "rate_limited",
+    "line_login", "already_logged_in", "not_login", "bad_line", "bad_args", "busy",
+    "not_in_channel", "unsupported",
+)  # fmt: skip
+
 
 def _is_int(value: object) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
