@@ -183,7 +183,16 @@ class RtmService:
         membership) is left for the backend's own expiry (the node's heartbeat lapses and
         another node reaps its sessions), and the reason is logged."""
         session = self._sessions.pop(session_id, None)
-        if session is not None and session.logged_in:
+        if session is None:
+            return
+        held: list[p.ServerFrame] = []
+        if session.lost:
+            # A lost session closed for good (its client gave the link up): what it held
+            # for the user is kept (offline store) or goes where the user is, as at expiry.
+            for timer in session.lost_timers:
+                timer.cancel()
+            held, session.held = session.held, []
+        if session.logged_in:
             try:
                 self._end_session(session, unbind=True)
             except self._outage_errors as exc:
@@ -192,6 +201,8 @@ class RtmService:
                     session.user,
                     exc,
                 )
+        if held:
+            self._rehome(session.app, session.lost_user, session_id, held, everything=False)
 
     def receive(self, session_id: SessionId, frame: p.ClientFrame) -> None:
         session = self._sessions.get(session_id)

@@ -27,6 +27,7 @@ from legacy_signaling.equivalence.program import (
     InviteUser2,
     Join,
     Login,
+    Logout,
     SendChannel,
     SendPeer,
     SetCallback,
@@ -110,7 +111,27 @@ INVITATION_HELD_FOR_A_DROPPED_SESSION_THEN_A_LOGIN_ELSEWHERE = Program(
     ),
 )
 
+#: An invitation to a user whose link is down, then that user's logout (the client gives
+#: the link up) and login again: the reference rings at the new login; the core dropped
+#: what the lost session held when its client closed it (20,000-program sweep, 2026-12-03).
+#: Fixed in the core: a lost session closed for good keeps what it held for the user.
+INVITATION_HELD_WHEN_THE_CLIENT_GIVES_ITS_LINK_UP = Program(
+    config=CONFIG,
+    steps=(
+        *_instances(2),  # type: ignore[arg-type]
+        Login(client="c1", account="čaj", token=TokenKind.VALID, right_app=True),
+        DropConnection(client="c1"),
+        Login(client="c0", account="ann", token=TokenKind.VALID, right_app=True),
+        InviteUser(client="c0", channel="lobby", account="čaj"),
+        Logout(client="c1"),
+        Login(client="c1", account="čaj", token=TokenKind.VALID, right_app=True),
+    ),
+)
+
 REGRESSIONS = {
+    "invitation_held_when_the_client_gives_its_link_up": (
+        INVITATION_HELD_WHEN_THE_CLIENT_GIVES_ITS_LINK_UP
+    ),
     "invitation_held_for_a_dropped_session_then_a_login_elsewhere": (
         INVITATION_HELD_FOR_A_DROPPED_SESSION_THEN_A_LOGIN_ELSEWHERE
     ),

@@ -197,6 +197,23 @@ def test_a_login_elsewhere_takes_the_invitation_held_for_the_dropped_session(
     assert world.trace.one(caller, "onLocalInvitationReceivedByPeer") == (invitation,)
 
 
+def test_a_link_given_up_keeps_what_was_held_for_the_next_login(world: World) -> None:
+    """The client gives its broken link up (a logout while reconnecting): what the lost
+    session held for the user is kept, not dropped, and reaches the user's next login."""
+    alice, bob = world.online("alice", "bob")
+    transport(alice).drop()
+    world.advance(1)
+    assert bob.send("alice", "kept") is not None
+    world.run()
+    world.api(lambda: alice.client.logout())  # while reconnecting: done at once
+    alice.client.abandonLink()
+    world.run()
+    alice.login()
+    world.run()
+    ((peer, message),) = world.trace.args("alice", "onMessageReceivedFromPeer")
+    assert (peer, message.text) == ("bob", "kept")
+
+
 def test_user_attributes_are_restored_after_a_long_outage(world: World) -> None:
     alice, bob = world.online("alice", "bob")
     alice.client.setLocalUserAttributes([RtmAttribute("mood", "calm"), RtmAttribute("x", "1")])
