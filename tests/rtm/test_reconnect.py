@@ -205,7 +205,7 @@ def test_a_link_given_up_keeps_what_was_held_for_the_next_login(world: World) ->
     world.advance(1)
     assert bob.send("alice", "kept") is not None
     world.run()
-    world.api(lambda: alice.client.logout())  # while reconnecting: done at once
+    world.api(alice.client.logout)  # while reconnecting: done at once
     alice.client.abandonLink()
     world.run()
     alice.login()
