@@ -35,8 +35,13 @@ class RtmChannel:
         self._java = isinstance(eventHandler, RtmChannelListener)
         self._membership = MembershipMachine()
         self._released = False
+        self._deliver = client._deliver
+        #: Bound once: called for every message of the channel.
+        self._message_target: Callable[..., object] | None = (
+            None if eventHandler is None else getattr(eventHandler, "onMessageReceived", None)
+        )
         self._frame_handlers: dict[type, Callable[[Any], None]] = {
-            p.ChannelMessageIn: self._on_message,
+            p.ChannelMessageIn: self.message_in,
             p.MemberJoinedIn: self._on_member_joined,
             p.MemberLeftIn: self._on_member_left,
             p.MemberCountIn: self._on_member_count,
@@ -77,7 +82,7 @@ class RtmChannel:
             return
         method = getattr(self._handler, name, None)
         if method is not None:
-            self._client._deliver(method, *args)
+            self._deliver(method, *args)
 
     # --- API -------------------------------------------------------------------------
 
@@ -160,7 +165,7 @@ class RtmChannel:
                 self._emit("onSendMessageResult", (message_id, int(code)))
                 client._result(callback, code, None, text)
                 return int(code)
-            payload = message._payload()
+            payload = message.payload()
 
             def done(code: int, value: Any) -> None:
                 self._emit("onSendMessageResult", (message_id, code))
@@ -214,12 +219,21 @@ class RtmChannel:
         if self._membership.state is MemberState.JOINED:
             self._frame_handlers[type(frame)](frame)
 
-    def _on_message(self, frame: p.ChannelMessageIn) -> None:
-        message = RtmMessage._received(frame.payload, frame.ts, False)
-        member = RtmChannelMember(frame.from_user, self._id)
-        self._emit(
-            "onMessageReceived", (frame.from_user, message), "onMessageReceived", (message, member)
-        )
+    def message_in(self, frame: p.ChannelMessageIn) -> None:
+        """A channel message from the service, routed here by the client.
+
+        The hot path of a fan-out (one call per member): the handler's method is looked up
+        once, and the Java style's ``RtmChannelMember`` is built only for a Java listener.
+        """
+        if self._membership.state is not MemberState.JOINED:
+            return
+        target = self._message_target
+        if target is not None:
+            message = RtmMessage.received(frame.payload, frame.ts, False)
+            if self._java:
+                self._deliver(target, message, RtmChannelMember(frame.from_user, self._id))
+            else:
+                self._deliver(target, frame.from_user, message)
 
     def _on_member_joined(self, frame: p.MemberJoinedIn) -> None:
         member = RtmChannelMember(frame.user_id, self._id)

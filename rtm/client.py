@@ -125,7 +125,7 @@ class RtmClient:
         self._frame_handlers: dict[type, Callable[[Any], None]] = {
             p.Result: self._on_result,
             p.PeerMessageIn: self._on_peer_message,
-            p.ChannelMessageIn: self._to_channel,
+            p.ChannelMessageIn: self._on_channel_message,
             p.MemberJoinedIn: self._to_channel,
             p.MemberLeftIn: self._to_channel,
             p.MemberCountIn: self._to_channel,
@@ -504,7 +504,7 @@ class RtmClient:
                 self._result(callback, code, None, text)
                 return int(code)
             offline = bool(options is not None and options.enableOfflineMessaging)
-            payload = message._payload()
+            payload = message.payload()
             emit, result = self._emit, self._result
 
             def done(code: int, value: Any) -> None:
@@ -517,7 +517,7 @@ class RtmClient:
             return 0
 
     def _on_peer_message(self, frame: p.PeerMessageIn) -> None:
-        message = RtmMessage._received(frame.payload, frame.ts, frame.offline)
+        message = RtmMessage.received(frame.payload, frame.ts, frame.offline)
         self._emit(
             "onMessageReceivedFromPeer",
             (frame.from_user, message),
@@ -1021,6 +1021,11 @@ class RtmClient:
     def _joined_count(self) -> int:
         return sum(1 for channel in self._channels.values() if channel._counts_as_joined)
 
+    def _on_channel_message(self, frame: p.ChannelMessageIn) -> None:
+        channel = self._channels.get(frame.channel_id)
+        if channel is not None:
+            channel.message_in(frame)
+
     def _to_channel(self, frame: Any) -> None:
         channel = self._channels.get(frame.channel_id)
         if channel is not None:
@@ -1043,6 +1048,11 @@ class RtmClient:
     # --- frames from the service ------------------------------------------------------
 
     def _on_frame(self, frame: p.ServerFrame) -> None:
+        if type(frame) is p.ChannelMessageIn:  # the fan-out's hot path: one call less
+            channel = self._channels.get(frame.channel_id)
+            if channel is not None:
+                channel.message_in(frame)
+            return
         handler = self._frame_handlers.get(type(frame))
         if handler is None:
             log.warning("unexpected frame %r", frame)

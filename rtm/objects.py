@@ -57,13 +57,23 @@ class RtmMessage:
         self._offline = False
 
     @classmethod
-    def _received(cls, payload: Payload, ts: int, offline: bool) -> RtmMessage:
-        message = cls(payload.text, payload.raw or None, message_type=payload.type)
+    def received(cls, payload: Payload, ts: int, offline: bool) -> RtmMessage:
+        """The message a receiver is handed for ``payload`` (stamped ``ts`` by the service).
+
+        Built without ``__init__``: one of these is made per delivery (512 per message in a
+        channel of 512), and a payload from the service needs no conversion.
+        """
+        message = _new_message(cls)
+        message.messageId = next(_message_ids)
+        message._text = payload.text
+        message._raw = payload.raw
+        message._type = payload.type
         message._server_ts = ts
         message._offline = offline
         return message
 
-    def _payload(self) -> Payload:
+    def payload(self) -> Payload:
+        """What is sent for this message (a snapshot: later edits do not change it)."""
         return Payload(self._type, self._text, self._raw)
 
     # RTM getters/setters
@@ -129,6 +139,9 @@ class RtmMessage:
 
 
 IMessage = RtmMessage
+
+
+_new_message = object.__new__
 
 
 class SendMessageOptions:

@@ -90,6 +90,10 @@ class _Session:
     held: list[p.ServerFrame] = attrs.field(factory=list)
     lost_timers: list[TimerHandle] = attrs.field(factory=list)
     unreachable_announced: bool = False
+    #: The front-end checked IDs and sizes already (``RtmService.open_session``).
+    trusted: bool = False
+    #: The session's "messages" rate window, kept at hand for the message paths.
+    message_window: SlidingWindow | None = None
 
     @property
     def logged_in(self) -> bool:
@@ -120,12 +124,28 @@ class RtmService:
 
     # --- transport-facing API ------------------------------------------------------
 
-    def open_session(self, link: Link, resume_of: SessionId | None = None) -> SessionId:
+    def open_session(
+        self, link: Link, resume_of: SessionId | None = None, *, trusted: bool = False
+    ) -> SessionId:
         """A new session; ``resume_of`` names the session whose broken link this one
-        replaces, so that a login of the same user resumes it instead of kicking it."""
+        replaces, so that a login of the same user resumes it instead of kicking it.
+
+        ``trusted``: the front-end on this session (an ``RtmClient`` in this process) has
+        checked each message's peer ID and size itself, so the message paths do not check
+        them again. Never set it for a session fed from the network.
+        """
         session_id = f"{self.node_id}:{next(self._ids)}"
-        self._sessions[session_id] = _Session(session_id, link, resume_of=resume_of)
+        self._sessions[session_id] = _Session(
+            session_id, link, resume_of=resume_of, trusted=trusted
+        )
         return session_id
+
+    def relink(self, session_id: SessionId, link: Link) -> None:
+        """Send the session's frames to ``link`` from now on (a transport whose link broke
+        or closed re-points it); a session already lost keeps holding its frames."""
+        session = self._sessions.get(session_id)
+        if session is not None and not session.lost:
+            session.link = link
 
     def lose_session(self, session_id: SessionId, unsent: Iterable[p.ServerFrame] = ()) -> None:
         """The link broke (unlike :meth:`close_session`, not an orderly close).
@@ -298,6 +318,15 @@ class RtmService:
             )
         return window.allow(self.scheduler.time())
 
+    def _message_window(self, session: _Session) -> SlidingWindow:
+        """The session's "messages" window, shared by peer and channel messages (as
+        ``_allow`` keys it), kept on the session for the message paths."""
+        window = session.windows.get("messages")
+        if window is None:
+            window = session.windows["messages"] = SlidingWindow(self.limits.rates.messages)
+        session.message_window = window
+        return window
+
     def _deliver_local(self, session_id: SessionId, frame: p.ServerFrame) -> None:
         session = self._sessions.get(session_id)
         if session is None:
@@ -460,13 +489,17 @@ class RtmService:
 
     def _send_peer(self, s: _Session, f: p.SendPeer) -> None:
         E = PEER_MESSAGE_ERR_CODE
-        if not self._allow(s, "messages"):
+        window = s.message_window or self._message_window(s)
+        if not window.allow(self.scheduler.time()):
             return s.link(p.Result(f.req, E.PEER_MESSAGE_ERR_TOO_OFTEN, "messages too often"))
-        reason = check_id(f.peer_id, "peerId", self.limits.id_bytes)
-        if reason:
-            return s.link(p.Result(f.req, E.PEER_MESSAGE_ERR_INVALID_USERID, reason))
-        if _payload_size(f.payload) > self.limits.message_bytes:
-            return s.link(p.Result(f.req, E.PEER_MESSAGE_ERR_INVALID_MESSAGE, "message too large"))
+        if not s.trusted:
+            reason = check_id(f.peer_id, "peerId", self.limits.id_bytes)
+            if reason:
+                return s.link(p.Result(f.req, E.PEER_MESSAGE_ERR_INVALID_USERID, reason))
+            if _payload_size(f.payload) > self.limits.message_bytes:
+                return s.link(
+                    p.Result(f.req, E.PEER_MESSAGE_ERR_INVALID_MESSAGE, "message too large")
+                )
         message = p.PeerMessageIn(s.user, f.payload, self._now_ms())
         target = self.backend.session_of(s.app, f.peer_id)
         if target is not None:
@@ -740,9 +773,10 @@ class RtmService:
 
     def _send_channel(self, s: _Session, f: p.SendChannel) -> None:
         E = CHANNEL_MESSAGE_ERR_CODE
-        if not self._allow(s, "messages"):
+        window = s.message_window or self._message_window(s)
+        if not window.allow(self.scheduler.time()):
             return s.link(p.Result(f.req, E.CHANNEL_MESSAGE_ERR_TOO_OFTEN, "messages too often"))
-        if _payload_size(f.payload) > self.limits.message_bytes:
+        if not s.trusted and _payload_size(f.payload) > self.limits.message_bytes:
             return s.link(p.Result(f.req, E.CHANNEL_MESSAGE_ERR_INVALID_MESSAGE, "too large"))
         members = self.backend.members(s.app, f.channel_id)
         if s.user not in members:
