@@ -19,12 +19,20 @@ from .errors import (
 )
 from .handlers import ResultCallback, RtmChannelListener
 from .membership import MemberEvent, MembershipMachine, MemberState
-from .objects import RtmChannelAttribute, RtmChannelMember, RtmMessage, SendMessageOptions
+from .objects import (
+    RtmChannelAttribute,
+    RtmChannelMember,
+    RtmMessage,
+    SendMessageOptions,
+    received_message,
+)
 
 if TYPE_CHECKING:
     from .client import RtmClient
 
 __all__ = ["IChannel", "RtmChannel"]
+
+_JOINED = MemberState.JOINED
 
 
 class RtmChannel:
@@ -225,11 +233,11 @@ class RtmChannel:
         The hot path of a fan-out (one call per member): the handler's method is looked up
         once, and the Java style's ``RtmChannelMember`` is built only for a Java listener.
         """
-        if self._membership.state is not MemberState.JOINED:
+        if self._membership.state is not _JOINED:
             return
         target = self._message_target
         if target is not None:
-            message = RtmMessage.received(frame.payload, frame.ts, False)
+            message = received_message(frame.payload, frame.ts, False)
             if self._java:
                 self._deliver(target, message, RtmChannelMember(frame.from_user, self._id))
             else:

@@ -63,6 +63,7 @@ from .objects import (
     RtmChannelAttribute,
     RtmMessage,
     SendMessageOptions,
+    received_message,
 )
 from .transport import Core, LinkAware, Transport
 from .validation import check_app_id, check_id, check_ids, utf8_len
@@ -517,7 +518,7 @@ class RtmClient:
             return 0
 
     def _on_peer_message(self, frame: p.PeerMessageIn) -> None:
-        message = RtmMessage.received(frame.payload, frame.ts, frame.offline)
+        message = received_message(frame.payload, frame.ts, frame.offline)
         self._emit(
             "onMessageReceivedFromPeer",
             (frame.from_user, message),

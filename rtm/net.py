@@ -99,8 +99,8 @@ class NetworkCore:
     ) -> None:
         self.urls = parse_urls(urls)
         self._own_scheduler = scheduler is None
-        self.scheduler: Scheduler = (
-            scheduler if scheduler is not None else ThreadedScheduler("rtm-net")
+        self.scheduler: Scheduler = scheduler if scheduler is not None else ThreadedScheduler(
+            "rtm-net"
         )
         self.ping_interval = ping_interval
         self.ping_timeout = ping_timeout

@@ -85,7 +85,6 @@ def test_step_by_step_timers_for_a_harness_keeping_clocks_in_step() -> None:
     with pytest.raises(ValueError, match="backwards"):
         sched.jump(1.0)
 
-
 def test_negative_delay_runs_at_once_and_negative_advance_is_refused() -> None:
     sched = DeterministicScheduler()
     seen: list[int] = []

@@ -40,9 +40,8 @@ def live() -> Iterator[tuple[GatewayThread, Raw, Raw]]:
 
 json_values = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=20),
-    lambda children: (
-        st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=12), children, max_size=4)
-    ),
+    lambda children: st.lists(children, max_size=4)
+    | st.dictionaries(st.text(max_size=12), children, max_size=4),
     max_leaves=12,
 )
 
@@ -106,11 +105,8 @@ def test_gateway_and_other_clients_survive_the_fuzzing(
     gateway, fuzzed, bystander = live
     with urllib.request.urlopen(gateway.http + "/healthz", timeout=5) as response:
         assert response.status == 200
-    assert (
-        bystander.request(
-            lambda r: p.SendPeer(r, "fuzzer", p.Payload(1, "still there?"), False)
-        ).code
-        == 0
-    )
+    assert bystander.request(
+        lambda r: p.SendPeer(r, "fuzzer", p.Payload(1, "still there?"), False)
+    ).code == 0
     message, _ = fuzzed.until(lambda f: isinstance(f, p.PeerMessageIn))
     assert message.payload.text == "still there?"

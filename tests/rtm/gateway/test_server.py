@@ -116,9 +116,7 @@ def test_oversized_frames_are_refused_but_the_connection_lives() -> None:
 def test_a_batch_is_checked_frame_by_frame(gateway: GatewayThread) -> None:
     raw = Raw(gateway.url)
     raw.login("alice")
-    raw.send(
-        [{"t": "query_subscribed", "req": 1}, {"t": "nope"}, {"t": "query_subscribed", "req": 2}]
-    )  # noqa: E501
+    raw.send([{"t": "query_subscribed", "req": 1}, {"t": "nope"}, {"t": "query_subscribed", "req": 2}])  # noqa: E501
     frames = [raw.next() for _ in range(3)]
     results = sorted(f.req for f in frames if isinstance(f, p.Result))
     errors = [f.code for f in frames if isinstance(f, codec.ErrorFrame)]

@@ -30,7 +30,7 @@ def test_peer_messages_both_ways(stack: Stack) -> None:
     wait_until(lambda: rec.texts("bob") and rec.of("alice", "onMessageReceivedFromPeer"))
     assert rec.of("bob", "onMessageReceivedFromPeer")[0][0] == "alice"
     assert rec.texts("bob") == ["hi bob"]
-    ((peer, raw),) = rec.of("alice", "onMessageReceivedFromPeer")
+    (peer, raw), = rec.of("alice", "onMessageReceivedFromPeer")
     assert (peer, raw.getRawMessage(), raw.text) == ("bob", b"\x00\x01raw", "desc")
     wait_until(lambda: len(rec.of("alice", "onSendMessageResult")) == 1)
     assert rec.of("alice", "onSendMessageResult")[0][1] == PEER_MESSAGE_ERR_CODE.PEER_MESSAGE_ERR_OK
@@ -51,7 +51,7 @@ def test_offline_message_cached_and_delivered_at_login(stack: Stack) -> None:
     ]
     stack.login("carol")
     wait_until(lambda: rec.texts("carol"))
-    ((_, message),) = rec.of("carol", "onMessageReceivedFromPeer")
+    (_, message), = rec.of("carol", "onMessageReceivedFromPeer")
     assert message.text == "later" and message.isOfflineMessage()
 
 

@@ -14,9 +14,7 @@ from tests.rtm.netkit import APP, GatewayThread, RedisServer, wait_until
 
 
 @pytest.fixture(params=["gateway", "redis"])
-def cores(
-    request: pytest.FixtureRequest, redis_server: RedisServer
-) -> Iterator[list[net.NetworkCore]]:  # noqa: E501
+def cores(request: pytest.FixtureRequest, redis_server: RedisServer) -> Iterator[list[net.NetworkCore]]:  # noqa: E501
     if request.param == "gateway":
         gateways = [GatewayThread(node_id="solo", rates="unlimited")]
     else:
@@ -65,6 +63,4 @@ def test_legacy_app_over_the_gateway(cores: list[net.NetworkCore]) -> None:
     names = recs["alice"].names()
     assert names.index("onReconnecting") < names.index("onReconnected")
     apis["bob"].messageInstantSend("alice", 0, "after the drop", "m2")
-    wait_until(
-        lambda: ("onMessageInstantReceive", ("bob", 0, "after the drop")) in recs["alice"].trace
-    )  # noqa: E501
+    wait_until(lambda: ("onMessageInstantReceive", ("bob", 0, "after the drop")) in recs["alice"].trace)  # noqa: E501
