@@ -45,7 +45,10 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
-import blinker
+try:
+    import blinker
+except ImportError:  # pragma: no cover - depends on installed extras
+    raise SystemExit("bench_core needs the bench extra: pip install -e '.[bench]'") from None
 
 import rtm
 from benchmarks.abab import Comparison, Side, compare, format_spread
