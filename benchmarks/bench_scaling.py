@@ -6,9 +6,9 @@ Run: ``python -m benchmarks.bench_scaling [--quick] [--png docs/scaling.png]``
 Three series, on the embedded core with the deterministic scheduler (the work alone; the
 thread hand-offs are ``bench_core``'s subject):
 
-* **members** 1 → 10,000 in one channel: cost per *delivery* of a channel message (for one
-  member, the cost of the message, which has no delivery). Should stay flat: a delivery's
-  work does not depend on the size of the channel.
+* **members** 2 → 10,000 in one channel: cost per *delivery* of a channel message (from 2:
+  a channel of one member has no delivery to count). Should stay flat: a delivery's work
+  does not depend on the size of the channel.
 * **connected users** 10 → 50,000, idle: cost of a peer message between two others.
   Should stay flat: routing a message must not grow with the users who are not involved.
 * **channels** 1 → 100,000, each with one member: cost of a channel message in a channel
@@ -17,10 +17,11 @@ thread hand-offs are ``bench_core``'s subject):
 Each size is measured in alternation with the smallest size of its series, kept alive
 beside it (A B A B ..., ``benchmarks/abab.py``), so the *growth* column (cost at this size
 over cost at the smallest, per round, median and spread) does not depend on the machine's
-drift; the microseconds are the medians of the rounds. Memory: growth of the process's
-resident set while the users (channels) were created, divided by their number, after a
-garbage collection: it includes each user's ``RtmClient``, its session in the service and
-its entries in the backend (each channel's ``RtmChannel`` and backend entries).
+drift; the microseconds are the medians of the rounds (they move with the machine's load,
+the growth does not). Memory: bytes Python allocated while the users (channels) were
+created and still holds after a garbage collection (``tracemalloc``), divided by their
+number: each user's ``RtmClient``, its session in the service and its backend entries
+(each channel's ``RtmChannel``, its membership and its backend entries).
 
 What it does not say: throughput under threads or over a network (``bench_core``,
 ``bench_gateway``), nor memory of a gateway connection (``bench_gateway --idle``).
@@ -30,8 +31,8 @@ from __future__ import annotations
 
 import argparse
 import gc
-import os
 import statistics
+import tracemalloc
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -50,14 +51,22 @@ LIMITS = Limits(
 CHANNELS_PER_HOLDER = 100
 
 
-def rss_bytes() -> int:
-    """Resident set size of this process (0 where /proc is missing)."""
-    try:
-        with open("/proc/self/statm") as f:
-            pages = int(f.read().split()[1])
-    except OSError:
-        return 0
-    return pages * os.sysconf("SC_PAGE_SIZE")
+class Allocated:
+    """Bytes allocated by Python (``tracemalloc``) between ``__enter__`` and ``__exit__``,
+    still alive after a garbage collection: what creating the users (channels) kept."""
+
+    def __init__(self) -> None:
+        self.bytes = 0
+
+    def __enter__(self) -> Allocated:
+        gc.collect()
+        tracemalloc.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        gc.collect()
+        self.bytes = tracemalloc.get_traced_memory()[0]
+        tracemalloc.stop()
 
 
 def new_core() -> rtm.EmbeddedCore:
@@ -106,12 +115,10 @@ def channel_of(members: int) -> Setup:
 def users_online(users: int) -> Setup:
     core = new_core()
     idle = Counter()
-    gc.collect()
-    before = rss_bytes()
-    crowd = [login(core, f"idle{i}", PeerHandler(idle)) for i in range(users)]
-    core.run_until_idle()
-    gc.collect()
-    per_user = (rss_bytes() - before) / users
+    with Allocated() as allocated:
+        crowd = [login(core, f"idle{i}", PeerHandler(idle)) for i in range(users)]
+        core.run_until_idle()
+    per_user = allocated.bytes / users
     counter = Counter()
     alice = login(core, "alice", PeerHandler(counter))
     login(core, "bob", PeerHandler(counter))
@@ -137,20 +144,18 @@ def channels_open(count: int) -> Setup:
         for i in range(-(-count // CHANNELS_PER_HOLDER))
     ]
     core.run_until_idle()
-    gc.collect()
-    before = rss_bytes()
     channels = []
-    for index in range(count):
-        holder = holders[index // CHANNELS_PER_HOLDER]
-        channel = holder.createChannel(f"c{index}", ChannelHandler(idle))
-        assert channel is not None
-        channel.join()
-        channels.append(channel)
-        if index % 1000 == 999:
-            core.run_until_idle()
-    core.run_until_idle()
-    gc.collect()
-    per_channel = (rss_bytes() - before) / count
+    with Allocated() as allocated:
+        for index in range(count):
+            holder = holders[index // CHANNELS_PER_HOLDER]
+            channel = holder.createChannel(f"c{index}", ChannelHandler(idle))
+            assert channel is not None
+            channel.join()
+            channels.append(channel)
+            if index % 1000 == 999:
+                core.run_until_idle()
+        core.run_until_idle()
+    per_channel = allocated.bytes / count
     counter = Counter()
     alice = login(core, "alice", PeerHandler(counter))
     bob = login(core, "bob", PeerHandler(counter))
@@ -227,17 +232,28 @@ def plot(path: str, results: dict[str, tuple[str, list[Point]]]) -> None:
     fig, axes = plt.subplots(1, len(results), figsize=(5 * len(results), 4), squeeze=False)
     for ax, (name, (unit, points)) in zip(axes[0], results.items(), strict=True):
         sizes = [p.size for p in points]
-        micros = [p.micros for p in points]
-        low = [p.micros * min(p.growth) / statistics.median(p.growth) for p in points]
-        high = [p.micros * max(p.growth) / statistics.median(p.growth) for p in points]
-        ax.plot(sizes, micros, marker="o")
-        ax.fill_between(sizes, low, high, alpha=0.25)
+        median = [statistics.median(p.growth) for p in points]
+        below = [m - min(p.growth) for m, p in zip(median, points, strict=True)]
+        above = [max(p.growth) - m for m, p in zip(median, points, strict=True)]
+        ax.errorbar(sizes, median, yerr=[below, above], marker="o", capsize=4)
+        for size, m, p in zip(sizes, median, points, strict=True):
+            ax.annotate(
+                f"{p.micros:.1f} µs",
+                (size, m),
+                textcoords="offset points",
+                xytext=(4, 6),
+                fontsize=8,
+            )
+        ax.axhline(1.0, color="grey", linewidth=0.8, linestyle="--")
         ax.set_xscale("log")
         ax.set_ylim(bottom=0)
         ax.set_xlabel(name)
-        ax.set_ylabel(f"µs per {unit}")
+        ax.set_ylabel(f"cost per {unit} / cost at {sizes[0]:,}")
         ax.grid(True, alpha=0.3)
-    fig.suptitle("sig2rtm core (deterministic scheduler): cost as the work grows")
+    fig.suptitle(
+        "sig2rtm core, deterministic scheduler: cost as the work grows "
+        "(median and spread of alternated rounds; labels: µs, median)"
+    )
     fig.tight_layout()
     fig.savefig(path, dpi=100)
     print(f"\nplot written: {path}")
@@ -251,9 +267,9 @@ def main() -> None:
     parser.add_argument("--png", default="docs/scaling.png")
     args = parser.parse_args()
     if args.quick:
-        members, users, channels = [1, 10, 100], [10, 100, 1000], [1, 100, 1000]
+        members, users, channels = [2, 10, 100], [10, 100, 1000], [1, 100, 1000]
     else:
-        members = [1, 10, 100, 1_000, 10_000]
+        members = [2, 10, 100, 1_000, 10_000]
         users = [10, 100, 1_000, 10_000, 50_000]
         channels = [1, 100, 1_000, 10_000, 100_000]
     results = {
