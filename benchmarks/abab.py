@@ -71,16 +71,16 @@ class Comparison:
 
 
 def calibrate(side: Side, min_seconds: float, start: int = 16) -> int:
-    """The smallest power-of-two-ish ``n`` whose run lasts ``1.5 * min_seconds`` or more
+    """The smallest power-of-two-ish ``n`` whose run lasts ``2 * min_seconds`` or more
     (margin so that a faster repeat later still lasts ``min_seconds``)."""
     n = start
     while True:
         began = time.perf_counter()
         side.run(n)
         took = time.perf_counter() - began
-        if took >= 1.5 * min_seconds:
+        if took >= 2 * min_seconds:
             return n
-        grow = 2.0 if took <= 0 else min(8.0, max(1.25, 1.6 * min_seconds / took))
+        grow = 2.0 if took <= 0 else min(8.0, max(1.25, 2.2 * min_seconds / took))
         n = int(n * grow) + 1
 
 

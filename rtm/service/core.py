@@ -121,6 +121,11 @@ class RtmService:
         self._attr_timers: dict[tuple[str, str], TimerHandle] = {}
         self._random = random.Random(self.config.seed)
         backend.attach(self._deliver_local)
+        # A backend that hands many sessions of this node one frame at once (the memory
+        # backend's fan-out) may take a sink for that too: one call per frame, not per session.
+        attach_many = getattr(backend, "attach_many", None)
+        if attach_many is not None:
+            attach_many(self._deliver_local_many)
 
     # --- transport-facing API ------------------------------------------------------
 
@@ -339,6 +344,19 @@ class RtmService:
             # here, where its node-local state lives, before telling the client.
             self._reset_session(session)
         session.link(frame)
+
+    def _deliver_local_many(self, session_ids: Iterable[SessionId], frame: p.ServerFrame) -> None:
+        """:meth:`_deliver_local` for many sessions of this node, without a call per session
+        unless the frame is a kick (which changes the session)."""
+        if isinstance(frame, p.Kicked):
+            for session_id in session_ids:
+                self._deliver_local(session_id, frame)
+            return
+        get = self._sessions.get
+        for session_id in session_ids:
+            session = get(session_id)
+            if session is not None:
+                session.link(frame)
 
     def _sessions_of(self, app: str, users: list[str]) -> list[SessionId]:
         session_of = self.backend.session_of
