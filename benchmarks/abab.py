@@ -90,8 +90,14 @@ def compare(
     rounds: int = 7,
     min_seconds: float = 0.3,
     pids: dict[str, int] | None = None,
+    between: Callable[[], object] | None = None,
 ) -> Comparison:
-    """Run the sides in alternation for ``rounds`` rounds; ratios are against ``baseline``."""
+    """Run the sides in alternation for ``rounds`` rounds; ratios are against ``baseline``.
+
+    ``between`` runs before each repeat, untimed (``gc.collect``: every repeat starts from
+    the same collector state, so a full collection due to one side's garbage is not
+    charged to the other).
+    """
     if baseline not in {s.name for s in sides}:
         raise ValueError(f"baseline {baseline!r} is not one of the sides")
     for side in sides:
@@ -103,6 +109,8 @@ def compare(
     load_before = os.getloadavg()
     for _ in range(rounds):
         for side in sides:
+            if between is not None:
+                between()
             began = time.perf_counter()
             units = side.run(side.n)
             took = time.perf_counter() - began

@@ -18,10 +18,14 @@ Each size is measured in alternation with the smallest size of its series, kept 
 beside it (A B A B ..., ``benchmarks/abab.py``), so the *growth* column (cost at this size
 over cost at the smallest, per round, median and spread) does not depend on the machine's
 drift; the microseconds are the medians of the rounds (they move with the machine's load,
-the growth does not). Memory: bytes Python allocated while the users (channels) were
-created and still holds after a garbage collection (``tracemalloc``), divided by their
-number: each user's ``RtmClient``, its session in the service and its backend entries
-(each channel's ``RtmChannel``, its membership and its backend entries).
+the growth does not). A garbage collection runs before each repeat, untimed: with 10^5 live
+objects a full collection of the cyclic collector takes a large fraction of a second, and
+without it the side that happens to trigger one is charged for the other's garbage.
+
+Memory: bytes Python allocated while the users (channels) were created and still holds
+after a garbage collection (``tracemalloc``), divided by their number: each user's
+``RtmClient``, its session in the service and its backend entries (each channel's
+``RtmChannel``, its membership and its backend entries).
 
 What it does not say: throughput under threads or over a network (``bench_core``,
 ``bench_gateway``), nor memory of a gateway connection (``bench_gateway --idle``).
@@ -205,6 +209,7 @@ def series(
             "reference",
             rounds,
             min_seconds,
+            between=gc.collect,
         )
         micros = 1e6 / statistics.median(result.rates["size"])
         growth = [1 / r for r in result.ratios("size")]  # cost ratio = inverse rate ratio
