@@ -165,23 +165,25 @@ class RtmChannel:
         core = self._core
         with core.lock:
             code, text = core.gate(), ""
+            payload: p.Payload | str = ""
             if not code:
-                if reason := core.message_problem(message):
-                    code, text = E.CHANNEL_MESSAGE_ERR_INVALID_MESSAGE, reason
+                if isinstance(payload := core.message_payload(message), str):
+                    code, text = E.CHANNEL_MESSAGE_ERR_INVALID_MESSAGE, payload
                 elif self._membership.state is not MemberState.JOINED:
                     code, text = E.CHANNEL_MESSAGE_ERR_NOT_IN_CHANNEL, "join the channel first"
             message_id = message.messageId if isinstance(message, RtmMessage) else 0
-            if code:
+            if code or isinstance(payload, str):
                 self._emit("onSendMessageResult", (message_id, int(code)))
                 core.report(callback, code, None, text)
                 return int(code)
-            payload = message.payload()
+            sent: p.Payload = payload
 
             def done(code: int, value: Any) -> None:
                 self._emit("onSendMessageResult", (message_id, code))
-                core.report(callback, code, None, _text(value))
+                if callback is not None:
+                    core.report(callback, code, None, _text(value))
 
-            core.request(lambda r: p.SendChannel(r, self._id, payload), done)
+            core.request(lambda r: p.SendChannel(r, self._id, sent), done)
             return 0
 
     def getMembers(self, callback: ResultCallback[list[RtmChannelMember]] | None = None) -> int:

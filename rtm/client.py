@@ -460,25 +460,26 @@ class RtmClient:
         E = PEER_MESSAGE_ERR_CODE
         with self._lock:
             code, text = self._gate(), ""
+            payload: p.Payload | str = ""
             if not code:
                 if reason := check_id(peerId, "peerId", self.limits.id_bytes):
                     code, text = E.PEER_MESSAGE_ERR_INVALID_USERID, reason
-                elif reason := self._requests.message_problem(message):
-                    code, text = E.PEER_MESSAGE_ERR_INVALID_MESSAGE, reason
+                elif isinstance(payload := self._requests.message_payload(message), str):
+                    code, text = E.PEER_MESSAGE_ERR_INVALID_MESSAGE, payload
                 elif options is not None and not isinstance(options, SendMessageOptions):
                     code, text = E.PEER_MESSAGE_ERR_FAILURE, "options must be SendMessageOptions"
             message_id = message.messageId if isinstance(message, RtmMessage) else 0
-            if code:
+            if code or isinstance(payload, str):
                 self._emit("onSendMessageResult", (message_id, int(code)))
                 self._requests.report(callback, code, None, text)
                 return int(code)
             offline = bool(options is not None and options.enableOfflineMessaging)
-            payload = message.payload()
             emit, result = self._emit, self._requests.report
 
             def done(code: int, value: Any) -> None:
                 emit("onSendMessageResult", (message_id, code))
-                result(callback, code, None, _text(value))
+                if callback is not None:
+                    result(callback, code, None, _text(value))
 
             req = next(self._reqs)
             self._pending[req] = done

@@ -117,14 +117,22 @@ class RequestCore:
         else:
             self.deliver(method, ErrorInfo(code, text or describe(code)))
 
-    def message_problem(self, message: object) -> str | None:
-        """Why ``message`` cannot be sent (type, size), or None."""
+    def message_payload(self, message: object) -> p.Payload | str:
+        """What to send for ``message``, or why it cannot be sent (type, size).
+
+        The size is counted in UTF-8 bytes only when the text could be too large (a UTF-8
+        character takes at most 4 bytes): most messages are checked without encoding.
+        """
         if not isinstance(message, RtmMessage):
             return "message must be an RtmMessage from createMessage()"
-        size = utf8_len(message.text) + len(message.raw)
-        if size > self.limits.message_bytes:
-            return f"message is {size} bytes; at most {self.limits.message_bytes} allowed"
-        return None
+        payload = message.payload()
+        limit = self.limits.message_bytes
+        if 4 * len(payload.text) + len(payload.raw) <= limit:
+            return payload
+        size = utf8_len(payload.text) + len(payload.raw)
+        if size > limit:
+            return f"message is {size} bytes; at most {limit} allowed"
+        return payload
 
     def joined_count(self) -> int:
         """Channels joined or being joined (the client's channel limit counts these)."""

@@ -206,7 +206,7 @@ class RtmService:
         if handler is None:
             session.link(p.Result(getattr(frame, "req", 0), 1, f"unknown frame {type(frame)}"))
             return
-        if handler.needs_login and not session.logged_in:
+        if handler.needs_login and not session.user:  # not logged in
             session.link(p.Result(frame.req, NOT_LOGGED_IN, "not logged in"))
             return
         try:
@@ -507,8 +507,9 @@ class RtmService:
 
     def _send_peer(self, s: _Session, f: p.SendPeer) -> None:
         E = PEER_MESSAGE_ERR_CODE
+        now = self.scheduler.time()
         window = s.message_window or self._message_window(s)
-        if not window.allow(self.scheduler.time()):
+        if not window.allow(now):
             return s.link(p.Result(f.req, E.PEER_MESSAGE_ERR_TOO_OFTEN, "messages too often"))
         if not s.trusted:
             reason = check_id(f.peer_id, "peerId", self.limits.id_bytes)
@@ -518,7 +519,7 @@ class RtmService:
                 return s.link(
                     p.Result(f.req, E.PEER_MESSAGE_ERR_INVALID_MESSAGE, "message too large")
                 )
-        message = p.PeerMessageIn(s.user, f.payload, self._now_ms())
+        message = p.PeerMessageIn(s.user, f.payload, int(now * 1000))
         target = self.backend.session_of(s.app, f.peer_id)
         if target is not None:
             receipt = _PeerReceipt(s, f.req)
@@ -791,8 +792,9 @@ class RtmService:
 
     def _send_channel(self, s: _Session, f: p.SendChannel) -> None:
         E = CHANNEL_MESSAGE_ERR_CODE
+        now = self.scheduler.time()
         window = s.message_window or self._message_window(s)
-        if not window.allow(self.scheduler.time()):
+        if not window.allow(now):
             return s.link(p.Result(f.req, E.CHANNEL_MESSAGE_ERR_TOO_OFTEN, "messages too often"))
         if not s.trusted and _payload_size(f.payload) > self.limits.message_bytes:
             return s.link(p.Result(f.req, E.CHANNEL_MESSAGE_ERR_INVALID_MESSAGE, "too large"))
@@ -800,7 +802,7 @@ class RtmService:
         if s.user not in members:
             return s.link(p.Result(f.req, E.CHANNEL_MESSAGE_ERR_NOT_IN_CHANNEL, "not joined"))
         s.link(p.Result(f.req, 0))
-        frame = p.ChannelMessageIn(f.channel_id, s.user, f.payload, self._now_ms())
+        frame = p.ChannelMessageIn(f.channel_id, s.user, f.payload, int(now * 1000))
         user = s.user
         session_of = self.backend.session_of
         app = s.app
