@@ -1,53 +1,69 @@
-"""RTM core throughput on the embedded default (threaded scheduler), beside a bare baseline.
+"""RTM core throughput in one process, beside blinker's ``Signal.send`` (the fixed baseline).
 
-Run: ``python benchmarks/bench_core.py [--messages N] [--repeats R]``
+Run: ``python benchmarks/bench_core.py [--rounds R] [--members M] [--min-seconds S]``
+     ``python benchmarks/bench_core.py --calls``  (Python calls per message, no timing)
 
-* peer messages end to end: send -> receiver callback -> sender result, messages/s;
-* channel fan-out to 512 members, deliveries/s;
+Two figures, each measured as four sides run in alternation (``benchmarks/abab.py``):
 
-each beside a baseline measured in the same run: the same number of callback dispatches
-through the same threaded scheduler with no core in between. Printed: medians and ratios
-(goals: peer >= 25 % of baseline, fan-out >= 50 %).
+* **peer message**: A sends B a message; B's ``onMessageReceivedFromPeer`` runs and A's
+  ``onSendMessageResult`` runs. Unit: one message (two callbacks).
+* **channel fan-out to M members** (default 512): one member sends; the M - 1 others'
+  ``onMessageReceived`` run and the sender's ``onSendMessageResult``. Unit: one delivery.
+
+The sides:
+
+* ``core threaded`` — the embedded default core (``ThreadedScheduler``: API on the caller's
+  thread, routing on the core thread, callbacks on the callback thread); the goal figure.
+* ``core deterministic`` — the same core on ``DeterministicScheduler`` (everything on one
+  thread, driven to idle): the cost of the work alone, without thread hand-offs.
+* ``SimpleQueue hand-off`` — the callbacks put on a ``queue.SimpleQueue`` one by one and run
+  by a consumer thread: what crossing one thread per callback costs with the standard
+  library's fastest queue, a reference for the threaded core's two crossings.
+* ``blinker`` — the baseline: blinker ``Signal.send`` in this thread, one signal for the
+  message (one receiver; M - 1 for the fan-out) and one for the result.
+
+The receivers do the same work on every side: count the call, and wake the benchmark when
+the expected number has arrived. Each repeat waits for all of it and fails if it did not
+come. Printed: per side, the median rate and spread; the median ratio to blinker per round
+and its spread; the load of the machine and the CPU this process used.
+
+What a ratio means: how many messages (deliveries) per second the core gets through, for
+each one a bare in-process signal gets through, with the receivers doing trivial work. Goal:
+peer >= 25 %, fan-out >= 50 % on the threaded core. What it does not mean: blinker does
+none of what the core does (validation, rate limits, membership, RTM message objects, a
+thread hand-off, an API usable from any thread), so a ratio of 100 % is not the aim; and the
+ratio says nothing about latency, nor about a gateway (``bench_gateway.py``).
 """
 
 from __future__ import annotations
 
 import argparse
-import statistics
+import cProfile
+import pstats
+import queue
 import threading
-import time
 from collections.abc import Callable
 from typing import Any
 
+try:
+    import blinker
+except ImportError:  # pragma: no cover - depends on installed extras
+    raise SystemExit("bench_core needs the bench extra: pip install -e '.[bench]'") from None
+
 import rtm
+from benchmarks.abab import Comparison, Side, compare, format_spread
 from rtm import Limits, Rate, Rates, ServiceConfig
-from rtm.scheduler import ThreadedScheduler
-
-
-def median_rate(run_once: Callable[[], int], repeats: int) -> tuple[float, list[float]]:
-    """Run ``run_once`` (returns the number of units it processed) and give units/s medians."""
-    rates = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        units = run_once()
-        rates.append(units / (time.perf_counter() - start))
-    return statistics.median(rates), rates
-
-
-def report(rows: list[tuple[str, float, float, float]]) -> None:
-    """Rows of (name, measured rate, baseline rate, goal ratio)."""
-    print(f"{'benchmark':<42}{'rate/s':>14}{'baseline/s':>14}{'ratio':>8}{'goal':>8}")
-    for name, rate, baseline, goal in rows:
-        ratio = rate / baseline if baseline else float("nan")
-        verdict = "ok" if ratio >= goal else "BELOW"
-        print(f"{name:<42}{rate:>14,.0f}{baseline:>14,.0f}{ratio:>8.0%}{goal:>7.0%} {verdict}")
-
+from rtm.membership import MemberState
+from rtm.scheduler import DeterministicScheduler, Scheduler, ThreadedScheduler
 
 APP = "benchmark00000000000000000000000"
 UNLIMITED = Limits(
     rates=Rates(messages=Rate(10**12, 1.0), join=Rate(10**12, 1.0)),
     member_events_max=10**6,
+    channels_per_client=10**6,
 )
+#: Seconds a repeat may wait for its callbacks before the benchmark fails.
+WAIT = 120.0
 
 
 class Counter:
@@ -63,122 +79,316 @@ class Counter:
         self.target = target
         self.done.clear()
 
-    def hit(self, *args: Any) -> None:
+    def hit(self, *args: Any, **kwargs: Any) -> None:
         self.count += 1
         if self.count == self.target:
             self.done.set()
 
-
-def make_core() -> rtm.EmbeddedCore:
-    return rtm.EmbeddedCore(ThreadedScheduler(), ServiceConfig(limits=UNLIMITED))
-
-
-def client(core: rtm.EmbeddedCore, user: str, counter: Counter) -> rtm.RtmClient:
-    class Handler(rtm.IRtmServiceEventHandler):
-        def onMessageReceivedFromPeer(self, peerId: str, message: rtm.RtmMessage) -> None:
-            counter.hit()
-
-        def onSendMessageResult(self, messageId: int, errorCode: int) -> None:
-            counter.hit()
-
-    c = rtm.createRtmService(core)
-    c.initialize(APP, Handler())
-    c.login(None, user)
-    return c
+    def check(self, what: str) -> None:
+        """Raise unless every expected callback came (waiting up to WAIT seconds)."""
+        if not self.done.wait(WAIT) or self.count != self.target:
+            raise RuntimeError(f"{what}: {self.count} of {self.target} callbacks arrived")
 
 
-def bench_peer(messages: int, repeats: int) -> tuple[float, float]:
-    core = make_core()
-    counter = Counter()
-    alice = client(core, "alice", counter)
-    client(core, "bob", counter)
+def make_core(threaded: bool) -> rtm.EmbeddedCore:
+    scheduler: Scheduler = ThreadedScheduler() if threaded else DeterministicScheduler()
+    return rtm.EmbeddedCore(scheduler, ServiceConfig(limits=UNLIMITED))
+
+
+def settle(core: rtm.EmbeddedCore) -> None:
     core.run_until_idle()
 
-    def run_core() -> int:
-        counter.arm(2 * messages)
-        for _ in range(messages):
-            alice.sendMessageToPeer("bob", alice.createMessage("ping"))
-        counter.done.wait(60)
-        return messages
 
-    def run_baseline() -> int:
-        counter.arm(2 * messages)
-        deliver = core.scheduler.deliver
-        for _ in range(messages):
-            deliver(counter.hit, "bob", None)
-            deliver(counter.hit, 1, 0)
-        counter.done.wait(60)
-        return messages
+class PeerHandler(rtm.IRtmServiceEventHandler):
+    def __init__(self, counter: Counter) -> None:
+        self.counter = counter
 
-    run_core()  # warm-up
-    rate, _ = median_rate(run_core, repeats)
-    baseline, _ = median_rate(run_baseline, repeats)
-    core.close()
-    return rate, baseline
+    def onMessageReceivedFromPeer(self, peerId: str, message: rtm.RtmMessage) -> None:
+        self.counter.hit()
+
+    def onSendMessageResult(self, messageId: int, errorCode: int) -> None:
+        self.counter.hit()
 
 
-def bench_fanout(members: int, messages: int, repeats: int) -> tuple[float, float]:
-    core = make_core()
+class ChannelHandler(rtm.IChannelEventHandler):
+    def __init__(self, counter: Counter) -> None:
+        self.counter = counter
+
+    def onMessageReceived(self, userId: str, message: rtm.RtmMessage) -> None:
+        self.counter.hit()
+
+    def onSendMessageResult(self, messageId: int, errorCode: int) -> None:
+        self.counter.hit()
+
+
+class SignalReceiver:
+    """blinker's side of the same receiver work."""
+
+    def __init__(self, counter: Counter) -> None:
+        self.counter = counter
+
+    def on_signal(self, sender: Any, **kwargs: Any) -> None:
+        self.counter.hit()
+
+
+def login(core: rtm.EmbeddedCore, user: str, handler: Any) -> rtm.RtmClient:
+    client = rtm.createRtmService(core)
+    client.initialize(APP, handler)
+    client.login(None, user)
+    return client
+
+
+# --- peer message ---------------------------------------------------------------------
+
+
+def peer_core_side(name: str, threaded: bool, closers: list[Callable[[], None]]) -> Side:
+    core = make_core(threaded)
+    closers.append(core.close)
     counter = Counter()
+    alice = login(core, "alice", PeerHandler(counter))
+    login(core, "bob", PeerHandler(counter))
+    settle(core)
+    send, create = alice.sendMessageToPeer, alice.createMessage
 
-    class ChannelHandler(rtm.IChannelEventHandler):
-        def onMessageReceived(self, userId: str, message: rtm.RtmMessage) -> None:
-            counter.hit()
+    def run(n: int) -> int:
+        counter.arm(2 * n)
+        for _ in range(n):
+            send("bob", create("ping"))
+        if not threaded:
+            core.run_until_idle()
+        counter.check(name)
+        return n
 
-        def onSendMessageResult(self, messageId: int, errorCode: int) -> None:
-            counter.hit()
+    return Side(name, run)
 
+
+def peer_blinker_side(name: str) -> Side:
+    counter = Counter()
+    message, result = blinker.Signal(), blinker.Signal()
+    bob, alice = SignalReceiver(counter), SignalReceiver(counter)
+    message.connect(bob.on_signal, weak=False)
+    result.connect(alice.on_signal, weak=False)
+
+    def run(n: int) -> int:
+        counter.arm(2 * n)
+        send_message, send_result = message.send, result.send
+        for i in range(n):
+            send_message("alice", message="ping")
+            send_result("bob", message_id=i, code=0)
+        counter.check(name)
+        return n
+
+    return Side(name, run)
+
+
+class HandOff:
+    """A consumer thread running the callables put on a SimpleQueue, one at a time."""
+
+    def __init__(self) -> None:
+        self.queue: queue.SimpleQueue[tuple[Callable[..., object], tuple[Any, ...]] | None] = (
+            queue.SimpleQueue()
+        )
+        self.thread = threading.Thread(target=self._loop, daemon=True)
+        self.thread.start()
+
+    def _loop(self) -> None:
+        get = self.queue.get
+        while (item := get()) is not None:
+            fn, args = item
+            fn(*args)
+
+    def close(self) -> None:
+        self.queue.put(None)
+        self.thread.join(5)
+
+
+def peer_queue_side(name: str, closers: list[Callable[[], None]]) -> Side:
+    counter = Counter()
+    hand_off = HandOff()
+    closers.append(hand_off.close)
+    bob, alice = PeerHandler(counter), PeerHandler(counter)
+
+    def run(n: int) -> int:
+        counter.arm(2 * n)
+        put = hand_off.queue.put
+        received, result = bob.onMessageReceivedFromPeer, alice.onSendMessageResult
+        for i in range(n):
+            put((received, ("alice", "ping")))
+            put((result, (i, 0)))
+        counter.check(name)
+        return n
+
+    return Side(name, run)
+
+
+# --- channel fan-out ------------------------------------------------------------------
+
+
+def fanout_core_side(
+    name: str, threaded: bool, members: int, closers: list[Callable[[], None]]
+) -> Side:
+    core = make_core(threaded)
+    closers.append(core.close)
+    counter = Counter()
     idle = Counter()
-    clients = [client(core, f"u{i}", idle) for i in range(members)]
-    core.run_until_idle()  # logged in before joining, as RTM requires
+    clients = [login(core, f"u{i}", PeerHandler(idle)) for i in range(members)]
+    settle(core)  # logged in before joining, as RTM requires
     channels = []
     for c in clients:
-        channel = c.createChannel("big", ChannelHandler())
+        channel = c.createChannel("big", ChannelHandler(counter))
         assert channel is not None
         channel.join()
         channels.append(channel)
-    core.run_until_idle()
-    sender, sender_client = channels[0], clients[0]
-    per_message = members  # members - 1 deliveries + 1 result
+    settle(core)
+    if not all(ch.state is MemberState.JOINED for ch in channels):
+        raise RuntimeError(f"{name}: not every member joined")
+    sender, create = channels[0].sendMessage, clients[0].createMessage
 
-    def run_core() -> int:
-        counter.arm(per_message * messages)
-        for _ in range(messages):
-            sender.sendMessage(sender_client.createMessage("hello"))
-        counter.done.wait(120)
-        return (members - 1) * messages
+    def run(n: int) -> int:
+        counter.arm(members * n)  # members - 1 deliveries + 1 result each
+        for _ in range(n):
+            sender(create("hello"))
+        if not threaded:
+            core.run_until_idle()
+        counter.check(name)
+        return (members - 1) * n
 
-    def run_baseline() -> int:
-        counter.arm(per_message * messages)
-        deliver = core.scheduler.deliver
-        for _ in range(messages):
-            for _ in range(per_message):
-                deliver(counter.hit, "u0", None)
-        counter.done.wait(120)
-        return (members - 1) * messages
+    return Side(name, run)
 
-    run_core()
-    rate, _ = median_rate(run_core, repeats)
-    baseline, _ = median_rate(run_baseline, repeats)
-    core.close()
-    return rate, baseline
+
+def fanout_blinker_side(name: str, members: int) -> Side:
+    counter = Counter()
+    message, result = blinker.Signal(), blinker.Signal()
+    receivers = [SignalReceiver(counter) for _ in range(members)]  # strong references
+    for receiver in receivers[1:]:
+        message.connect(receiver.on_signal, weak=False)
+    result.connect(receivers[0].on_signal, weak=False)
+
+    def run(n: int) -> int:
+        counter.arm(members * n)
+        for i in range(n):
+            message.send("u0", message="hello")
+            result.send("u0", message_id=i, code=0)
+        counter.check(name)
+        return (members - 1) * n
+
+    return Side(name, run)
+
+
+def fanout_queue_side(name: str, members: int, closers: list[Callable[[], None]]) -> Side:
+    counter = Counter()
+    hand_off = HandOff()
+    closers.append(hand_off.close)
+    handlers = [ChannelHandler(counter) for _ in range(members)]
+    received = [h.onMessageReceived for h in handlers[1:]]
+    result = handlers[0].onSendMessageResult
+
+    def run(n: int) -> int:
+        counter.arm(members * n)
+        put = hand_off.queue.put
+        for i in range(n):
+            for fn in received:
+                put((fn, ("u0", "hello")))
+            put((result, (i, 0)))
+        counter.check(name)
+        return (members - 1) * n
+
+    return Side(name, run)
+
+
+# --- report -----------------------------------------------------------------------------
+
+BASELINE = "blinker Signal.send"
+
+
+def report(title: str, unit: str, result: Comparison, goal: float) -> None:
+    print(
+        f"\n{title}  ({unit}/s: median [lowest … highest] over {len(result.rates[BASELINE])}"
+        " rounds)"
+    )
+    print(f"  {'side':<24}{'rate':>34}   {'vs blinker, per round':<30}")
+    for side, rates in result.rates.items():
+        ratio = "" if side == BASELINE else format_spread(result.ratios(side))
+        print(f"  {side:<24}{format_spread(rates, percent=False):>34}   {ratio}")
+    threaded = result.median_ratio("core threaded")
+    verdict = "met" if threaded >= goal else "NOT met"
+    print(f"  goal: core threaded >= {goal:.0%} of blinker: {verdict} ({threaded:.1%})")
+    print(
+        f"  core threaded vs SimpleQueue hand-off: "
+        f"{format_spread(result.ratios('core threaded', 'SimpleQueue hand-off'))}"
+    )
+    print(f"  {result.load}")
+    print(f"  {result.cpu}")
+
+
+def bench_peer(rounds: int, min_seconds: float) -> Comparison:
+    closers: list[Callable[[], None]] = []
+    try:
+        sides = [
+            peer_core_side("core threaded", True, closers),
+            peer_core_side("core deterministic", False, closers),
+            peer_queue_side("SimpleQueue hand-off", closers),
+            peer_blinker_side(BASELINE),
+        ]
+        return compare(sides, BASELINE, rounds, min_seconds)
+    finally:
+        for close in closers:
+            close()
+
+
+def bench_fanout(members: int, rounds: int, min_seconds: float) -> Comparison:
+    closers: list[Callable[[], None]] = []
+    try:
+        sides = [
+            fanout_core_side("core threaded", True, members, closers),
+            fanout_core_side("core deterministic", False, members, closers),
+            fanout_queue_side("SimpleQueue hand-off", members, closers),
+            fanout_blinker_side(BASELINE, members),
+        ]
+        return compare(sides, BASELINE, rounds, min_seconds)
+    finally:
+        for close in closers:
+            close()
+
+
+def count_calls(members: int, messages: int = 2000) -> None:
+    """Python function calls per unit on the deterministic core (cProfile: every call of the
+    thread, C functions included), for comparing versions of the code, not for timing."""
+    for label, side, units in (
+        ("peer message", peer_core_side("peer", False, []), messages),
+        (
+            f"fan-out delivery ({members} members)",
+            fanout_core_side("fan-out", False, members, []),
+            max(1, messages // members),
+        ),
+    ):
+        side.run(units)  # warm caches first
+        profile = cProfile.Profile()
+        profile.enable()
+        done = side.run(units)
+        profile.disable()
+        stats = pstats.Stats(profile)
+        calls = stats.total_calls  # type: ignore[attr-defined]
+        print(f"{label}: {calls / done:.1f} calls per unit ({calls:,} calls, {done:,} units)")
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--messages", type=int, default=20_000)
-    parser.add_argument("--fanout-messages", type=int, default=100)
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--rounds", type=int, default=7)
     parser.add_argument("--members", type=int, default=512)
-    parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument("--min-seconds", type=float, default=0.3)
+    parser.add_argument("--only", choices=("peer", "fanout"))
+    parser.add_argument("--calls", action="store_true", help="count calls per message only")
     args = parser.parse_args()
-    peer, peer_base = bench_peer(args.messages, args.repeats)
-    fan, fan_base = bench_fanout(args.members, args.fanout_messages, args.repeats)
-    report(
-        [
-            ("peer messages end to end (msg/s)", peer, peer_base, 0.25),
-            (f"channel fan-out to {args.members} (deliveries/s)", fan, fan_base, 0.50),
-        ]
-    )
+    if args.calls:
+        count_calls(args.members)
+        return
+    if args.only in (None, "peer"):
+        peer = bench_peer(args.rounds, args.min_seconds)
+        report("peer message A -> B, end to end", "messages", peer, 0.25)
+    if args.only in (None, "fanout"):
+        fan = bench_fanout(args.members, args.rounds, args.min_seconds)
+        report(f"channel fan-out to {args.members} members", "deliveries", fan, 0.50)
 
 
 if __name__ == "__main__":

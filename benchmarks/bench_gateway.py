@@ -1,25 +1,35 @@
-"""The gateway under load, each figure beside its baseline measured in the same run.
+"""The gateway under load, each figure beside a fair baseline, measured in alternation.
 
-Run: ``python benchmarks/bench_gateway.py [--repeats R] [--seconds S] [--idle N]``
-(needs ``redis-server`` on PATH for the cross-node part).
+Run: ``python -m benchmarks.bench_gateway [--rounds R] [--seconds S] [--clients 100 1000]
+[--processes P] [--window W] [--idle N]`` (needs ``redis-server`` for the cross-node part).
 
-Servers run as child processes (``python -m sig2rtm serve``), the load generator here, so the
-two cores of a small box are split between them as in a deployment; clients are bare
-WebSocket connections speaking the protocol (docs/protocol.md), not RtmClient objects, so
-the figures are the gateway's, not the client library's.
+Servers and load generators are all child processes (``python -m sig2rtm serve``,
+``python -m benchmarks.loadgen``): a Python load generator in one process saturates its
+core before the gateway does, so the load is spread over ``--processes`` of them, and the
+CPU each process used is printed with each figure, so a reader can see which one was the
+bottleneck. On a 2-core box the load generators and the server share the cores; the
+printed CPU says how.
 
-1. Peer messages through one gateway, 100 clients each sending to the next with 8 messages
-   in flight: delivered messages/s and latency (send -> recipient) p50/p99; baseline: a bare
-   ``websockets`` echo server, 100 clients, same window and message size (goal >= 50 %).
-2. Fan-out: one message to a 512-member channel, p50/p99 of the time until each member has
-   it, and deliveries/s.
-3. Cross-node: 50 clients on node A sending to 50 on node B through Redis; baseline: a
-   pipelined redis-py publisher and a ``get_message`` subscriber on the same Redis
-   (goal >= 50 %).
-4. Memory per idle logged-in connection, 5,000 connections (goal <= 30 KB): the gateway's
-   resident memory before and after.
-
-Each measurement is repeated (``--repeats``, default 3); medians are printed.
+1. **Peer messages through one gateway**, at each ``--clients`` count: every client sends
+   to the next with ``--window`` messages in flight; delivered messages/s and latency
+   (send -> recipient) p50/p99. Baseline: a ``websockets`` echo server that batches what it
+   read in one loop turn into one message per connection, as the gateway batches its
+   frames, with the same clients, window and message size. Gateway and echo run in
+   alternation (A B A B ...), ratio per round, median and spread. Goal >= 50 %. What it
+   does not mean: the echo server routes nothing and answers each message with one frame
+   where the gateway sends two (the delivery and the sender's result), parses nothing and
+   checks nothing; the ratio is the share of bare WebSocket I/O capacity that the gateway
+   keeps while doing RTM's work.
+2. **Fan-out** to a 512-member channel: p50/p99 of the time until each member has a message,
+   and deliveries/s (no baseline: one process reads all 512 sockets).
+3. **Cross-node via Redis**: 50 clients on node A sending to 50 on node B, ``--window`` in
+   flight each (the window is the load, not the limit: raise it until the rate stops
+   growing). Baseline: one pipelined redis-py publisher and one subscriber on the same
+   redis-server; the two run in alternation, ratio per round. What it does not mean: the
+   baseline is itself a Python client (its CPU is printed), not redis-server's own
+   capacity, which is far higher.
+4. **Memory per idle logged-in connection** at ``--idle`` connections (goal <= 30 KB): the
+   gateway's resident memory before and after.
 """
 
 from __future__ import annotations
@@ -28,6 +38,7 @@ import argparse
 import asyncio
 import json
 import os
+import select
 import shutil
 import socket
 import statistics
@@ -35,25 +46,44 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
 import redis
 import redis.asyncio as aredis
-from websockets.asyncio.client import ClientConnection, connect
+from websockets.asyncio.client import ClientConnection
+
+from benchmarks.abab import CpuMeter, format_spread, load_line
+from benchmarks.loadgen import (
+    TEXT,
+    Load,
+    close_all,
+    frames_of,
+    login_all,
+    open_many,
+)
 
 REPO = Path(__file__).resolve().parents[1]
-APP = "benchmark00000000000000000000000"
-WINDOW = 8
-TEXT = "x" * 64
+#: Messages in flight per sender (raised for the cross-node figure: see the docstring).
+WINDOW = 64
 
+#: The echo baseline: what one loop turn read on a connection goes back as one message
+#: (a JSON array when there are several), as the gateway batches the frames of a turn.
 ECHO_SERVER = """
-import asyncio, sys
+import asyncio
 from websockets.asyncio.server import serve
 async def echo(ws):
+    loop = asyncio.get_running_loop()
+    pending = []
+    def flush():
+        batch = pending[:]
+        pending.clear()
+        text = batch[0] if len(batch) == 1 else "[" + ",".join(batch) + "]"
+        asyncio.ensure_future(ws.send(text))
     async for message in ws:
-        await ws.send(message)
+        if not pending:
+            loop.call_soon(flush)
+        pending.append(message)
 async def main():
     async with serve(echo, "127.0.0.1", 0, compression=None) as server:
         print(server.sockets[0].getsockname()[1], flush=True)
@@ -74,10 +104,13 @@ def _free_port() -> int:
 class Child:
     """A child process that prints one line (its port or URL) when ready."""
 
-    def __init__(self, args: list[str], env: dict[str, str] | None = None) -> None:
+    def __init__(
+        self, args: list[str], env: dict[str, str] | None = None, stdin: bool = False
+    ) -> None:
         self.proc = subprocess.Popen(
             args,
             cwd=REPO,
+            stdin=subprocess.PIPE if stdin else subprocess.DEVNULL,
             stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,
             text=True,
@@ -87,6 +120,21 @@ class Child:
         self.line = self.proc.stdout.readline().strip()
         if not self.line:
             raise RuntimeError(f"{args[:4]} did not start")
+
+    def tell(self, command: dict[str, Any]) -> None:
+        assert self.proc.stdin is not None
+        self.proc.stdin.write(json.dumps(command) + "\n")
+        self.proc.stdin.flush()
+
+    def answer(self, timeout: float) -> dict[str, Any]:
+        """The next JSON line the child prints (fails if none comes in ``timeout`` s)."""
+        assert self.proc.stdout is not None
+        ready, _, _ = select.select([self.proc.stdout], [], [], timeout)
+        line = self.proc.stdout.readline() if ready else ""
+        if not line:
+            raise RuntimeError(f"child {self.proc.args!r} did not answer in {timeout} s")
+        answer: dict[str, Any] = json.loads(line)
+        return answer
 
     def rss_kb(self) -> int:
         for line in Path(f"/proc/{self.proc.pid}/status").read_text().splitlines():
@@ -140,137 +188,6 @@ class RedisChild:
         shutil.rmtree(self.dir, ignore_errors=True)
 
 
-# --- protocol clients --------------------------------------------------------------------
-
-
-async def open_many(url: str, count: int, query: str = "") -> list[ClientConnection]:
-    semaphore = asyncio.Semaphore(200)
-
-    async def one() -> ClientConnection:
-        async with semaphore:
-            return await connect(url + query, compression=None, max_size=None, open_timeout=60,
-                                 ping_interval=None, close_timeout=1)  # fmt: skip
-
-    return await asyncio.gather(*(one() for _ in range(count)))
-
-
-async def login_all(conns: list[ClientConnection], prefix: str) -> None:
-    async def one(i: int, ws: ClientConnection) -> None:
-        await ws.recv()  # welcome
-        login = {"t": "login", "req": 1, "app_id": APP, "user_id": f"{prefix}{i}", "token": None}
-        await ws.send(json.dumps(login))
-        while True:
-            frame = json.loads(await ws.recv())
-            if isinstance(frame, dict) and frame.get("t") == "result" and frame["req"] == 1:
-                assert frame["code"] == 0, frame
-                return
-
-    await asyncio.gather(*(one(i, ws) for i, ws in enumerate(conns)))
-
-
-def close_all(conns: list[ClientConnection]) -> None:
-    """Drop the connections at once (the server process is stopped next anyway)."""
-    for ws in conns:
-        ws.transport.abort()
-
-
-def frames_of(message: str | bytes) -> list[dict[str, Any]]:
-    data = json.loads(message)
-    return data if isinstance(data, list) else [data]
-
-
-def peer_frame(req: int, peer: str) -> str:
-    return json.dumps(
-        {"t": "send_peer", "req": req, "peer_id": peer, "offline": False,
-         "payload": {"type": 1, "text": f"{time.perf_counter():.9f}|{TEXT}", "raw": ""}}
-    )  # fmt: skip
-
-
-class Load:
-    """Each connection sends to a partner with WINDOW messages in flight, for ``seconds``."""
-
-    def __init__(self, senders: list[ClientConnection], receivers: list[ClientConnection],
-                 partner: Callable[[int], str], seconds: float) -> None:  # fmt: skip
-        self.senders, self.receivers = senders, receivers
-        self.partner, self.seconds = partner, seconds
-        self.delivered = 0
-        self.latencies: list[float] = []
-        self.stop_at = 0.0
-        self.start = 0.0
-        self._credit: dict[int, asyncio.Semaphore] = {}
-
-    async def run(self) -> tuple[float, list[float]]:
-        self.stop_at = time.perf_counter() + self.seconds
-        readers = {id(ws): ws for ws in self.senders + self.receivers}
-        start = self.start = time.perf_counter()
-        tasks = [asyncio.ensure_future(self._read(ws)) for ws in readers.values()]
-        tasks += [asyncio.ensure_future(self._send(i, ws)) for i, ws in enumerate(self.senders)]
-        await asyncio.sleep(self.seconds)
-        elapsed = time.perf_counter() - start
-        for task in tasks:
-            task.cancel()
-        await asyncio.gather(*tasks, return_exceptions=True)
-        await asyncio.sleep(0.3)  # let in-flight messages drain before the next round
-        return self.delivered / elapsed, self.latencies
-
-    async def _send(self, i: int, ws: ClientConnection) -> None:
-        credit = self._credit[id(ws)] = asyncio.Semaphore(WINDOW)
-        req, peer = 0, self.partner(i)
-        while time.perf_counter() < self.stop_at:
-            await credit.acquire()
-            req += 1
-            await ws.send(peer_frame(req, peer))
-
-    async def _read(self, ws: ClientConnection) -> None:
-        async for message in ws:
-            now = time.perf_counter()
-            for frame in frames_of(message):
-                kind = frame.get("t")
-                if kind == "result":
-                    credit = self._credit.get(id(ws))
-                    if credit is not None:
-                        credit.release()
-                elif kind == "peer_message":
-                    sent = float(frame["payload"]["text"].split("|", 1)[0])
-                    if sent >= self.start:  # not a straggler of the previous round
-                        self.delivered += 1
-                        self.latencies.append(now - sent)
-
-
-async def echo_load(conns: list[ClientConnection], seconds: float) -> tuple[float, list[float]]:
-    done = 0
-    latencies: list[float] = []
-    stop_at = time.perf_counter() + seconds
-
-    async def client(ws: ClientConnection) -> None:
-        nonlocal done
-        credit = asyncio.Semaphore(WINDOW)
-
-        async def reader() -> None:
-            nonlocal done
-            async for message in ws:
-                frame = json.loads(message)
-                sent = float(frame["payload"]["text"].split("|")[0])
-                latencies.append(time.perf_counter() - sent)
-                done += 1
-                credit.release()
-
-        task = asyncio.ensure_future(reader())
-        req = 0
-        try:
-            while time.perf_counter() < stop_at:
-                await credit.acquire()
-                req += 1
-                await ws.send(peer_frame(req, "echo"))
-        finally:
-            await asyncio.sleep(0.2)
-            task.cancel()
-
-    start = time.perf_counter()
-    await asyncio.gather(*(client(ws) for ws in conns), return_exceptions=True)
-    return done / (time.perf_counter() - start - 0.2), latencies
-
-
 # --- the benchmarks ----------------------------------------------------------------------
 
 
@@ -279,31 +196,92 @@ def pct(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))] if ordered else float("nan")
 
 
-async def bench_peer(repeats: int, seconds: float) -> dict[str, Any]:
-    child, url = gateway("--node-id", "bench")
+class LoadGens:
+    """``processes`` load generators sharing ``clients`` connections (``benchmarks.loadgen``)."""
+
+    def __init__(
+        self, gateway_url: str, echo_url: str, clients: int, processes: int, window: int
+    ) -> None:
+        self.children: list[Child] = []
+        shares = [clients // processes + (i < clients % processes) for i in range(processes)]
+        offset = 0
+        for share in shares:
+            args = [sys.executable, "-m", "benchmarks.loadgen", "--gateway", gateway_url,
+                    "--count", str(share), "--offset", str(offset), "--total", str(clients),
+                    "--window", str(window)]  # fmt: skip
+            if echo_url:
+                args += ["--echo", echo_url]
+            self.children.append(Child(args, stdin=True))
+            offset += share
+        for child in self.children:
+            if json.loads(child.line) != {"ready": True}:
+                raise RuntimeError(f"load generator failed to start: {child.line}")
+
+    @property
+    def pids(self) -> dict[str, int]:
+        return {f"loadgen {i}": c.proc.pid for i, c in enumerate(self.children)}
+
+    def run(self, kind: str, seconds: float) -> tuple[float, list[float]]:
+        """Messages/s over all processes, and their latency samples."""
+        for child in self.children:
+            child.tell({"run": kind, "seconds": seconds})
+        rate, lat = 0.0, []
+        for child in self.children:
+            answer = child.answer(timeout=seconds + 60)
+            rate += answer["rate"]
+            lat += answer["lat"]
+        if rate <= 0:
+            raise RuntimeError(f"{kind}: no message came back in {seconds} s")
+        return rate, lat
+
+    def close(self) -> None:
+        for child in self.children:
+            child.tell({"quit": True})
+        for child in self.children:
+            child.close()
+
+
+def cpu_line(shares: dict[str, list[float]]) -> str:
+    return "CPU (cores, median): " + ", ".join(
+        f"{name} {statistics.median(values):.2f}" for name, values in shares.items()
+    )
+
+
+def bench_peer(clients: int, processes: int, rounds: int, seconds: float, window: int) -> None:
+    server, url = gateway("--node-id", "bench")
     echo = Child([sys.executable, "-c", ECHO_SERVER])
+    load: LoadGens | None = None
     try:
-        conns = await open_many(url, 100)
-        await login_all(conns, "u")
-        rates, lat = [], []
-        for _ in range(repeats):
-            rate, latencies = await Load(conns, [], lambda i: f"u{(i + 1) % 100}", seconds).run()
-            rates.append(rate)
-            lat.extend(latencies)
-        echo_conns = await open_many(f"ws://127.0.0.1:{echo.line}", 100)
-        base_rates, base_lat = [], []
-        for _ in range(repeats):
-            rate, latencies = await echo_load(echo_conns, seconds)
-            base_rates.append(rate)
-            base_lat.extend(latencies)
-        close_all(conns + echo_conns)
-        return {
-            "rate": statistics.median(rates), "base": statistics.median(base_rates),
-            "p50": pct(lat, 0.5), "p99": pct(lat, 0.99),
-            "base_p50": pct(base_lat, 0.5), "base_p99": pct(base_lat, 0.99),
-        }  # fmt: skip
+        load = LoadGens(url, f"ws://127.0.0.1:{echo.line}", clients, processes, window)
+        pids = {"gateway": server.proc.pid, "echo": echo.proc.pid, **load.pids}
+        rates: dict[str, list[float]] = {"gateway": [], "echo": []}
+        lat: dict[str, list[float]] = {"gateway": [], "echo": []}
+        cpu: dict[str, dict[str, list[float]]] = {"gateway": {}, "echo": {}}
+        load_before = os.getloadavg()
+        for _ in range(rounds):
+            for kind in ("gateway", "echo"):
+                meter = CpuMeter(pids)
+                rate, sample = load.run(kind, seconds)
+                rates[kind].append(rate)
+                lat[kind] += sample
+                for name, share in meter.shares().items():
+                    if name != ("echo" if kind == "gateway" else "gateway"):
+                        cpu[kind].setdefault(name, []).append(share)
+        ratios = [g / e for g, e in zip(rates["gateway"], rates["echo"], strict=True)]
+        print(f"\npeer messages, 1 gateway, {clients} clients in {processes} load processes, "
+              f"window {window}  (median [lowest … highest] of {rounds} rounds)")  # fmt: skip
+        for kind in ("gateway", "echo"):
+            ms = [x * 1000 for x in lat[kind]]
+            print(f"  {kind:<8} {format_spread(rates[kind], percent=False):>34} msg/s   "
+                  f"latency p50 {pct(ms, 0.5):.1f} ms, p99 {pct(ms, 0.99):.1f} ms")  # fmt: skip
+            print(f"           {cpu_line(cpu[kind])}")
+        verdict = "met" if statistics.median(ratios) >= 0.5 else "NOT met"
+        print(f"  gateway / batching echo: {format_spread(ratios)}  goal >= 50 %: {verdict}")
+        print(f"  {load_line(load_before, os.getloadavg())}")
     finally:
-        child.close()
+        if load is not None:
+            load.close()
+        server.close()
         echo.close()
 
 
@@ -358,24 +336,38 @@ async def bench_fanout(repeats: int, members: int = 512) -> dict[str, Any]:
         child.close()
 
 
-async def bench_cross_node(repeats: int, seconds: float) -> dict[str, Any]:
+async def bench_cross_node(repeats: int, seconds: float, window: int) -> dict[str, Any]:
     server = RedisChild()
     a, url_a = gateway("--node-id", "na", "--backend", server.url)
     b, url_b = gateway("--node-id", "nb", "--backend", server.url)
+    pids = {"node A": a.proc.pid, "node B": b.proc.pid, "redis-server": server.proc.pid}
     try:
         senders = await open_many(url_a, 50)
         receivers = await open_many(url_b, 50)
         await login_all(senders, "s")
         await login_all(receivers, "r")
-        rates, lat = [], []
-        for _ in range(repeats):
-            rate, latencies = await Load(senders, receivers, lambda i: f"r{i}", seconds).run()
+        rates: list[float] = []
+        lat: list[float] = []
+        base: list[float] = []
+        cpu: dict[str, dict[str, list[float]]] = {"gateways": {}, "baseline": {}}
+        for _ in range(repeats):  # alternated: gateways, baseline, gateways, ...
+            meter = CpuMeter(pids)
+            load = Load(senders, receivers, lambda i: f"r{i}", seconds, window)
+            rate, latencies = await load.run()
             rates.append(rate)
             lat.extend(latencies)
+            for name, share in meter.shares().items():
+                cpu["gateways"].setdefault(name, []).append(share)
+            meter = CpuMeter(pids)
+            base.append(await redis_pubsub_baseline(server.url, seconds))
+            for name, share in meter.shares().items():
+                cpu["baseline"].setdefault(name, []).append(share)
         close_all(senders + receivers)
-        base = [await redis_pubsub_baseline(server.url, seconds) for _ in range(repeats)]
+        ratios = [r / b for r, b in zip(rates, base, strict=True)]
         return {"rate": statistics.median(rates), "base": statistics.median(base),
-                "p50": pct(lat, 0.5), "p99": pct(lat, 0.99)}  # fmt: skip
+                "ratios": ratios, "p50": pct(lat, 0.5), "p99": pct(lat, 0.99),
+                "cpu": f"gateways: {cpu_line(cpu['gateways'])}\n"
+                       f"  baseline: {cpu_line(cpu['baseline'])}"}  # fmt: skip
     finally:
         a.close()
         b.close()
@@ -419,66 +411,64 @@ async def redis_pubsub_baseline(url: str, seconds: float) -> float:
     return received / elapsed
 
 
-async def bench_memory(count: int) -> dict[str, Any]:
-    child, url = gateway("--node-id", "mem")
+def bench_memory(count: int, processes: int) -> None:
+    server, url = gateway("--node-id", "mem")
+    load: LoadGens | None = None
     try:
-        warm = await open_many(url, 10)
-        await login_all(warm, "w")
-        await asyncio.sleep(0.5)
-        before = child.rss_kb()
-        conns = await open_many(url, count)
-        await login_all(conns, "i")
-        await asyncio.sleep(1.0)
-        after = child.rss_kb()
-        close_all(conns + warm)
-        return {"per_conn_kb": (after - before) / count, "before": before, "after": after}
+        warm = LoadGens(url, "", 10, 1, 1)
+        time.sleep(0.5)
+        before = server.rss_kb()
+        load = LoadGens(url, "", count, processes, 1)
+        time.sleep(1.0)
+        after = server.rss_kb()
+        warm.close()
+        per = (after - before) / count
+        verdict = "met" if per <= 30 else "NOT met"
+        print(f"\nmemory per idle logged-in connection at {count:,}: {per:.1f} KB "
+              f"(gateway RSS {before:,} -> {after:,} KB); goal <= 30 KB: {verdict}")  # fmt: skip
     finally:
-        child.close()
+        if load is not None:
+            load.close()
+        server.close()
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--seconds", type=float, default=2.0)
-    parser.add_argument("--idle", type=int, default=5000)
+    parser.add_argument("--clients", type=int, nargs="+", default=[100, 1000])
+    parser.add_argument("--processes", type=int, default=2, help="load generator processes")
+    parser.add_argument("--window", type=int, default=8, help="peer messages in flight")
+    parser.add_argument("--cross-window", type=int, default=WINDOW)
+    parser.add_argument("--idle", type=int, default=10_000)
+    parser.add_argument("--only", choices=("peer", "fanout", "cross", "memory"))
     args = parser.parse_args()
-
-    def run(coro: Awaitable[dict[str, Any]]) -> dict[str, Any]:
-        return asyncio.run(coro)  # type: ignore[arg-type]
-
-    peer = run(bench_peer(args.repeats, args.seconds))
-    fan = run(bench_fanout(args.repeats))
-    cross = run(bench_cross_node(args.repeats, args.seconds))
-    memory = run(bench_memory(args.idle))
-
-    ms = 1000.0
-    print(f"{'benchmark':<46}{'measured':>14}{'baseline':>14}{'ratio':>8}{'goal':>8}")
-
-    def row(name: str, value: float, base: float | None, goal: float | None, unit: str) -> None:
-        ratio = f"{value / base:>8.0%}" if base else f"{'':>8}"
-        verdict = ""
-        if goal is not None and base:
-            verdict = " ok" if value / base >= goal else " BELOW"
-        goal_text = f"{goal:>8.0%}" if goal is not None else f"{'':>8}"
-        base_text = f"{base:>14,.1f}" if base is not None else f"{'':>14}"
-        print(f"{name:<46}{value:>14,.1f}{base_text}{ratio}{goal_text}{verdict}  {unit}")
-
-    row("peer msgs, 1 gateway, 100 clients", peer["rate"], peer["base"], 0.5, "msg/s vs echo")
-    row("  latency p50", peer["p50"] * ms, peer["base_p50"] * ms, None, "ms vs echo RTT")
-    row("  latency p99", peer["p99"] * ms, peer["base_p99"] * ms, None, "ms vs echo RTT")
-    row("fan-out 512 members, deliveries/s", fan["rate"], None, None, "deliveries/s")
-    row("  time to all members p50", fan["p50"] * ms, None, None, "ms")
-    row("  time to all members p99", fan["p99"] * ms, None, None, "ms")
-    row("cross-node via Redis, 50 -> 50", cross["rate"], cross["base"], 0.5,
-        "msg/s vs redis-py pub/sub")  # fmt: skip
-    row("  latency p50", cross["p50"] * ms, None, None, "ms")
-    row("  latency p99", cross["p99"] * ms, None, None, "ms")
-    per = memory["per_conn_kb"]
-    verdict = "ok" if per <= 30 else "ABOVE"
-    print(f"{'memory per idle connection (' + str(args.idle) + ')':<46}{per:>14,.1f}"
-          f"{'':>14}{'':>8}{'<=30 KB':>8} {verdict}  KB (RSS {memory['before']} -> "
-          f"{memory['after']} KB)")  # fmt: skip
-    print(f"(fan-out setup: 512 joins in {fan['setup']:.1f} s; medians of {args.repeats} runs)")
+    if args.only in (None, "peer"):
+        for clients in args.clients:
+            bench_peer(clients, args.processes, args.rounds, args.seconds, args.window)
+    if args.only in (None, "fanout"):
+        fan = asyncio.run(bench_fanout(args.rounds))
+        print(
+            f"\nfan-out to 512 members: {fan['rate']:,.0f} deliveries/s; time to all "
+            f"members p50 {fan['p50'] * 1000:.1f} ms, p99 {fan['p99'] * 1000:.1f} ms "
+            f"(medians of {args.rounds * 5} messages; 512 joins: {fan['setup']:.1f} s)"
+        )
+    if args.only in (None, "cross"):
+        cross = asyncio.run(bench_cross_node(args.rounds, args.seconds, args.cross_window))
+        ratio = statistics.median(cross["ratios"])
+        verdict = "met" if ratio >= 0.5 else "NOT met"
+        print(f"\ncross-node via Redis, 50 -> 50, window {args.cross_window}: "
+              f"{cross['rate']:,.0f} msg/s (p50 {cross['p50'] * 1000:.1f} ms, "
+              f"p99 {cross['p99'] * 1000:.1f} ms); redis-py pipelined pub/sub "
+              f"{cross['base']:,.0f} msg/s (medians)")  # fmt: skip
+        print(
+            f"  gateways / redis-py, per round: {format_spread(cross['ratios'])}; "
+            f"goal >= 50 %: {verdict}"
+        )
+        print("  (this process is the load generator, then the redis-py clients)")
+        print(f"  {cross['cpu']}")
+    if args.only in (None, "memory"):
+        bench_memory(args.idle, args.processes)
 
 
 if __name__ == "__main__":

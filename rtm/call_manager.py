@@ -27,7 +27,7 @@ from .invitations import LocalInvitation, RemoteInvitation
 from .validation import check_id, utf8_len
 
 if TYPE_CHECKING:
-    from .client import RtmClient
+    from .requests import RequestCore
 
 __all__ = ["IRtmCallManager", "RtmCallManager"]
 
@@ -35,8 +35,9 @@ E = INVITATION_API_CALL_ERR_CODE
 
 
 class RtmCallManager:
-    def __init__(self, client: RtmClient) -> None:
-        self._client = client
+    def __init__(self, core: RequestCore) -> None:
+        """Made by ``RtmClient.getRtmCallManager``; ``core`` is the client's request core."""
+        self._core = core
         self._handler: Any = None
         self._local: dict[str, LocalInvitation] = {}
         self._remote: dict[str, RemoteInvitation] = {}
@@ -62,11 +63,11 @@ class RtmCallManager:
         if self._handler is not None:
             method = getattr(self._handler, name, None)
             if method is not None:
-                self._client._deliver(method, *args)
+                self._core.deliver(method, *args)
 
     @property
     def _limits(self) -> Any:
-        return self._client.limits
+        return self._core.limits
 
     # --- caller ------------------------------------------------------------------------
 
@@ -77,15 +78,15 @@ class RtmCallManager:
     createLocalCallInvitation = createLocalInvitation
 
     def _reject(self, callback: ResultCallback[None] | None, code: int, text: str) -> int:
-        self._client._result(callback, code, None, text)
+        self._core.report(callback, code, None, text)
         return -int(code)
 
     def sendLocalInvitation(
         self, invitation: LocalInvitation, callback: ResultCallback[None] | None = None
     ) -> int:
         """0, or the negated INVITATION_API_CALL_ERR_CODE (C++ returns < 0 on failure)."""
-        client = self._client
-        with client._lock:
+        core = self._core
+        with core.lock:
             if not isinstance(invitation, LocalInvitation) or invitation._owner is not self:
                 return self._reject(
                     callback, E.INVITATION_API_CALL_ERR_INVALID_ARGUMENT, "bad invitation"
@@ -100,13 +101,13 @@ class RtmCallManager:
                 )
                 or (None if isinstance(invitation.channelId, str) else "channelId must be a string")
             )
-            if not problem and not client._conn.logged_in:
+            if not problem and not core.logged_in:
                 problem = "not logged in"
             if problem:
                 return self._reject(callback, E.INVITATION_API_CALL_ERR_INVALID_ARGUMENT, problem)
             invitation._machine.fire(LocalEvent.SEND)
             self._local[invitation._call_id] = invitation
-            scheduler = client._sched
+            scheduler = core.scheduler
             invitation._timers.append(
                 scheduler.call_later(
                     self._limits.invitation_ack_timeout, self._ack_timeout, invitation
@@ -118,7 +119,7 @@ class RtmCallManager:
                 )
             )
             self._send_invite(invitation)
-            client._result(callback, 0, None)
+            core.report(callback, 0, None)
             return 0
 
     def _signal(
@@ -130,8 +131,8 @@ class RtmCallManager:
         channel: str = "",
         on_result: Any = None,
     ) -> None:
-        client = self._client
-        client._request(
+        core = self._core
+        core.request(
             lambda r: p.CallSignal(r, kind, peer, call_id, content, channel),
             on_result or _ignore,
         )
@@ -148,7 +149,7 @@ class RtmCallManager:
                 and invitation.state is invitation.state.LOCAL_INVITATION_STATE_SENT_TO_REMOTE
             ):
                 invitation._timers.append(
-                    self._client._sched.call_later(
+                    self._core.scheduler.call_later(
                         self._limits.invitation_resend_interval, self._send_invite, invitation
                     )
                 )
@@ -187,8 +188,8 @@ class RtmCallManager:
     def cancelLocalInvitation(
         self, invitation: LocalInvitation, callback: ResultCallback[None] | None = None
     ) -> int:
-        client = self._client
-        with client._lock:
+        core = self._core
+        with core.lock:
             if not isinstance(invitation, LocalInvitation) or invitation._owner is not self:
                 return self._reject(
                     callback, E.INVITATION_API_CALL_ERR_INVALID_ARGUMENT, "bad invitation"
@@ -199,10 +200,10 @@ class RtmCallManager:
             invitation._machine.fire(LocalEvent.CANCEL)
             invitation._cancel_timers()
             self._local.pop(invitation._call_id, None)
-            if client._conn.logged_in:
+            if core.logged_in:
                 self._signal("cancel", invitation.calleeId, invitation._call_id, invitation.content)
             self._emit("onLocalInvitationCanceled", invitation)
-            client._result(callback, 0, None)
+            core.report(callback, 0, None)
             return 0
 
     def _on_ack(self, frame: p.CallSignalIn) -> None:
@@ -243,7 +244,7 @@ class RtmCallManager:
         remote._machine.fire(RemoteEvent.RECEIVE)
         self._remote[frame.call_id] = remote
         remote._timers.append(
-            self._client._sched.call_later(
+            self._core.scheduler.call_later(
                 self._limits.invitation_expiry,
                 self._fail_remote,
                 remote,
@@ -274,7 +275,7 @@ class RtmCallManager:
         if error is not None:
             return self._reject(callback, error, f"invitation is {remote.state.name}")
         problem = _text_problem(remote.response, "response", self._limits.invitation_content_bytes)
-        if not problem and not self._client._conn.logged_in:
+        if not problem and not self._core.logged_in:
             problem = "not logged in"
         if problem:
             return self._reject(callback, E.INVITATION_API_CALL_ERR_INVALID_ARGUMENT, problem)
@@ -283,15 +284,15 @@ class RtmCallManager:
     def acceptRemoteInvitation(
         self, invitation: RemoteInvitation, callback: ResultCallback[None] | None = None
     ) -> int:
-        client = self._client
-        with client._lock:
+        core = self._core
+        with core.lock:
             rejected = self._check_remote(invitation, RemoteEvent.ACCEPT, callback)
             if rejected is not None:
                 return rejected
             invitation._machine.fire(RemoteEvent.ACCEPT)
             invitation._cancel_timers()
             invitation._timers.append(
-                client._sched.call_later(
+                core.scheduler.call_later(
                     self._limits.accept_ack_timeout,
                     self._fail_remote,
                     invitation,
@@ -312,7 +313,7 @@ class RtmCallManager:
                 invitation.response,
                 on_result=relayed,
             )
-            client._result(callback, 0, None)
+            core.report(callback, 0, None)
             return 0
 
     def _on_accept_ack(self, frame: p.CallSignalIn) -> None:
@@ -325,8 +326,8 @@ class RtmCallManager:
     def refuseRemoteInvitation(
         self, invitation: RemoteInvitation, callback: ResultCallback[None] | None = None
     ) -> int:
-        client = self._client
-        with client._lock:
+        core = self._core
+        with core.lock:
             rejected = self._check_remote(invitation, RemoteEvent.REFUSE, callback)
             if rejected is not None:
                 return rejected
@@ -334,7 +335,7 @@ class RtmCallManager:
             invitation._cancel_timers()
             self._signal("refuse", invitation.callerId, invitation._call_id, invitation.response)
             self._emit("onRemoteInvitationRefused", invitation)
-            client._result(callback, 0, None)
+            core.report(callback, 0, None)
             return 0
 
     def _on_cancel(self, frame: p.CallSignalIn) -> None:
@@ -346,12 +347,12 @@ class RtmCallManager:
 
     # --- from the client -----------------------------------------------------------
 
-    def _on_signal(self, frame: p.CallSignalIn) -> None:
+    def signal_in(self, frame: p.CallSignalIn) -> None:
         handler = self._signal_handlers.get(frame.kind)
         if handler is not None:
             handler(frame)
 
-    def _logged_out(self) -> None:
+    def logged_out(self) -> None:
         for invitation in list(self._local.values()):
             self._fail_local(
                 invitation, LOCAL_INVITATION_ERR_CODE.LOCAL_INVITATION_ERR_NOT_LOGGEDIN

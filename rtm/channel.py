@@ -19,24 +19,38 @@ from .errors import (
 )
 from .handlers import ResultCallback, RtmChannelListener
 from .membership import MemberEvent, MembershipMachine, MemberState
-from .objects import RtmChannelAttribute, RtmChannelMember, RtmMessage, SendMessageOptions
+from .objects import (
+    RtmChannelAttribute,
+    RtmChannelMember,
+    RtmMessage,
+    SendMessageOptions,
+    received_message,
+)
 
 if TYPE_CHECKING:
-    from .client import RtmClient
+    from .requests import RequestCore
 
 __all__ = ["IChannel", "RtmChannel"]
 
+_JOINED = MemberState.JOINED
+
 
 class RtmChannel:
-    def __init__(self, client: RtmClient, channelId: str, eventHandler: Any) -> None:
-        self._client = client
+    def __init__(self, core: RequestCore, channelId: str, eventHandler: Any) -> None:
+        """Made by ``RtmClient.createChannel``; ``core`` is the client's request core."""
+        self._core = core
         self._id = channelId
         self._handler = eventHandler
         self._java = isinstance(eventHandler, RtmChannelListener)
         self._membership = MembershipMachine()
         self._released = False
+        self._deliver = core.deliver
+        #: Bound once: called for every message of the channel.
+        self._message_target: Callable[..., object] | None = (
+            None if eventHandler is None else getattr(eventHandler, "onMessageReceived", None)
+        )
         self._frame_handlers: dict[type, Callable[[Any], None]] = {
-            p.ChannelMessageIn: self._on_message,
+            p.ChannelMessageIn: self.message_in,
             p.MemberJoinedIn: self._on_member_joined,
             p.MemberLeftIn: self._on_member_left,
             p.MemberCountIn: self._on_member_count,
@@ -55,7 +69,8 @@ class RtmChannel:
         return self._membership.state
 
     @property
-    def _counts_as_joined(self) -> bool:
+    def counts_as_joined(self) -> bool:
+        """Joined or joining: what the client's limit on channels counts."""
         return self._membership.state in (MemberState.JOINING, MemberState.JOINED)
 
     def _emit(
@@ -77,26 +92,26 @@ class RtmChannel:
             return
         method = getattr(self._handler, name, None)
         if method is not None:
-            self._client._deliver(method, *args)
+            self._deliver(method, *args)
 
     # --- API -------------------------------------------------------------------------
 
     def join(self, callback: ResultCallback[None] | None = None) -> int:
         E = JOIN_CHANNEL_ERR
-        client = self._client
-        with client._lock:
-            code, text = client._gate(), ""
+        core = self._core
+        with core.lock:
+            code, text = core.gate(), ""
             if not code:
-                limit = client.limits.channels_per_client
+                limit = core.limits.channels_per_client
                 if self._released:
                     code, text = E.JOIN_CHANNEL_ERR_FAILURE, "the channel object was released"
                 elif self._membership.state is not MemberState.IDLE:
                     code, text = E.JOIN_CHANNEL_ERR_ALREADY_JOINED, "already joined or joining"
-                elif client._joined_count() >= limit:
+                elif core.joined_count() >= limit:
                     code, text = E.JOIN_CHANNEL_ERR_EXCEED_LIMIT, f"already in {limit} channels"
             if code:
                 self._emit("onJoinFailure", (int(code),))
-                client._result(callback, code, None, text)
+                core.report(callback, code, None, text)
                 return int(code)
             self._membership.fire(MemberEvent.JOIN)
 
@@ -105,7 +120,7 @@ class RtmChannel:
                     # Dropped meanwhile (logout, kick, release): still report, exactly once.
                     code = code or E.JOIN_CHANNEL_ERR_FAILURE
                     self._emit("onJoinFailure", (int(code),))
-                    client._result(callback, code, None, "join aborted: membership was dropped")
+                    core.report(callback, code, None, "join aborted: membership was dropped")
                     return
                 if code == 0:
                     self._membership.fire(MemberEvent.JOIN_OK)
@@ -113,21 +128,21 @@ class RtmChannel:
                 else:
                     self._membership.fire(MemberEvent.JOIN_FAILED)
                     self._emit("onJoinFailure", (code,))
-                client._result(callback, code, None, _text(value))
+                core.report(callback, code, None, _text(value))
 
-            client._request(lambda r: p.Join(r, self._id), done)
+            core.request(lambda r: p.Join(r, self._id), done)
             return 0
 
     def leave(self, callback: ResultCallback[None] | None = None) -> int:
         E = LEAVE_CHANNEL_ERR
-        client = self._client
-        with client._lock:
-            code = client._gate()
+        core = self._core
+        with core.lock:
+            code = core.gate()
             if not code and self._membership.state is not MemberState.JOINED:
                 code = E.LEAVE_CHANNEL_ERR_NOT_IN_CHANNEL
             if code:
                 self._emit("onLeave", (int(code),))
-                client._result(callback, code, None, "not in the channel" if code < 100 else "")
+                core.report(callback, code, None, "not in the channel" if code < 100 else "")
                 return int(code)
             self._membership.fire(MemberEvent.LEAVE)
 
@@ -135,9 +150,9 @@ class RtmChannel:
                 if self._membership.state is MemberState.LEAVING:
                     self._membership.fire(MemberEvent.LEAVE_DONE)
                 self._emit("onLeave", (code,))
-                client._result(callback, code, None, _text(value))
+                core.report(callback, code, None, _text(value))
 
-            client._request(lambda r: p.Leave(r, self._id), done)
+            core.request(lambda r: p.Leave(r, self._id), done)
             return 0
 
     def sendMessage(
@@ -147,35 +162,35 @@ class RtmChannel:
         callback: ResultCallback[None] | None = None,
     ) -> int:
         E = CHANNEL_MESSAGE_ERR_CODE
-        client = self._client
-        with client._lock:
-            code, text = client._gate(), ""
+        core = self._core
+        with core.lock:
+            code, text = core.gate(), ""
+            payload: p.Payload | str = ""
             if not code:
-                if reason := client._message_problem(message):
-                    code, text = E.CHANNEL_MESSAGE_ERR_INVALID_MESSAGE, reason
+                if isinstance(payload := core.message_payload(message), str):
+                    code, text = E.CHANNEL_MESSAGE_ERR_INVALID_MESSAGE, payload
                 elif self._membership.state is not MemberState.JOINED:
                     code, text = E.CHANNEL_MESSAGE_ERR_NOT_IN_CHANNEL, "join the channel first"
             message_id = message.messageId if isinstance(message, RtmMessage) else 0
-            if code:
+            if code or isinstance(payload, str):
                 self._emit("onSendMessageResult", (message_id, int(code)))
-                client._result(callback, code, None, text)
+                core.report(callback, code, None, text)
                 return int(code)
-            payload = message._payload()
+            sent: p.Payload = payload
 
             def done(code: int, value: Any) -> None:
                 self._emit("onSendMessageResult", (message_id, code))
-                client._result(callback, code, None, _text(value))
+                if callback is not None:
+                    core.report(callback, code, None, _text(value))
 
-            req = next(client._reqs)
-            client._pending[req] = done
-            client._send(p.SendChannel(req, self._id, payload))
+            core.request(lambda r: p.SendChannel(r, self._id, sent), done)
             return 0
 
     def getMembers(self, callback: ResultCallback[list[RtmChannelMember]] | None = None) -> int:
         E = GET_MEMBERS_ERR
-        client = self._client
-        with client._lock:
-            code = client._gate()
+        core = self._core
+        with core.lock:
+            code = core.gate()
             text = None
             if not code and self._membership.state is not MemberState.JOINED:
                 code, text = E.GET_MEMBERS_ERR_NOT_IN_CHANNEL, "not in the channel"
@@ -183,43 +198,54 @@ class RtmChannel:
             def done(code: int, value: Any) -> None:
                 members = [RtmChannelMember(u, self._id) for u in value] if code == 0 else []
                 self._emit("onGetMembers", (members, len(members), code))
-                client._result(callback, code, members, _text(value))
+                core.report(callback, code, members, _text(value))
 
             if code:
                 done(code, text)
                 return int(code)
-            client._request(lambda r: p.GetMembers(r, self._id), done)
+            core.request(lambda r: p.GetMembers(r, self._id), done)
             return 0
 
     def release(self) -> None:
         """Forget this channel object; if joined, leave quietly (no callbacks)."""
-        client = self._client
-        with client._lock:
+        core = self._core
+        with core.lock:
             if self._released:
                 return
             if self._membership.state in (MemberState.JOINED, MemberState.JOINING):
-                client._send(p.Leave(next(client._reqs), self._id))
+                core.tell(lambda r: p.Leave(r, self._id))
             if self._membership.can(MemberEvent.DROPPED):
                 self._membership.fire(MemberEvent.DROPPED)
             self._released = True
-            client._forget_channel(self)
+            core.forget_channel(self)
 
     # --- from the client -----------------------------------------------------------
 
-    def _dropped(self) -> None:
+    def drop_membership(self) -> None:
+        """The client lost the session (logout, kick, a failed rejoin): no longer a member."""
         if self._membership.can(MemberEvent.DROPPED):
             self._membership.fire(MemberEvent.DROPPED)
 
-    def _on_frame(self, frame: Any) -> None:
+    def frame_in(self, frame: Any) -> None:
+        """A channel event from the service (other than a message), routed by the client."""
         if self._membership.state is MemberState.JOINED:
             self._frame_handlers[type(frame)](frame)
 
-    def _on_message(self, frame: p.ChannelMessageIn) -> None:
-        message = RtmMessage._received(frame.payload, frame.ts, False)
-        member = RtmChannelMember(frame.from_user, self._id)
-        self._emit(
-            "onMessageReceived", (frame.from_user, message), "onMessageReceived", (message, member)
-        )
+    def message_in(self, frame: p.ChannelMessageIn) -> None:
+        """A channel message from the service, routed here by the client.
+
+        The hot path of a fan-out (one call per member): the handler's method is looked up
+        once, and the Java style's ``RtmChannelMember`` is built only for a Java listener.
+        """
+        if self._membership.state is not _JOINED:
+            return
+        target = self._message_target
+        if target is not None:
+            message = received_message(frame.payload, frame.ts, False)
+            if self._java:
+                self._deliver(target, message, RtmChannelMember(frame.from_user, self._id))
+            else:
+                self._deliver(target, frame.from_user, message)
 
     def _on_member_joined(self, frame: p.MemberJoinedIn) -> None:
         member = RtmChannelMember(frame.user_id, self._id)

@@ -27,7 +27,6 @@ answer, not the request, was lost; joins and leaves repeated this way are report
 from __future__ import annotations
 
 import functools
-import itertools
 import logging
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
@@ -49,7 +48,6 @@ from .errors import (
     QUERY_PEERS_BY_SUBSCRIPTION_OPTION_ERR,
     QUERY_PEERS_ONLINE_STATUS_ERR,
     RENEW_TOKEN_ERR_CODE,
-    ErrorInfo,
 )
 from .handlers import ResultCallback, RtmClientListener
 from .limits import Limits
@@ -63,9 +61,11 @@ from .objects import (
     RtmChannelAttribute,
     RtmMessage,
     SendMessageOptions,
+    received_message,
 )
+from .requests import NOT_INITIALIZED, NOT_LOGGED_IN, OnResult, RequestCore
 from .transport import Core, LinkAware, Transport
-from .validation import check_app_id, check_id, check_ids, utf8_len
+from .validation import check_app_id, check_id, check_ids
 
 if TYPE_CHECKING:
     from .call_manager import RtmCallManager
@@ -78,10 +78,6 @@ log = logging.getLogger("rtm.client")
 reasons = logging.getLogger("sig2rtm.rtm.client")
 
 SDK_VERSION = "sig2rtm-rtm/1.5.0"
-NOT_INITIALIZED = 101
-NOT_LOGGED_IN = 102
-
-OnResult = Callable[[int, Any], None]
 
 
 class RtmClient:
@@ -106,12 +102,14 @@ class RtmClient:
         self._conn = ConnectionMachine()
         self._user_id = ""
         self._transport: Transport | None = None
-        self._reqs = itertools.count(1)
-        self._pending: dict[int, OnResult] = {}
+        #: What this client shares with its channels and call manager (rtm.requests).
+        self._requests = RequestCore(self._sched, self.limits, self._conn, self._send, self._gate)
+        self._reqs = self._requests.reqs
+        self._pending: dict[int, OnResult] = self._requests.pending
         self._login_req = 0
         self._login_callback: ResultCallback[None] | None = None
         self._login_timer: Any = None
-        self._channels: dict[str, RtmChannel] = {}
+        self._channels: dict[str, RtmChannel] = self._requests.channels
         self._call_manager: RtmCallManager | None = None
         # Reconnection: requests without an answer yet (sent again on a new link), what the
         # service must be told again after a re-login, and the re-login in progress.
@@ -127,7 +125,7 @@ class RtmClient:
         self._frame_handlers: dict[type, Callable[[Any], None]] = {
             p.Result: self._on_result,
             p.PeerMessageIn: self._on_peer_message,
-            p.ChannelMessageIn: self._to_channel,
+            p.ChannelMessageIn: self._on_channel_message,
             p.MemberJoinedIn: self._to_channel,
             p.MemberLeftIn: self._to_channel,
             p.MemberCountIn: self._to_channel,
@@ -266,27 +264,6 @@ class RtmClient:
                 targets.append((method, is_java))
         return targets
 
-    def _result(
-        self, callback: ResultCallback[Any] | None, code: int, value: Any, text: str = ""
-    ) -> None:
-        if callback is None:
-            return
-        method = getattr(callback, "onSuccess" if code == 0 else "onFailure", None)
-        if method is None:
-            # Never raise here: this may run on the core thread, inside another request.
-            log.error("result dropped: callback %r is not a ResultCallback", callback)
-            return
-        if code == 0:
-            self._deliver(method, value)
-        else:
-            self._deliver(method, ErrorInfo(code, text or _describe(code)))
-
-    def _request(self, frame_factory: Callable[[int], p.ClientFrame], on_result: OnResult) -> int:
-        req = next(self._reqs)
-        self._pending[req] = on_result
-        self._send(frame_factory(req))
-        return req
-
     def _send(self, frame: p.ClientFrame) -> None:
         if self._transport is None:
             self._transport = self._core.connect(self._on_frame)
@@ -344,7 +321,7 @@ class RtmClient:
                 code, text = E.LOGIN_ERR_ALREADY_LOGIN, "already logged in (log out first)"
             if code:
                 self._emit("onLoginFailure", (int(code),))
-                self._result(callback, code, None, text)
+                self._requests.report(callback, code, None, text)
                 return int(code)
             self._user_id = userId
             self._token = token
@@ -364,9 +341,9 @@ class RtmClient:
                 else:
                     self._change_state(R.CONNECTION_CHANGE_REASON_LOGIN_FAILURE)
                     self._emit("onLoginFailure", (code,))
-                self._result(callback, code, None, value if isinstance(value, str) else "")
+                self._requests.report(callback, code, None, value if isinstance(value, str) else "")
 
-            req = self._request(lambda r: p.Login(r, self._app_id, userId, token), done)
+            req = self._requests.request(lambda r: p.Login(r, self._app_id, userId, token), done)
             self._login_req = req
             self._login_callback = callback
             self._login_timer = self._sched.call_later(
@@ -388,7 +365,7 @@ class RtmClient:
         code = LOGIN_ERR_CODE.LOGIN_ERR_TIMEOUT
         self._change_state(R.CONNECTION_CHANGE_REASON_LOGIN_TIMEOUT)
         self._emit("onLoginFailure", (int(code),))
-        self._result(callback, code, None, "login timed out")
+        self._requests.report(callback, code, None, "login timed out")
 
     def _late_login_result(self, code: int, value: Any) -> None:
         if code == 0:  # the service let us in after we gave up: undo it there
@@ -403,11 +380,11 @@ class RtmClient:
             # The pending login still reports its outcome exactly once.
             code = LOGIN_ERR_CODE.LOGIN_ERR_UNKNOWN
             self._emit("onLoginFailure", (int(code),))
-            self._result(self._login_callback, code, None, "login aborted by logout()")
+            self._requests.report(self._login_callback, code, None, "login aborted by logout()")
         for channel in self._channels.values():
-            channel._dropped()
+            channel.drop_membership()
         if self._call_manager is not None:
-            self._call_manager._logged_out()
+            self._call_manager.logged_out()
         if self._conn.state is not CONNECTION_STATE.CONNECTION_STATE_DISCONNECTED:
             self._change_state(R.CONNECTION_CHANGE_REASON_LOGOUT)
 
@@ -421,7 +398,7 @@ class RtmClient:
                 code = E.LOGOUT_ERR_USER_NOT_LOGGED_IN
             if code:
                 self._emit("onLogout", (int(code),))
-                self._result(callback, code, None)  # 101 / 102: described by _describe
+                self._requests.report(callback, code, None)  # 101 / 102: described by rtm.requests
                 return int(code)
             self._local_logout()
 
@@ -429,9 +406,9 @@ class RtmClient:
                 # Whatever the service answers (it may have ended the session already),
                 # the client is logged out now.
                 self._emit("onLogout", (0,))
-                self._result(callback, 0, None)
+                self._requests.report(callback, 0, None)
 
-            self._request(p.Logout, done)
+            self._requests.request(p.Logout, done)
             return 0
 
     def renewToken(self, token: str, callback: ResultCallback[None] | None = None) -> int:
@@ -442,7 +419,7 @@ class RtmClient:
                 code, text = E.RENEW_TOKEN_ERR_INVALID_ARGUMENT, "token must be a string"
             if code:
                 self._emit("onRenewTokenResult", (token, int(code)))
-                self._result(callback, code, None, text)
+                self._requests.report(callback, code, None, text)
                 return int(code)
             if self._conn.state is CONNECTION_STATE.CONNECTION_STATE_RECONNECTING:
                 # No session to renew on: the token is kept for the re-login, which it
@@ -451,14 +428,14 @@ class RtmClient:
                 if self._awaiting_token and self._link_up and not self._relogin_req:
                     self._relogin()
                 self._emit("onRenewTokenResult", (token, 0))
-                self._result(callback, 0, None)
+                self._requests.report(callback, 0, None)
                 return 0
 
             def done(code: int, value: Any) -> None:
                 self._emit("onRenewTokenResult", (token, code))
-                self._result(callback, code, None, _text(value) if code else "")
+                self._requests.report(callback, code, None, _text(value) if code else "")
 
-            self._request(lambda r: p.RenewToken(r, token), done)
+            self._requests.request(lambda r: p.RenewToken(r, token), done)
             return 0
 
     # --- peer messages ---------------------------------------------------------------
@@ -475,14 +452,6 @@ class RtmClient:
             return RtmMessage(text_or_raw)
         raise TypeError(f"createMessage takes str or bytes, not {type(text_or_raw).__name__}")
 
-    def _message_problem(self, message: object) -> str | None:
-        if not isinstance(message, RtmMessage):
-            return "message must be an RtmMessage from createMessage()"
-        size = utf8_len(message.text) + len(message.raw)
-        if size > self.limits.message_bytes:
-            return f"message is {size} bytes; at most {self.limits.message_bytes} allowed"
-        return None
-
     def sendMessageToPeer(
         self,
         peerId: str,
@@ -493,25 +462,26 @@ class RtmClient:
         E = PEER_MESSAGE_ERR_CODE
         with self._lock:
             code, text = self._gate(), ""
+            payload: p.Payload | str = ""
             if not code:
                 if reason := check_id(peerId, "peerId", self.limits.id_bytes):
                     code, text = E.PEER_MESSAGE_ERR_INVALID_USERID, reason
-                elif reason := self._message_problem(message):
-                    code, text = E.PEER_MESSAGE_ERR_INVALID_MESSAGE, reason
+                elif isinstance(payload := self._requests.message_payload(message), str):
+                    code, text = E.PEER_MESSAGE_ERR_INVALID_MESSAGE, payload
                 elif options is not None and not isinstance(options, SendMessageOptions):
                     code, text = E.PEER_MESSAGE_ERR_FAILURE, "options must be SendMessageOptions"
             message_id = message.messageId if isinstance(message, RtmMessage) else 0
-            if code:
+            if code or isinstance(payload, str):
                 self._emit("onSendMessageResult", (message_id, int(code)))
-                self._result(callback, code, None, text)
+                self._requests.report(callback, code, None, text)
                 return int(code)
             offline = bool(options is not None and options.enableOfflineMessaging)
-            payload = message._payload()
-            emit, result = self._emit, self._result
+            emit, result = self._emit, self._requests.report
 
             def done(code: int, value: Any) -> None:
                 emit("onSendMessageResult", (message_id, code))
-                result(callback, code, None, _text(value))
+                if callback is not None:
+                    result(callback, code, None, _text(value))
 
             req = next(self._reqs)
             self._pending[req] = done
@@ -519,7 +489,7 @@ class RtmClient:
             return 0
 
     def _on_peer_message(self, frame: p.PeerMessageIn) -> None:
-        message = RtmMessage._received(frame.payload, frame.ts, frame.offline)
+        message = received_message(frame.payload, frame.ts, frame.offline)
         self._emit(
             "onMessageReceivedFromPeer",
             (frame.from_user, message),
@@ -560,7 +530,7 @@ class RtmClient:
                     requestId.value = req
                 done(req, code, text)
                 return code
-            req = self._request(lambda r: frame_type(r, ids), lambda c, v: done(req, c, v))
+            req = self._requests.request(lambda r: frame_type(r, ids), lambda c, v: done(req, c, v))
             if requestId is not None:
                 requestId.value = req
             return 0
@@ -577,7 +547,9 @@ class RtmClient:
         def done(req: int, code: int, value: Any) -> None:
             states = [PeerOnlineStatus(peer, state) for peer, state in value] if code == 0 else []
             self._emit("onQueryPeersOnlineStatusResult", (req, states, len(states), code))
-            self._result(callback, code, {s.peerId: s.isOnline for s in states}, _text(value))
+            self._requests.report(
+                callback, code, {s.peerId: s.isOnline for s in states}, _text(value)
+            )
 
         return self._ids_request(
             peerIds,
@@ -597,7 +569,7 @@ class RtmClient:
     ) -> int:
         def done(req: int, code: int, value: Any) -> None:
             self._emit("onSubscriptionRequestResult", (req, code))
-            self._result(callback, code, None, _text(value))
+            self._requests.report(callback, code, None, _text(value))
 
         return self._ids_request(
             peerIds,
@@ -618,7 +590,7 @@ class RtmClient:
     ) -> int:
         def done(req: int, code: int, value: Any) -> None:
             self._emit("onSubscriptionRequestResult", (req, code))
-            self._result(callback, code, None, _text(value))
+            self._requests.report(callback, code, None, _text(value))
 
         return self._ids_request(
             peerIds,
@@ -649,7 +621,7 @@ class RtmClient:
             def done(req: int, code: int, value: Any) -> None:
                 peers = list(value or ()) if code == 0 else []
                 self._emit("onQueryPeersBySubscriptionOptionResult", (req, peers, len(peers), code))
-                self._result(callback, code, set(peers), _text(value))
+                self._requests.report(callback, code, set(peers), _text(value))
 
             req = next(self._reqs)
             if requestId is not None:
@@ -707,7 +679,7 @@ class RtmClient:
     ) -> int:
         def done(req: int, code: int, value: Any) -> None:
             self._emit(result_event, (req, code))
-            self._result(callback, code, None, value if isinstance(value, str) else "")
+            self._requests.report(callback, code, None, value if isinstance(value, str) else "")
 
         return self._attr_request(
             lambda r: p.UserAttrs(r, op, tuple(pairs or ()), keys), pairs, done, requestId, problem
@@ -781,7 +753,7 @@ class RtmClient:
         def done(req: int, code: int, value: Any) -> None:
             attrs = [RtmAttribute(k, v) for k, v in value[1]] if code == 0 else []
             self._emit("onGetUserAttributesResult", (req, userId, attrs, len(attrs), code))
-            self._result(callback, code, attrs, value if isinstance(value, str) else "")
+            self._requests.report(callback, code, attrs, value if isinstance(value, str) else "")
 
         return self._attr_request(
             lambda r: p.GetUserAttrs(r, userId, keys), [], done, requestId, problem
@@ -830,7 +802,7 @@ class RtmClient:
 
         def done(req: int, code: int, value: Any) -> None:
             self._emit(result_event, (req, code))
-            self._result(callback, code, None, value if isinstance(value, str) else "")
+            self._requests.report(callback, code, None, value if isinstance(value, str) else "")
 
         return self._attr_request(
             lambda r: p.ChannelAttrs(r, op, channelId, tuple(pairs or ()), keys, notify),
@@ -936,7 +908,7 @@ class RtmClient:
         def done(req: int, code: int, value: Any) -> None:
             attrs = [RtmChannelAttribute._from(a) for a in value] if code == 0 else []
             self._emit("onGetChannelAttributesResult", (req, attrs, len(attrs), code))
-            self._result(callback, code, attrs, value if isinstance(value, str) else "")
+            self._requests.report(callback, code, attrs, value if isinstance(value, str) else "")
 
         return self._attr_request(
             lambda r: p.GetChannelAttrs(r, channelId, keys), [], done, requestId, problem
@@ -990,7 +962,7 @@ class RtmClient:
             def done(req: int, code: int, value: Any) -> None:
                 counts = [ChannelMemberCount(c, n) for c, n in value] if code == 0 else []
                 self._emit("onGetChannelMemberCountResult", (req, counts, len(counts), code))
-                self._result(callback, code, counts, _text(value))
+                self._requests.report(callback, code, counts, _text(value))
 
             req = next(self._reqs)
             if requestId is not None:
@@ -1013,20 +985,20 @@ class RtmClient:
                 return None
             channel = self._channels.get(channelId)
             if channel is None:
-                channel = self._channels[channelId] = RtmChannel(self, channelId, eventHandler)
+                channel = self._channels[channelId] = RtmChannel(
+                    self._requests, channelId, eventHandler
+                )
             return channel
 
-    def _forget_channel(self, channel: RtmChannel) -> None:
-        if self._channels.get(channel.getId()) is channel:
-            del self._channels[channel.getId()]
-
-    def _joined_count(self) -> int:
-        return sum(1 for channel in self._channels.values() if channel._counts_as_joined)
+    def _on_channel_message(self, frame: p.ChannelMessageIn) -> None:
+        channel = self._channels.get(frame.channel_id)
+        if channel is not None:
+            channel.message_in(frame)
 
     def _to_channel(self, frame: Any) -> None:
         channel = self._channels.get(frame.channel_id)
         if channel is not None:
-            channel._on_frame(frame)
+            channel.frame_in(frame)
 
     def getRtmCallManager(self, eventHandler: Any = None) -> RtmCallManager:
         """The client's call manager (one per client); ``eventHandler`` replaces its handler."""
@@ -1034,17 +1006,22 @@ class RtmClient:
 
         with self._lock:
             if self._call_manager is None:
-                self._call_manager = RtmCallManager(self)
+                self._call_manager = RtmCallManager(self._requests)
             if eventHandler is not None:
                 self._call_manager.setEventListener(eventHandler)
             return self._call_manager
 
     def _on_call_signal(self, frame: p.CallSignalIn) -> None:
-        self.getRtmCallManager()._on_signal(frame)
+        self.getRtmCallManager().signal_in(frame)
 
     # --- frames from the service ------------------------------------------------------
 
     def _on_frame(self, frame: p.ServerFrame) -> None:
+        if type(frame) is p.ChannelMessageIn:  # the fan-out's hot path: one call less
+            channel = self._channels.get(frame.channel_id)
+            if channel is not None:
+                channel.message_in(frame)
+            return
         handler = self._frame_handlers.get(type(frame))
         if handler is None:
             log.warning("unexpected frame %r", frame)
@@ -1176,7 +1153,7 @@ class RtmClient:
     def _rejoined(self, channel: RtmChannel, code: int, value: Any) -> None:
         if code not in (0, JOIN_CHANNEL_ERR.JOIN_CHANNEL_ERR_ALREADY_JOINED):
             log.warning("rejoin of %s failed (%s: %s)", channel.getId(), code, value)
-            channel._dropped()
+            channel.drop_membership()
 
     def _resync_failed(self, what: str, code: int, value: Any) -> None:
         if code:
@@ -1221,9 +1198,9 @@ class RtmClient:
         if not self._conn.can(reason):
             return
         for channel in self._channels.values():
-            channel._dropped()
+            channel.drop_membership()
         if self._call_manager is not None:
-            self._call_manager._logged_out()
+            self._call_manager.logged_out()
         self._change_state(reason)
         if reason is R.CONNECTION_CHANGE_REASON_TOKEN_EXPIRED:
             self._emit("onTokenExpired", (), "onTokenExpired")
@@ -1288,14 +1265,3 @@ def _keys(keys: object) -> tuple[str, ...] | None:
 def _text(value: object) -> str:
     """The service's (or a local check's) explanation of a failure, if ``value`` is one."""
     return value if isinstance(value, str) else ""
-
-
-#: Codes every RTM error enum shares (101, 102), described once.
-_SHARED_DESCRIPTIONS = {
-    NOT_INITIALIZED: "not initialized: initialize() / createInstance() first (or it was released)",
-    NOT_LOGGED_IN: "not logged in",
-}
-
-
-def _describe(code: int) -> str:
-    return _SHARED_DESCRIPTIONS.get(code, f"RTM error {code}")

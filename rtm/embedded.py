@@ -2,7 +2,9 @@
 
 ``default_core()`` gives the process-wide core every client uses unless told otherwise.
 Tests build their own :class:`EmbeddedCore` on a :class:`DeterministicScheduler` so that
-virtual time drives timeouts.
+virtual time drives timeouts. Clients reach an embedded service through
+:class:`InProcTransport`, which lives here because it is the one transport that holds the
+service itself (``rtm.transport`` only names the protocols).
 """
 
 from __future__ import annotations
@@ -11,13 +13,14 @@ import atexit
 import os
 import threading
 
+from .protocol import ClientFrame, ServerFrame
 from .scheduler import DeterministicScheduler, Scheduler, ThreadedScheduler
-from .service.backend import Backend
+from .service.backend import Backend, SessionId
 from .service.core import RtmService, ServiceConfig
 from .service.memory import MemoryBackend
-from .transport import Core, FrameSink, InProcTransport
+from .transport import Core, FrameSink, LinkSink, check_outage
 
-__all__ = ["URL_ENV", "EmbeddedCore", "default_core", "set_default_core"]
+__all__ = ["URL_ENV", "EmbeddedCore", "InProcTransport", "default_core", "set_default_core"]
 
 #: Environment variable naming a gateway (``ws://host:port``) to use instead of the embedded core.
 URL_ENV = "SIG2RTM_URL"
@@ -62,6 +65,97 @@ class EmbeddedCore:
     def close(self) -> None:
         if isinstance(self.scheduler, ThreadedScheduler):
             self.scheduler.close()
+
+
+class InProcTransport:
+    """A session on an in-process service; frames are passed as objects, never encoded.
+
+    While the link is up, the service hands frames straight to the client's ``on_frame``
+    (the session's link *is* it: no hop per frame through the transport), and the session
+    is *trusted*: the client in this process checked its requests already, so the service
+    does not check the same IDs and sizes a second time on the message paths.
+
+    :meth:`drop` and :meth:`restore` simulate a broken network link, so reconnection can be
+    tested embedded on virtual time: the service sees a lost session (not a logout), the
+    client sees its link go down and come back.
+    """
+
+    __slots__ = (
+        "_closed",
+        "_dropped",
+        "_limbo",
+        "_on_frame",
+        "_on_link",
+        "_receive",
+        "_scheduler",
+        "_service",
+        "session",
+    )
+
+    def __init__(self, service: RtmService, scheduler: Scheduler, on_frame: FrameSink) -> None:
+        self._service = service
+        self._scheduler = scheduler
+        self._on_frame = on_frame
+        self._on_link: LinkSink | None = None
+        self._receive = service.receive
+        self._closed = False
+        self._dropped = False
+        self._limbo: list[ServerFrame] = []
+        self.session: SessionId = service.open_session(on_frame, trusted=True)
+
+    def listen_link(self, on_link: LinkSink) -> None:
+        self._on_link = on_link
+
+    def send(self, frame: ClientFrame) -> None:
+        if self._closed:
+            raise ConnectionError("transport is closed")
+        if self._dropped:
+            return  # lost on the broken link; the client resends after restore
+        self._scheduler.call_soon(self._receive, self.session, frame)
+
+    @property
+    def dropped(self) -> bool:
+        return self._dropped
+
+    def drop(self) -> None:
+        """Break the link: the service loses the session, the client is told."""
+        check_outage("drop", closed=self._closed, dropped=self._dropped)
+        self._dropped = True
+        # "In flight" when the link broke: held by the service once it hears of the loss.
+        self._limbo = []
+        self._service.relink(self.session, self._limbo.append)
+        self._scheduler.call_soon(self._lose)
+
+    def _lose(self) -> None:
+        unsent, self._limbo = self._limbo, []
+        self._service.lose_session(self.session, unsent)
+        if self._on_link is not None:
+            self._on_link(False)
+
+    def restore(self) -> None:
+        """A new link: a new session that may resume the lost one; the client is told."""
+        check_outage("restore", closed=self._closed, dropped=self._dropped)
+        self._scheduler.call_soon(self._reopen)
+
+    def _reopen(self) -> None:
+        if self._closed or not self._dropped:
+            return
+        self._dropped = False
+        self.session = self._service.open_session(
+            self._on_frame, resume_of=self.session, trusted=True
+        )
+        if self._on_link is not None:
+            self._on_link(True)
+
+    def close(self) -> None:
+        if not self._closed:
+            self._closed = True
+            self._service.relink(self.session, _discard)
+            self._scheduler.call_soon(self._service.close_session, self.session)
+
+
+def _discard(frame: ServerFrame) -> None:
+    """The link of a closed transport: frames still on their way are dropped."""
 
 
 _default: Core | None = None

@@ -23,6 +23,7 @@ __all__ = [
     "RtmChannelMember",
     "RtmMessage",
     "SendMessageOptions",
+    "received_message",
 ]
 
 _message_ids = itertools.count(1)
@@ -57,13 +58,12 @@ class RtmMessage:
         self._offline = False
 
     @classmethod
-    def _received(cls, payload: Payload, ts: int, offline: bool) -> RtmMessage:
-        message = cls(payload.text, payload.raw or None, message_type=payload.type)
-        message._server_ts = ts
-        message._offline = offline
-        return message
+    def received(cls, payload: Payload, ts: int, offline: bool) -> RtmMessage:
+        """The message a receiver is handed for ``payload`` (see :func:`received_message`)."""
+        return received_message(payload, ts, offline)
 
-    def _payload(self) -> Payload:
+    def payload(self) -> Payload:
+        """What is sent for this message (a snapshot: later edits do not change it)."""
         return Payload(self._type, self._text, self._raw)
 
     # RTM getters/setters
@@ -129,6 +129,26 @@ class RtmMessage:
 
 
 IMessage = RtmMessage
+
+
+_new_message = object.__new__
+
+
+def received_message(payload: Payload, ts: int, offline: bool) -> RtmMessage:
+    """The message a receiver is handed for ``payload`` (stamped ``ts`` by the service).
+
+    Built without ``__init__`` and without a bound classmethod: one of these is made per
+    delivery (511 per message in a channel of 512), and a payload from the service needs
+    no conversion.
+    """
+    message: RtmMessage = _new_message(RtmMessage)
+    message.messageId = next(_message_ids)
+    message._text = payload.text
+    message._raw = payload.raw
+    message._type = payload.type
+    message._server_ts = ts
+    message._offline = offline
+    return message
 
 
 class SendMessageOptions:

@@ -58,11 +58,9 @@ class Scheduler(Protocol):
     def deliver(self, fn: Task, *args: Any) -> None: ...
 
 
-def _run_user_callback(fn: Task, args: tuple[Any, ...]) -> None:
-    try:
-        fn(*args)
-    except Exception:
-        log.exception("exception in user callback %s (ignored)", getattr(fn, "__qualname__", fn))
+def _log_callback_failure(fn: Task) -> None:
+    """Log the exception being handled, raised by the user callback ``fn``."""
+    log.exception("exception in user callback %s (ignored)", getattr(fn, "__qualname__", fn))
 
 
 class DeterministicScheduler:
@@ -101,13 +99,16 @@ class DeterministicScheduler:
         self._running = True
         steps = 0
         try:
-            queue = self._queue
+            queue, popleft, lock = self._queue, self._queue.popleft, self.lock
             while queue:
-                is_user, fn, args = queue.popleft()
+                is_user, fn, args = popleft()
                 if is_user:
-                    _run_user_callback(fn, args)
+                    try:
+                        fn(*args)
+                    except Exception:
+                        _log_callback_failure(fn)
                 else:
-                    with self.lock:
+                    with lock:
                         fn(*args)
                 steps += 1
                 if steps >= max_steps:
@@ -173,17 +174,25 @@ class DeterministicScheduler:
 
 
 class ThreadedScheduler:
-    """Core thread + callback thread; the default for applications."""
+    """Core thread + callback thread; the default for applications.
+
+    Hand-offs are ``collections.deque`` appends (atomic, no lock): a thread that finds its
+    queue empty says it is going to sleep, looks again, and only then waits on an event,
+    which a producer sets only when it sees the sleeper's flag. So a busy pipeline pays
+    no lock per work item or per callback, and an idle one sleeps (no polling).
+    """
 
     def __init__(self, name: str = "rtm") -> None:
         self.lock = threading.RLock()
-        self._cv = threading.Condition(threading.Lock())
         self._queue: deque[tuple[Task, tuple[Any, ...]]] = deque()
         self._timers: list[tuple[float, int, TimerHandle]] = []
+        self._timer_lock = threading.Lock()
         self._seq = itertools.count()
+        self._core_wake = threading.Event()
+        self._core_sleeping = False
         self._user: deque[tuple[Task, tuple[Any, ...]]] = deque()
-        self._user_cv = threading.Condition(threading.Lock())
-        self._user_busy = False
+        self._user_wake = threading.Event()
+        self._user_sleeping = False
         self._closed = False
         self._core = threading.Thread(target=self._core_loop, name=f"{name}-core", daemon=True)
         self._callbacks = threading.Thread(
@@ -196,93 +205,94 @@ class ThreadedScheduler:
         return time.time()
 
     def call_soon(self, fn: Task, *args: Any) -> None:
-        with self._cv:
-            self._queue.append((fn, args))
-            if len(self._queue) == 1:
-                self._cv.notify()
+        self._queue.append((fn, args))
+        if self._core_sleeping:
+            self._core_wake.set()
 
     def call_later(self, delay: float, fn: Task, *args: Any) -> TimerHandle:
         handle = TimerHandle(time.monotonic() + max(0.0, delay), fn, args)
-        with self._cv:
+        with self._timer_lock:
             heapq.heappush(self._timers, (handle.when, next(self._seq), handle))
-            self._cv.notify()
+        self._core_wake.set()  # it may sleep until a later timer: let it look again
         return handle
 
     def deliver(self, fn: Task, *args: Any) -> None:
-        with self._user_cv:
-            self._user.append((fn, args))
-            if len(self._user) == 1:
-                self._user_cv.notify()
+        self._user.append((fn, args))
+        if self._user_sleeping:
+            self._user_wake.set()
+
+    def _due_timers(self) -> tuple[list[TimerHandle], float | None]:
+        """Timers due now, and how long until the next one (None: no timer)."""
+        due: list[TimerHandle] = []
+        timers = self._timers
+        with self._timer_lock:
+            now = time.monotonic()
+            while timers and timers[0][0] <= now:
+                due.append(heapq.heappop(timers)[2])
+            wait = timers[0][0] - now if timers else None
+        return due, wait
 
     def _core_loop(self) -> None:
-        queue, timers, cv = self._queue, self._timers, self._cv
-        while True:
-            with cv:
-                while not queue and not self._closed:
-                    timeout = None
-                    if timers:
-                        timeout = timers[0][0] - time.monotonic()
-                        if timeout <= 0:
-                            break
-                    cv.wait(timeout)
-                if self._closed:
-                    return
-                batch = list(queue)
-                queue.clear()
-                due: list[TimerHandle] = []
-                now = time.monotonic()
-                while timers and timers[0][0] <= now:
-                    due.append(heapq.heappop(timers)[2])
-            with self.lock:
-                for fn, args in batch:
-                    try:
-                        fn(*args)
-                    except Exception:
-                        logging.getLogger("rtm.core").exception("core task failed")
-                for handle in due:
-                    if not handle.cancelled:
+        queue, popleft, wake = self._queue, self._queue.popleft, self._core_wake
+        core_log = logging.getLogger("rtm.core")
+        while not self._closed:
+            due, wait = self._due_timers()
+            if queue or due:
+                with self.lock:
+                    # What is queued now runs as one batch; work it queues runs next turn.
+                    for _ in range(len(queue)):
+                        fn, args = popleft()
                         try:
-                            handle.fn(*handle.args)
+                            fn(*args)
                         except Exception:
-                            logging.getLogger("rtm.core").exception("core timer failed")
+                            core_log.exception("core task failed")
+                    for handle in due:
+                        if not handle.cancelled:
+                            try:
+                                handle.fn(*handle.args)
+                            except Exception:
+                                core_log.exception("core timer failed")
+                continue
+            self._core_sleeping = True
+            if not queue and not self._closed:
+                wake.wait(wait)
+                wake.clear()
+            self._core_sleeping = False
 
     def _callback_loop(self) -> None:
-        user, cv = self._user, self._user_cv
+        user, popleft, wake = self._user, self._user.popleft, self._user_wake
         while True:
-            with cv:
-                while not user and not self._closed:
-                    self._user_busy = False
-                    cv.notify_all()
-                    cv.wait()
-                if self._closed and not user:
-                    return
-                self._user_busy = True
-                batch = list(user)
-                user.clear()
-            for fn, args in batch:
-                _run_user_callback(fn, args)
+            while user:
+                fn, args = popleft()
+                try:
+                    fn(*args)
+                except Exception:
+                    _log_callback_failure(fn)
+            if self._closed:
+                return
+            self._user_sleeping = True
+            if not user and not self._closed:
+                wake.wait()
+                wake.clear()
+            self._user_sleeping = False
 
     def drain(self, timeout: float = 5.0) -> bool:
         """Wait until queued core work and callbacks have run (tests and shutdown)."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            with self._cv:
-                core_idle = not self._queue
+            core_idle = not self._queue
             marker = threading.Event()
             self.call_soon(self.deliver, marker.set)
             if not marker.wait(max(0.0, deadline - time.monotonic())):
                 return False
-            with self._cv:
-                if core_idle and not self._queue:
-                    return True
+            if core_idle and not self._queue:
+                return True
         return False
 
     def close(self) -> None:
-        with self._cv:
-            self._closed = True
-            self._cv.notify_all()
-        with self._user_cv:
-            self._user_cv.notify_all()
+        self._closed = True
+        self._core_wake.set()
+        self._user_wake.set()
         for thread in (self._core, self._callbacks):
             if thread is not threading.current_thread():
                 thread.join(timeout=2.0)

@@ -21,7 +21,8 @@ from rtm.gateway.metrics import Metrics
 from rtm.limits import Rate, SlidingWindow
 from rtm.scheduler import Scheduler
 from rtm.service.core import RtmService
-from rtm.transport import FrameSink, InProcTransport
+from rtm.embedded import InProcTransport
+from rtm.transport import FrameSink
 
 from .frames import FRAME_COMMANDS, FRAME_ERROR_CODES
 from .session import LegacyWireSession

@@ -227,7 +227,7 @@ class _Inbox:
 class LockstepTransport:
     """What a client holds: its actions queue at the harness's gate, in call order.
 
-    Mirrors :class:`~rtm.transport.InProcTransport`: a frame sent while the link is
+    Mirrors :class:`~rtm.embedded.InProcTransport`: a frame sent while the link is
     dropped is lost, and drop/restore/close misuse raises at once."""
 
     def __init__(self, harness: LockstepCore, inner: WsTransport, node: int) -> None:

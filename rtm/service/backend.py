@@ -13,13 +13,16 @@ from typing import Protocol
 
 from ..protocol import CallSignalIn, ChannelAttr, PeerMessageIn, ServerFrame
 
-__all__ = ["Backend", "DeliverySink", "OfflineFrame", "Receipt", "SessionId"]
+__all__ = ["Backend", "DeliverySink", "ManySink", "OfflineFrame", "Receipt", "SessionId"]
 
 SessionId = str
 #: What the offline store keeps for a user: peer messages and invitations, in one FIFO.
 OfflineFrame = PeerMessageIn | CallSignalIn
 #: How the backend hands a frame to a session connected to this node.
 DeliverySink = Callable[[SessionId, ServerFrame], None]
+#: How a backend may hand one frame to many sessions of this node at once (optional:
+#: a backend with an ``attach_many(sink)`` method is given one by the service).
+ManySink = Callable[[Iterable[SessionId], ServerFrame], None]
 #: Called when another node confirms it handed over a peer message.
 Receipt = Callable[[], None]
 

@@ -93,6 +93,10 @@ class _Session:
     held: list[p.ServerFrame] = attrs.field(factory=list)
     lost_timers: list[TimerHandle] = attrs.field(factory=list)
     unreachable_announced: bool = False
+    #: The front-end checked IDs and sizes already (``RtmService.open_session``).
+    trusted: bool = False
+    #: The session's "messages" rate window, kept at hand for the message paths.
+    message_window: SlidingWindow | None = None
 
     @property
     def logged_in(self) -> bool:
@@ -128,15 +132,36 @@ class RtmService:
             backend, "unavailable_errors", ()
         )
         backend.attach(self._deliver_local)
+        # A backend that hands many sessions of this node one frame at once (the memory
+        # backend's fan-out) may take a sink for that too: one call per frame, not per session.
+        attach_many = getattr(backend, "attach_many", None)
+        if attach_many is not None:
+            attach_many(self._deliver_local_many)
 
     # --- transport-facing API ------------------------------------------------------
 
-    def open_session(self, link: Link, resume_of: SessionId | None = None) -> SessionId:
+    def open_session(
+        self, link: Link, resume_of: SessionId | None = None, *, trusted: bool = False
+    ) -> SessionId:
         """A new session; ``resume_of`` names the session whose broken link this one
-        replaces, so that a login of the same user resumes it instead of kicking it."""
+        replaces, so that a login of the same user resumes it instead of kicking it.
+
+        ``trusted``: the front-end on this session (an ``RtmClient`` in this process) has
+        checked each message's peer ID and size itself, so the message paths do not check
+        them again. Never set it for a session fed from the network.
+        """
         session_id = f"{self._id_prefix}{next(self._ids)}"
-        self._sessions[session_id] = _Session(session_id, link, resume_of=resume_of)
+        self._sessions[session_id] = _Session(
+            session_id, link, resume_of=resume_of, trusted=trusted
+        )
         return session_id
+
+    def relink(self, session_id: SessionId, link: Link) -> None:
+        """Send the session's frames to ``link`` from now on (a transport whose link broke
+        or closed re-points it); a session already lost keeps holding its frames."""
+        session = self._sessions.get(session_id)
+        if session is not None and not session.lost:
+            session.link = link
 
     def lose_session(self, session_id: SessionId, unsent: Iterable[p.ServerFrame] = ()) -> None:
         """The link broke (unlike :meth:`close_session`, not an orderly close).
@@ -213,7 +238,7 @@ class RtmService:
         if handler is None:
             session.link(p.Result(getattr(frame, "req", 0), 1, f"unknown frame {type(frame)}"))
             return
-        if handler.needs_login and not session.logged_in:
+        if handler.needs_login and not session.user:  # not logged in
             session.link(p.Result(frame.req, NOT_LOGGED_IN, "not logged in"))
             return
         try:
@@ -365,6 +390,15 @@ class RtmService:
             )
         return window.allow(self.scheduler.time())
 
+    def _message_window(self, session: _Session) -> SlidingWindow:
+        """The session's "messages" window, shared by peer and channel messages (as
+        ``_allow`` keys it), kept on the session for the message paths."""
+        window = session.windows.get("messages")
+        if window is None:
+            window = session.windows["messages"] = SlidingWindow(self.limits.rates.messages)
+        session.message_window = window
+        return window
+
     def _deliver_local(self, session_id: SessionId, frame: p.ServerFrame) -> None:
         session = self._sessions.get(session_id)
         if session is None:
@@ -377,6 +411,19 @@ class RtmService:
             # here, where its node-local state lives, before telling the client.
             self._reset_session(session)
         session.link(frame)
+
+    def _deliver_local_many(self, session_ids: Iterable[SessionId], frame: p.ServerFrame) -> None:
+        """:meth:`_deliver_local` for many sessions of this node, without a call per session
+        unless the frame is a kick (which changes the session)."""
+        if isinstance(frame, p.Kicked):
+            for session_id in session_ids:
+                self._deliver_local(session_id, frame)
+            return
+        get = self._sessions.get
+        for session_id in session_ids:
+            session = get(session_id)
+            if session is not None:
+                session.link(frame)
 
     def _sessions_of(self, app: str, users: list[str]) -> list[SessionId]:
         session_of = self.backend.session_of
@@ -531,14 +578,19 @@ class RtmService:
 
     def _send_peer(self, s: _Session, f: p.SendPeer) -> None:
         E = PEER_MESSAGE_ERR_CODE
-        if not self._allow(s, "messages"):
+        now = self.scheduler.time()
+        window = s.message_window or self._message_window(s)
+        if not window.allow(now):
             return s.link(p.Result(f.req, E.PEER_MESSAGE_ERR_TOO_OFTEN, "messages too often"))
-        reason = check_id(f.peer_id, "peerId", self.limits.id_bytes)
-        if reason:
-            return s.link(p.Result(f.req, E.PEER_MESSAGE_ERR_INVALID_USERID, reason))
-        if _payload_size(f.payload) > self.limits.message_bytes:
-            return s.link(p.Result(f.req, E.PEER_MESSAGE_ERR_INVALID_MESSAGE, "message too large"))
-        message = p.PeerMessageIn(s.user, f.payload, self._now_ms())
+        if not s.trusted:
+            reason = check_id(f.peer_id, "peerId", self.limits.id_bytes)
+            if reason:
+                return s.link(p.Result(f.req, E.PEER_MESSAGE_ERR_INVALID_USERID, reason))
+            if _payload_size(f.payload) > self.limits.message_bytes:
+                return s.link(
+                    p.Result(f.req, E.PEER_MESSAGE_ERR_INVALID_MESSAGE, "message too large")
+                )
+        message = p.PeerMessageIn(s.user, f.payload, int(now * 1000))
         target = self.backend.session_of(s.app, f.peer_id)
         if target is not None:
             receipt = _PeerReceipt(s, f.req)
@@ -811,15 +863,17 @@ class RtmService:
 
     def _send_channel(self, s: _Session, f: p.SendChannel) -> None:
         E = CHANNEL_MESSAGE_ERR_CODE
-        if not self._allow(s, "messages"):
+        now = self.scheduler.time()
+        window = s.message_window or self._message_window(s)
+        if not window.allow(now):
             return s.link(p.Result(f.req, E.CHANNEL_MESSAGE_ERR_TOO_OFTEN, "messages too often"))
-        if _payload_size(f.payload) > self.limits.message_bytes:
+        if not s.trusted and _payload_size(f.payload) > self.limits.message_bytes:
             return s.link(p.Result(f.req, E.CHANNEL_MESSAGE_ERR_INVALID_MESSAGE, "too large"))
         members = self.backend.members(s.app, f.channel_id)
         if s.user not in members:
             return s.link(p.Result(f.req, E.CHANNEL_MESSAGE_ERR_NOT_IN_CHANNEL, "not joined"))
         s.link(p.Result(f.req, 0))
-        frame = p.ChannelMessageIn(f.channel_id, s.user, f.payload, self._now_ms())
+        frame = p.ChannelMessageIn(f.channel_id, s.user, f.payload, int(now * 1000))
         user = s.user
         session_of = self.backend.session_of
         app = s.app

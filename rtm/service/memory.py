@@ -6,7 +6,7 @@ from collections import defaultdict, deque
 from collections.abc import Iterable, Mapping
 
 from ..protocol import CallSignalIn, ChannelAttr, PeerMessageIn, ServerFrame
-from .backend import DeliverySink, OfflineFrame, Receipt, SessionId
+from .backend import DeliverySink, ManySink, OfflineFrame, Receipt, SessionId
 
 __all__ = ["MemoryBackend"]
 
@@ -21,6 +21,7 @@ class MemoryBackend:
 
     def __init__(self) -> None:
         self._sink: DeliverySink = _drop
+        self._sink_many: ManySink | None = None
         self._sessions: dict[tuple[str, str], SessionId] = {}
         self._subs: dict[tuple[str, SessionId], set[str]] = defaultdict(set)
         self._watchers: dict[tuple[str, str], dict[SessionId, None]] = defaultdict(dict)
@@ -33,6 +34,11 @@ class MemoryBackend:
 
     def attach(self, sink: DeliverySink) -> None:
         self._sink = sink
+        self._sink_many = None
+
+    def attach_many(self, sink_many: ManySink) -> None:
+        """Hand a frame for many sessions to ``sink_many`` in one call (the fan-out)."""
+        self._sink_many = sink_many
 
     def bind_user(self, app: str, user: str, session: SessionId) -> SessionId | None:
         key = (app, user)
@@ -58,6 +64,9 @@ class MemoryBackend:
         return True
 
     def deliver_many(self, sessions: Iterable[SessionId], frame: ServerFrame) -> None:
+        if self._sink_many is not None:
+            self._sink_many(sessions, frame)
+            return
         sink = self._sink
         for session in sessions:
             sink(session, frame)

@@ -1,4 +1,5 @@
-"""The embedded default core and the process-wide default."""
+"""The embedded default core, the process-wide default, and the in-process transport
+(frames are queued, never delivered inside send())."""
 
 from __future__ import annotations
 
@@ -11,7 +12,8 @@ from pathlib import Path
 import pytest
 
 import rtm
-from rtm.embedded import URL_ENV, EmbeddedCore, default_core, set_default_core
+from rtm import protocol as p
+from rtm.embedded import URL_ENV, EmbeddedCore, InProcTransport, default_core, set_default_core
 from rtm.scheduler import DeterministicScheduler, ThreadedScheduler
 from rtm.service.memory import MemoryBackend
 
@@ -104,3 +106,56 @@ def test_a_bad_sig2rtm_url_stops_the_app_with_one_line(url: str) -> None:
         f"sig2rtm: SIG2RTM_URL: {url!r} is not a ws:// or wss:// URL "
         "(a gateway's address, like ws://127.0.0.1:9000)"
     )
+
+
+# --- the in-process transport ----------------------------------------------------------
+
+
+def test_send_is_deferred_and_frames_come_back_through_on_frame() -> None:
+    core = EmbeddedCore.deterministic()
+    got: list[p.ServerFrame] = []
+    transport = core.connect(got.append)
+    assert isinstance(transport, InProcTransport)
+    transport.send(p.Login(1, APP, "alice", None))
+    assert got == []  # nothing happens inside send()
+    core.run_until_idle()
+    assert got == [p.Result(1, 0)]
+    assert core.service.session_count == 1
+
+
+def test_close_ends_the_session_and_refuses_further_frames() -> None:
+    core = EmbeddedCore.deterministic()
+    got: list[p.ServerFrame] = []
+    transport = core.connect(got.append)
+    transport.send(p.Login(1, APP, "alice", None))
+    core.run_until_idle()
+    watcher_frames: list[p.ServerFrame] = []
+    watcher = core.connect(watcher_frames.append)
+    watcher.send(p.Login(1, APP, "bob", None))
+    watcher.send(p.QueryOnline(2, ("alice",)))
+    core.run_until_idle()
+    assert watcher_frames[-1] == p.Result(2, 0, (("alice", 0),))
+    transport.close()
+    transport.close()  # idempotent
+    with pytest.raises(ConnectionError):
+        transport.send(p.Logout(2))
+    core.run_until_idle()
+    assert core.service.session_count == 1
+    watcher.send(p.QueryOnline(3, ("alice",)))
+    core.run_until_idle()
+    assert watcher_frames[-1] == p.Result(3, 0, (("alice", 2),))
+    assert got == [p.Result(1, 0)]  # nothing reaches a closed transport
+
+
+def test_frames_for_a_closed_link_are_dropped() -> None:
+    core = EmbeddedCore(DeterministicScheduler())
+    got: list[p.ServerFrame] = []
+    transport = core.connect(got.append)
+    assert isinstance(transport, InProcTransport)
+    transport.close()
+    # The session still exists until the service runs the close; a frame routed to it
+    # meanwhile is dropped, not handed to the closed client.
+    core.backend.deliver(transport.session, p.Result(1, 0))
+    core.run_until_idle()
+    assert got == []
+    assert core.service.session_count == 0

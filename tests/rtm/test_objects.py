@@ -45,11 +45,17 @@ def test_message_ids_are_unique_and_increasing() -> None:
 
 
 def test_received_message_carries_server_ts_and_offline_flag() -> None:
-    message = RtmMessage._received(Payload(MESSAGE_TYPE.MESSAGE_TYPE_RAW, "d", b"r"), 123, True)
+    before = RtmMessage("x").messageId
+    message = RtmMessage.received(Payload(MESSAGE_TYPE.MESSAGE_TYPE_RAW, "d", b"r"), 123, True)
     assert message.isOfflineMessage() and message.offline
     assert message.getServerReceivedTs() == message.serverReceivedTs == 123
     assert (message.raw, message.text) == (b"r", "d")
-    assert message._payload() == Payload(MESSAGE_TYPE.MESSAGE_TYPE_RAW, "d", b"r")
+    assert message.getMessageType() == MESSAGE_TYPE.MESSAGE_TYPE_RAW
+    assert message.messageId > before  # numbered like every other message
+    assert message.payload() == Payload(MESSAGE_TYPE.MESSAGE_TYPE_RAW, "d", b"r")
+    text = RtmMessage.received(Payload(MESSAGE_TYPE.MESSAGE_TYPE_TEXT, "hi"), 5, False)
+    assert (text.getText(), text.getRawMessage(), text.isOfflineMessage()) == ("hi", b"", False)
+    assert text.getMessageType() == MESSAGE_TYPE.MESSAGE_TYPE_TEXT
 
 
 def test_options() -> None:

@@ -13,9 +13,9 @@ import pytest
 from rtm import CONNECTION_CHANGE_REASON as R
 from rtm import CONNECTION_STATE as S
 from rtm import PEER_ONLINE_STATE, RtmAttribute, ServiceConfig
+from rtm.embedded import InProcTransport
 from rtm.gateway.lockstep import LockstepTransport
 from rtm.tokens import build_rtm_token
-from rtm.transport import InProcTransport
 from tests.rtm.conftest import MakeWorld
 from tests.rtm.kit import APP, CERT, Peer, World, state
 

@@ -1,57 +1,22 @@
-"""The in-process transport: frames are queued, never delivered inside send()."""
+"""The rules of a simulated outage, shared by every transport (``check_outage``)."""
 
 from __future__ import annotations
 
 import pytest
 
-from rtm import protocol as p
-from rtm.embedded import EmbeddedCore
-from rtm.scheduler import DeterministicScheduler
-from rtm.transport import InProcTransport
-
-APP = "0123456789abcdef0123456789abcdef"
+from rtm.transport import check_outage
 
 
-def test_send_is_deferred_and_frames_come_back_through_on_frame() -> None:
-    core = EmbeddedCore.deterministic()
-    got: list[p.ServerFrame] = []
-    transport = core.connect(got.append)
-    assert isinstance(transport, InProcTransport)
-    transport.send(p.Login(1, APP, "alice", None))
-    assert got == []  # nothing happens inside send()
-    core.run_until_idle()
-    assert got == [p.Result(1, 0)]
-    assert core.service.session_count == 1
+def test_a_closed_transport_refuses_drop_and_restore() -> None:
+    for action in ("drop", "restore"):
+        with pytest.raises(ConnectionError, match="closed"):
+            check_outage(action, closed=True, dropped=False)
 
 
-def test_close_ends_the_session_and_refuses_further_frames() -> None:
-    core = EmbeddedCore.deterministic()
-    got: list[p.ServerFrame] = []
-    transport = core.connect(got.append)
-    transport.send(p.Login(1, APP, "alice", None))
-    core.run_until_idle()
-    watcher_frames: list[p.ServerFrame] = []
-    watcher = core.connect(watcher_frames.append)
-    watcher.send(p.Login(1, APP, "bob", None))
-    watcher.send(p.QueryOnline(2, ("alice",)))
-    core.run_until_idle()
-    assert watcher_frames[-1] == p.Result(2, 0, (("alice", 0),))
-    transport.close()
-    transport.close()  # idempotent
-    with pytest.raises(ConnectionError):
-        transport.send(p.Logout(2))
-    core.run_until_idle()
-    assert core.service.session_count == 1
-    watcher.send(p.QueryOnline(3, ("alice",)))
-    core.run_until_idle()
-    assert watcher_frames[-1] == p.Result(3, 0, (("alice", 2),))
-    assert got == [p.Result(1, 0)]  # nothing reaches a closed transport
-
-
-def test_frames_for_a_closed_link_are_dropped() -> None:
-    core = EmbeddedCore(DeterministicScheduler())
-    got: list[p.ServerFrame] = []
-    transport = core.connect(got.append)
-    transport.close()
-    transport._link(p.Result(1, 0))
-    assert got == []
+def test_drop_needs_an_up_link_and_restore_a_dropped_one() -> None:
+    check_outage("drop", closed=False, dropped=False)
+    check_outage("restore", closed=False, dropped=True)
+    with pytest.raises(RuntimeError, match="already dropped"):
+        check_outage("drop", closed=False, dropped=True)
+    with pytest.raises(RuntimeError, match="not dropped"):
+        check_outage("restore", closed=False, dropped=False)

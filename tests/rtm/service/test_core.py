@@ -386,3 +386,36 @@ def test_a_client_back_from_a_broken_link_after_a_later_login_is_the_one_displac
     assert node.pushed(back, p.Kicked) == [p.Kicked(reason)]
     assert node.pushed(newer, p.Kicked) == [], "the later login stays"
     assert node.backend.session_of(APP, "alice") == newer
+
+
+def test_a_trusted_session_is_not_checked_twice_but_still_rate_limited() -> None:
+    """An in-process client checks peer IDs and sizes itself (``trusted``): the service does
+    not repeat those checks on the message paths; rates and routing still apply."""
+    node = Node()
+    frames: list[p.ServerFrame] = []
+    trusted = node.service.open_session(frames.append, trusted=True)
+    node.frames[trusted] = frames
+    assert node.request(trusted, lambda r: p.Login(r, APP, "alice", None)).code == 0
+    node.session("bob")
+    assert node.request(trusted, lambda r: p.SendPeer(r, "bob", TEXT, False)).code == 0
+    # Not checked again: an ID the client would have refused is simply nobody online.
+    result = node.request(trusted, lambda r: p.SendPeer(r, "b/b", TEXT, False))
+    assert result.code == PEER_MESSAGE_ERR_CODE.PEER_MESSAGE_ERR_PEER_UNREACHABLE
+    untrusted = node.session("carol")
+    result = node.request(untrusted, lambda r: p.SendPeer(r, "b/b", TEXT, False))
+    assert result.code == PEER_MESSAGE_ERR_CODE.PEER_MESSAGE_ERR_INVALID_USERID
+
+
+def test_relink_points_a_session_elsewhere_unless_it_was_lost() -> None:
+    node = Node()
+    alice = node.session("alice")
+    bob = node.session("bob")
+    moved: list[p.ServerFrame] = []
+    node.service.relink(bob, moved.append)
+    assert node.request(alice, lambda r: p.SendPeer(r, "bob", TEXT, False)).code == 0
+    assert [type(f) for f in moved] == [p.PeerMessageIn]
+    assert node.pushed(bob, p.PeerMessageIn) == []
+    node.service.lose_session(bob)
+    node.service.relink(bob, node.frames[bob].append)  # a lost session keeps holding
+    assert node.request(alice, lambda r: p.SendPeer(r, "bob", TEXT, False)).code == 0
+    assert node.pushed(bob, p.PeerMessageIn) == [] and len(moved) == 1

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from rtm.protocol import ChannelAttr, Payload, PeerMessageIn, Result, ServerFrame
+from rtm.protocol import ChannelAttr, MemberCountIn, Payload, PeerMessageIn, Result, ServerFrame
 from rtm.service.memory import MemoryBackend
 
 
@@ -92,3 +92,19 @@ def test_offline_store_caps_and_expires() -> None:
     assert kept == [message(3), message(4)]
     assert b.pop_offline("app", "bob", now=0.0) == []  # taken once
     assert b.pop_offline("app", "nobody", now=0.0) == []
+
+
+def test_deliver_many_hands_the_frame_over_once_to_a_many_sink() -> None:
+    b = MemoryBackend()
+    one: list[tuple[str, ServerFrame]] = []
+    many: list[tuple[list[str], ServerFrame]] = []
+    frame = MemberCountIn("room", 2)
+    b.attach(lambda session, f: one.append((session, f)))
+    b.deliver_many(["n0:1", "n0:2"], frame)
+    assert one == [("n0:1", frame), ("n0:2", frame)]
+    b.attach_many(lambda sessions, f: many.append((list(sessions), f)))
+    b.deliver_many(["n0:1", "n0:2"], frame)
+    assert many == [(["n0:1", "n0:2"], frame)]
+    assert len(one) == 2  # not also one by one
+    b.deliver("n0:3", frame)  # a single delivery still takes the plain sink
+    assert one[-1] == ("n0:3", frame)
