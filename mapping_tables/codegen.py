@@ -42,6 +42,7 @@ from mapping_tables.rowexpr import (
     Views,
     projection_code,
     repeated,
+    row_local,
 )
 
 __all__ = [
@@ -235,6 +236,7 @@ def _function(
             body.append(f"{indent}for _item in _items({each}):")
             body += _firing(indent + "    ", index, row, projection_code(w, row, "_item"), slow)
         else:
+            body += w.assign_local(row_local([r for _, r in rows], row), indent)
             body += _firing(indent, index, row, projection_code(w, row, None), slow)
         spans.append((start, len(body) - 1, row))
     head = [f"def {name}(params, req, session, sink):"]

@@ -31,7 +31,15 @@ from mapping_tables.expr import (
 )
 from mapping_tables.model import EventRow
 
-__all__ = ["RUNTIME", "ExpressionWriter", "Views", "plain", "projection_code", "repeated"]
+__all__ = [
+    "RUNTIME",
+    "ExpressionWriter",
+    "Views",
+    "plain",
+    "projection_code",
+    "repeated",
+    "row_local",
+]
 
 # --------------------------------------------------------------------------- run-time helpers
 # The generated code calls these only where plain Python would not have the language's meaning.
@@ -113,6 +121,10 @@ class Views:
     plain: frozenset[str] = frozenset()
     #: Event paths that always hold a plain ``str``/``int`` (``event.message.text``).
     plain_paths: frozenset[str] = frozenset()
+    #: Event paths read straight from the raw parameter through one view function
+    #: (``event.fromMember.userId`` -> ``legacy_name(params["fromMember"].userId)``): no
+    #: view object is built for the parameter. Takes precedence over ``by_param``.
+    paths: Mapping[str, str] = attrs.field(factory=dict)
 
 
 def _counter() -> Iterator[int]:
@@ -132,6 +144,21 @@ class ExpressionWriter:
         #: The row each prelude line was hoisted from (errors there name that row).
         self.prelude_rows: list[EventRow] = []
         self.names = _counter()
+
+    def assign_local(self, subs: Sequence[Expr], indent: str) -> list[str]:
+        """Lines computing ``subs`` once, here (see :func:`row_local`)."""
+        lines = []
+        for sub in subs:
+            key = format_expr(sub)
+            if not self._worth_caching(sub) or any(
+                path.startswith(key + ".") for path in self.views.paths
+            ):  # a parameter read through direct path views only: nothing to build
+                continue
+            code = self._raw(sub, None)
+            var = f"_l{next(self.names)}"
+            lines.append(f"{indent}{var} = {code}")
+            self.hoisted[key] = var
+        return lines
 
     def hoist(self, e: Expr, row: EventRow) -> None:
         """Compute the repeated sub-expressions of ``e`` (certainly evaluated whenever the
@@ -220,6 +247,10 @@ class ExpressionWriter:
 
     def _path(self, e: Path, item: str | None) -> str:
         parts = e.parts
+        direct = self.views.paths.get(e.dotted) if e.root == "event" else None
+        if direct is not None:
+            raw = f"params[{parts[0]!r}]" + "".join(f".{name}" for name in parts[1:])
+            return f"V_{direct}({raw})"
         if e.root == "event":
             param, rest = parts[0], parts[1:]
             view = self.views.by_param.get(param, self.views.default)
@@ -344,16 +375,39 @@ def _row_texts(row: EventRow) -> list[str]:
     return [t for t in (row.when, row.each, *row.projection.values()) if t]
 
 
+def _counts(texts: Sequence[str]) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for text in texts:
+        for sub in _subexpressions(compile_expr(text)):
+            if isinstance(sub, Call | Path):
+                key = format_expr(sub)
+                counts[key] = counts.get(key, 0) + 1
+    return counts
+
+
 def repeated(rows: Sequence[EventRow]) -> set[str]:
     """Sub-expressions (as canonical text) that occur more than once in these rows."""
-    counts: dict[str, int] = {}
-    for row in rows:
-        for text in _row_texts(row):
-            for sub in _subexpressions(compile_expr(text)):
-                if isinstance(sub, Call | Path):
-                    key = format_expr(sub)
-                    counts[key] = counts.get(key, 0) + 1
+    counts = _counts([text for row in rows for text in _row_texts(row)])
     return {key for key, n in counts.items() if n > 1}
+
+
+def row_local(rows: Sequence[EventRow], row: EventRow) -> list[Expr]:
+    """Sub-expressions only ``row``'s projection uses, more than once (an account and its
+    uid): computed once where the row fires, innermost first, with no lazy checks — every
+    projection is evaluated when the row fires, so this changes no meaning."""
+    if row.each:
+        return []
+    mine = _counts(list(row.projection.values()))
+    everywhere = _counts([text for r in rows for text in _row_texts(r)])
+    local: list[Expr] = []
+    seen: set[str] = set()
+    for text in row.projection.values():
+        for sub in _certain(compile_expr(text)):
+            key = format_expr(sub)
+            if key not in seen and mine.get(key, 0) > 1 and everywhere.get(key) == mine[key]:
+                seen.add(key)
+                local.append(sub)
+    return local
 
 
 def projection_code(w: ExpressionWriter, row: EventRow, item: str | None) -> str:
@@ -372,6 +426,7 @@ def projection_code(w: ExpressionWriter, row: EventRow, item: str | None) -> str
                 and w.views.by_param.get(e.parts[0], w.views.default) in w.views.plain
             )
             or (isinstance(e, Path) and e.dotted in w.views.plain_paths)
+            or (isinstance(e, Path) and w.views.paths.get(e.dotted) in w.views.plain)
         )
         parts.append(code if plain else f"_p({code})")
     return "(" + "".join(f"{p}, " for p in parts) + ")"

@@ -61,6 +61,9 @@ class ShimAgoraAPI(IAgoraAPI):
         self.app_id = app_id
         self.legacy_mode = world.mode == "legacy"
         self.sched = world.core.scheduler
+        #: The core's lock: the instance's state is changed by the app's calls (any thread),
+        #: RTM events (the callback thread) and the shim's timers and replays (the core
+        #: thread, which holds this lock); one lock keeps them in one order, no inversion.
         self.lock = self.sched.lock
         self.usage = world.usage
         self.rows = world.rows
@@ -82,7 +85,7 @@ class ShimAgoraAPI(IAgoraAPI):
         )
         self._markers = itertools.count(1)
         self._marker_prefix = f"{id(self):x}"
-        self._plans: dict[tuple[str, str], events.Plan] = {}
+        self._plans: dict[str, events.Plan] = {}
         self.binding: Binding = cast(
             Binding,
             TrackedBinding(
@@ -206,10 +209,11 @@ class ShimAgoraAPI(IAgoraAPI):
         """Every RTM callback of this instance's client: hooks, then the compiled rows."""
         if self.destroyed:
             return
+        key = f"{name}|{trigger}" if trigger else name  # no tuple per event
         try:
-            plan = self._plans[name, trigger]
+            plan = self._plans[key]
         except KeyError:
-            plan = self._plans[name, trigger] = events.plan_for(self, name, trigger)
+            plan = self._plans[key] = events.plan_for(self, name, trigger)
         # events.run, inlined: every RTM callback of the instance passes here.
         with self.lock:
             session = self.session

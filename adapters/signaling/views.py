@@ -121,4 +121,8 @@ ROW_VIEWS = Views(
     default="view",
     plain=frozenset({"legacy_name"}),
     plain_paths=frozenset({"event.message.text"}),
+    paths={
+        "event.fromMember.userId": "legacy_name",
+        "event.member.userId": "legacy_name",
+    },
 )  # fmt: skip
