@@ -15,13 +15,13 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from adapters.signaling import ShimAgoraAPI, ShimWorld
+from rtm.embedded import InProcTransport
 from rtm.gateway.config import GatewayConfig
 from rtm.gateway.endpoint import HttpAnswer, HttpRequest, Listener, Wire
 from rtm.gateway.metrics import Metrics
 from rtm.limits import Rate, SlidingWindow
 from rtm.scheduler import Scheduler
 from rtm.service.core import RtmService
-from rtm.embedded import InProcTransport
 from rtm.transport import FrameSink
 
 from .frames import FRAME_COMMANDS, FRAME_ERROR_CODES
