@@ -81,7 +81,7 @@ from legacy_signaling.equivalence.world import (
     SERVER_AVAILABILITY,
     WorldConfig,
 )
-from legacy_signaling.identity import check_channel, check_extra
+from legacy_signaling.identity import check_channel, check_extra, invite_options
 from legacy_signaling.reference.testing import APP_ID
 
 __all__ = ["KIND_WEIGHTS", "programs", "world_configs"]
@@ -142,6 +142,9 @@ class _Invite:
     callee: str
     sent_at: float
     accepted: bool = False
+    #: Its answer time (``_timeout`` of its extra, 1..30 s, else 20 s: V6), so the model
+    #: believes it alive exactly as long as it can ring.
+    timeout: float = DEFAULT_TIMEOUT_S
 
 
 @attrs.define
@@ -190,9 +193,7 @@ class _Model:
     def tick(self, seconds: float) -> None:
         """Time passes: unanswered invitations time out, long drops give up (V3, V6, C3)."""
         self.clock += seconds
-        self.invites = [
-            i for i in self.invites if i.accepted or self.clock - i.sent_at < DEFAULT_TIMEOUT_S
-        ]
+        self.invites = [i for i in self.invites if i.accepted or self.clock - i.sent_at < i.timeout]
         for name, client in self.clients.items():
             if client.dropped_at is not None and self.clock - client.dropped_at >= GIVE_UP_S:
                 self.logged_out(name)
@@ -608,7 +609,7 @@ def _note_invite(m: _Model, name: str, channel: str, callee: str, extra: str) ->
         or any(i.channel == channel and {i.caller, i.callee} == {caller, callee} for i in m.invites)
     ):
         return
-    m.invites.append(_Invite(channel, caller, callee, m.clock))
+    m.invites.append(_Invite(channel, caller, callee, m.clock, timeout=invite_options(extra)[1]))
 
 
 def _invite(draw: st.DrawFn, m: _Model) -> Step:
@@ -836,7 +837,9 @@ def _call(draw: st.DrawFn, m: _Model) -> Step | list[Step]:
     a, b = pair
     caller, callee = m.clients[a].account or "", m.clients[b].account or ""
     channel = _pick(draw, u.CHANNELS)
-    steps: list[Step] = [InviteUser2(a, channel, callee, _pick(draw, _CALL_EXTRAS))]
+    extra = _pick(draw, _CALL_EXTRAS)
+    timeout = invite_options(extra)[1]
+    steps: list[Step] = [InviteUser2(a, channel, callee, extra)]
     ending = draw(st.integers(0, 4))
     if ending == 0:
         steps.append(Accept(b, channel, caller, _pick(draw, u.ANSWER_EXTRAS)))
@@ -851,13 +854,13 @@ def _call(draw: st.DrawFn, m: _Model) -> Step | list[Step]:
         # the model's clock moves with the program's (a missed invite here once let a later
         # step kick a ringing callee, which shims without KICK_ENDS_CALLS cannot match).
         seconds = _pick(draw, (4.5, 5.0, 19.5, 20.0, 25.0))
-        m.invites.append(_Invite(channel, caller, callee, m.clock))
+        m.invites.append(_Invite(channel, caller, callee, m.clock, timeout=timeout))
         m.tick(seconds)
         steps.append(Advance(seconds))
     elif ending == 3:
         steps.append(End(a, channel, callee))
     else:
-        m.invites.append(_Invite(channel, caller, callee, m.clock))  # left ringing
+        m.invites.append(_Invite(channel, caller, callee, m.clock, timeout=timeout))  # ringing
     return steps
 
 
