@@ -74,7 +74,7 @@ def compiled_rows(
 #: the reference now does, L6); not listing members from outside a channel
 #: (channel_userlist_outside) nor ending a kicked session's calls (remote_login_kick),
 #: differences the tables declare.
-CAPABILITIES = frozenset({"time", "connection", "kick_while_dropped"})
+CAPABILITIES = frozenset({"time", "connection", "kick_while_dropped", "logout_while_dropped"})
 
 
 class ShimWorld:
@@ -120,6 +120,13 @@ class ShimWorld:
                 else rtm.EmbeddedCore(DeterministicScheduler(), config)
             )
         self.core = core
+        #: On a network core a logout while the link is down reaches the server only at the
+        #: end of the lost session's grace period (see LOGOUT_WHILE_DROPPED): not claimed.
+        self.capabilities = (
+            CAPABILITIES
+            if isinstance(core, rtm.EmbeddedCore)
+            else CAPABILITIES - {"logout_while_dropped"}
+        )
         if token_provider is None:
             token_provider = (
                 CertificateTokenProvider(

@@ -24,6 +24,7 @@ __all__ = [
     "KICK_ENDS_CALLS",
     "KICK_WHILE_DROPPED",
     "LIST_OUTSIDE",
+    "LOGOUT_WHILE_DROPPED",
     "SERVER_AVAILABILITY",
     "LegacyWorld",
     "MissingCapabilityError",
@@ -55,9 +56,15 @@ KICK_WHILE_DROPPED: Final = "kick_while_dropped"
 #: Inviting a reconnecting callee with ``_require_peer_online`` (V4): the legacy server knew
 #: the callee's link was down; RTM presence reports a reconnecting user as online.
 CALL_RECONNECTING: Final = "call_reconnecting"
+#: Logging out while the connection is down ends the session for everyone at once (L7):
+#: the legacy model's server knew; a client on a real network cannot tell its server, which
+#: ends the lost session after its grace period (its peers see the leave then). An
+#: in-process core is told at once.
+LOGOUT_WHILE_DROPPED: Final = "logout_while_dropped"
 #: What a world without a ``capabilities`` attribute is assumed to support.
 ALL_CAPABILITIES: Final = frozenset(
     {
+        LOGOUT_WHILE_DROPPED,
         CALL_RECONNECTING,
         CONNECTION,
         SERVER_AVAILABILITY,

@@ -522,6 +522,9 @@ class RtmService:
         s.app, s.user = app, user
         previous = self.backend.bind_user(app, user, s.id)
         resumed = previous is not None and previous == s.resume_of
+        # A connection resumes at most once, with its first login: a later login on it (after
+        # a logout) is a fresh one, also as another user (it would be "displaced" else).
+        s.resume_of = None
         if previous is not None and not resumed:
             for channel in self.backend.channels_of(app, user):
                 self._remove_member(app, channel, user)

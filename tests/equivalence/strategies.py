@@ -78,6 +78,7 @@ from legacy_signaling.equivalence.world import (
     KICK_ENDS_CALLS,
     KICK_WHILE_DROPPED,
     LIST_OUTSIDE,
+    LOGOUT_WHILE_DROPPED,
     SERVER_AVAILABILITY,
     WorldConfig,
 )
@@ -368,6 +369,8 @@ def _logout(draw: st.DrawFn, m: _Model) -> Step:
     # Sometimes any instance: logging out while logged out (L8) or retrying (L9).
     alive = m.names(lambda c: c.alive)
     name = _pick(draw, alive) if alive and _chance(draw, 25) else _actor(draw, m)
+    if LOGOUT_WHILE_DROPPED not in m.capabilities and m.clients[name].dropped:
+        return GetStatus(name)  # this world's server hears of it only after its grace
     m.logged_out(name)
     return Logout(name)
 

@@ -28,6 +28,7 @@ from legacy_signaling.equivalence.program import (
     Join,
     Login,
     Logout,
+    RestoreConnection,
     SendChannel,
     SendPeer,
     SetCallback,
@@ -128,7 +129,27 @@ INVITATION_HELD_WHEN_THE_CLIENT_GIVES_ITS_LINK_UP = Program(
     ),
 )
 
+#: A session back from a drop logs out, then logs in as another user whose account is in
+#: use: the reference logs it in (kicking the other); the core took the connection's spent
+#: resume for a displacement and refused it, onLoginFailed(202) (20,000-program sweep,
+#: 2026-12-03; the issue's "java: onLoginFailed(202)"). Fixed: a connection resumes once.
+LOGIN_AS_ANOTHER_USER_AFTER_A_RESUMED_SESSION_LOGS_OUT = Program(
+    config=attrs.evolve(CONFIG, app_certificate=None),
+    steps=(
+        *_instances(2),  # type: ignore[arg-type]
+        Login(client="c1", account="čaj", token=TokenKind.NO_NEED, right_app=True),
+        DropConnection(client="c1"),
+        RestoreConnection(client="c1"),
+        Logout(client="c1"),
+        Login(client="c0", account="ann", token=TokenKind.NO_NEED, right_app=True),
+        Login(client="c1", account="ann", token=TokenKind.NO_NEED, right_app=True),
+    ),
+)
+
 REGRESSIONS = {
+    "login_as_another_user_after_a_resumed_session_logs_out": (
+        LOGIN_AS_ANOTHER_USER_AFTER_A_RESUMED_SESSION_LOGS_OUT
+    ),
     "invitation_held_when_the_client_gives_its_link_up": (
         INVITATION_HELD_WHEN_THE_CLIENT_GIVES_ITS_LINK_UP
     ),
