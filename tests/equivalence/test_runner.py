@@ -66,6 +66,7 @@ def test_reference_world_satisfies_the_protocol() -> None:
             "drop_with_calls",
             "kick_while_dropped",
             "call_reconnecting",
+            "logout_while_dropped",
         }
     )
 
