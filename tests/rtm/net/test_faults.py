@@ -286,7 +286,8 @@ def test_a_node_restarted_under_the_same_id_takes_nothing_it_cannot_deliver(
         # The new nb says what it did (the old code confirmed and dropped them, silently).
         with urllib.request.urlopen(f"http://127.0.0.1:{again.port}/metrics", timeout=5) as r:
             metrics = r.read().decode()
-        (rerouted,) = [ln for ln in metrics.splitlines() if ln.startswith("rtm_redis_rerouted_total ")]
+        name = "rtm_redis_rerouted_total "
+        (rerouted,) = [ln for ln in metrics.splitlines() if ln.startswith(name)]
         assert float(rerouted.split()[-1]) >= len(acknowledged)
         for node in (a, b, again):
             assert not [line for line in node.log if "Traceback" in line], node.log
