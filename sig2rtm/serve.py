@@ -40,10 +40,10 @@ _FLAGS: dict[str, tuple[type, str]] = {
     "shutdown-grace": (float, "seconds clients get to resume elsewhere on SIGTERM"),
     "log-level": (str, "debug, info, warning or error"),
     "legacy-port": (int, "also serve the legacy Signaling SDKs (LBS + WebSocket) on this port"),
-    "legacy-host": (str, "host the legacy LBS answer names (default: the address reached)"),
+    "legacy-host": (str, "host the legacy LBS answer names"),
     "legacy-tls-port": (int, "the legacy port over TLS (HTTPS lookup with CORS, WSS)"),
-    "legacy-tls-cert": (str, "PEM certificate chain for --legacy-tls-port"),
-    "legacy-tls-key": (str, "PEM private key for --legacy-tls-port"),
+    "legacy-tls-cert": (str, "PEM certificate chain for the legacy TLS port"),
+    "legacy-tls-key": (str, "PEM private key for the legacy TLS port"),
 }
 
 
@@ -53,9 +53,15 @@ def _default(name: str) -> str:
 
     if name == "node_id":
         return "random, g + 8 hex digits"
+    if name == "legacy_host":
+        return "the address the client reached"
     if name == "app_certificates":
         return "none: no app requires tokens"
     field = getattr(attrs.fields(GatewayConfig), name)
+    if field.default == "":
+        return "none"
+    if name in ("legacy_port", "legacy_tls_port") and field.default < 0:
+        return "off"
     return str(field.default)
 
 
