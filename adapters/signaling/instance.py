@@ -155,32 +155,19 @@ class ShimAgoraAPI(IAgoraAPI):
             self.sched.deliver(self.dispatch, *entry)
 
     def emit_row(self, row: EventRow, args: tuple[object, ...]) -> None:
-        """One firing of an event row (the compiled rows call this): ``dispatch`` inlined,
-        as every legacy callback from RTM passes here."""
-        if self.destroyed:
-            return
-        name = row.legacy
-        status = STATUS_AFTER.get(name)
-        if status is not None:
-            self.status = status
-        if self.usage is not None:
-            if row.status is Status.EMULATED:
-                self.world.trace("emulation", name, row.differences)
-            self.world.trace("callback", name)
-        handler = self.handler
-        if handler is None:
-            return
-        try:
-            getattr(handler, name)(*args)
-        except Exception:
-            log.exception("exception in legacy callback %s (ignored)", name)
+        """One firing of an event row that the compiled code does not hand to the app's
+        handler itself (a usage trace is kept, no handler, or the callback moves
+        ``getStatus()``): the emulation is traced, then delivered as any callback."""
+        if self.usage is not None and row.status is Status.EMULATED and not self.destroyed:
+            self.world.trace("emulation", row.legacy, row.differences)
+        self.dispatch(row.legacy, args)
 
     def callback_failed(self, name: str) -> None:
         """The app's callback raised (compiled rows call handlers directly): logged, ignored."""
         log.exception("exception in legacy callback %s (ignored)", name)
 
     def dispatch(self, name: str, args: tuple[object, ...]) -> None:
-        """Deliver one legacy callback the shim decided itself (not from a row)."""
+        """Deliver one legacy callback: its status change, its trace, the app's handler."""
         if self.destroyed:
             return
         status = STATUS_AFTER.get(name)
