@@ -63,8 +63,10 @@ _DTMF = re.compile(r"[0-9*#]+")
 
 
 @functools.lru_cache(maxsize=8192)
+@functools.lru_cache(maxsize=65536)
 def legacy_uid(account: str) -> int:
-    """The uid the legacy server would report for ``account``.
+    """The uid the legacy server would report for ``account`` (cached: every legacy
+    delivery reports its sender's uid, from a small set of accounts).
 
     The real server assigned an opaque internal uid. Ours is CRC-32 of the UTF-8 account
     masked to 31 bits (it fits Java's signed ``int`` as well as ``uint32``), with 0 mapped to
@@ -117,6 +119,7 @@ def _check_name(name: str, limit: int, *, allow_space: bool) -> ECODE | None:
     return None
 
 
+@functools.lru_cache(maxsize=8192)
 @functools.lru_cache(maxsize=8192)
 def check_account(name: str) -> ECODE | None:
     """None if ``name`` is a valid account (1..128 printable chars, no whitespace).

@@ -25,7 +25,14 @@ from rtm.handlers import (
     RtmClientListener,
 )
 
-from .forwarding import OPTIONS, EventSink, ResultEvent, answers, forwarding_class
+from .forwarding import (
+    OPTIONS,
+    DirectEvents,
+    EventSink,
+    ResultEvent,
+    answers,
+    forwarding_class,
+)
 
 if TYPE_CHECKING:
     from .context import Request
@@ -164,7 +171,9 @@ _CHANNEL_RESULTS = {
 class CppBinding(_Common):
     """RTM C++ style (seed 001): event handlers; results correlated by request or message ID."""
 
-    def __init__(self, core: Any, app_id: str, sink: EventSink) -> None:
+    def __init__(
+        self, core: Any, app_id: str, sink: EventSink, direct: DirectEvents | None = None
+    ) -> None:
         super().__init__(core, app_id, sink)
         self._by_request: dict[int, Request] = {}
         self._by_message: dict[int, Request] = {}
@@ -176,8 +185,11 @@ class CppBinding(_Common):
             self._service_event,
             answers(IRtmServiceEventHandler, "IRtmServiceEventHandler", _SERVICE_RESULTS),
             by_id=by_id,
+            direct=direct,
         )
-        call_cls = forwarding_class(IRtmCallEventHandler, "IRtmCallEventHandler", sink)
+        call_cls = forwarding_class(
+            IRtmCallEventHandler, "IRtmCallEventHandler", sink, direct=direct
+        )
         self._channel_cls = forwarding_class(
             IChannelEventHandler,
             "IChannelEventHandler",
@@ -186,6 +198,7 @@ class CppBinding(_Common):
             answers(IChannelEventHandler, "IChannelEventHandler", _CHANNEL_RESULTS),
             channel=True,
             by_id=by_id,
+            direct=direct,
         )
         self.client.initialize(app_id, service_cls())
         self.calls = self.client.getRtmCallManager(call_cls())
@@ -331,12 +344,16 @@ class CppBinding(_Common):
 class JavaBinding(_Common):
     """RTM Java style (seed 003): listeners for events, a ResultCallback per call."""
 
-    def __init__(self, core: Any, app_id: str, sink: EventSink) -> None:
+    def __init__(
+        self, core: Any, app_id: str, sink: EventSink, direct: DirectEvents | None = None
+    ) -> None:
         super().__init__(core, app_id, sink)
-        client_cls = forwarding_class(RtmClientListener, "RtmClientListener", sink)
-        call_cls = forwarding_class(RtmCallEventListener, "RtmCallEventListener", sink)
+        client_cls = forwarding_class(RtmClientListener, "RtmClientListener", sink, direct=direct)
+        call_cls = forwarding_class(
+            RtmCallEventListener, "RtmCallEventListener", sink, direct=direct
+        )
         self._channel_cls = forwarding_class(
-            RtmChannelListener, "RtmChannelListener", sink, channel=True
+            RtmChannelListener, "RtmChannelListener", sink, channel=True, direct=direct
         )
         self.client.initialize(app_id, client_cls())
         self.calls = self.client.getRtmCallManager()
@@ -449,8 +466,10 @@ class JavaBinding(_Common):
         return invitation
 
 
-def make_binding(flavour: str, core: Any, app_id: str, sink: EventSink) -> Binding:
-    factories: dict[str, Callable[[Any, str, EventSink], Binding]] = {
+def make_binding(
+    flavour: str, core: Any, app_id: str, sink: EventSink, direct: DirectEvents | None = None
+) -> Binding:
+    factories: dict[str, Callable[[Any, str, EventSink, DirectEvents | None], Binding]] = {
         "cpp": CppBinding,
         "java": JavaBinding,
     }
@@ -458,4 +477,4 @@ def make_binding(flavour: str, core: Any, app_id: str, sink: EventSink) -> Bindi
         factory = factories[flavour]
     except KeyError:
         raise ValueError(f"unknown RTM flavour {flavour!r}; use 'cpp' or 'java'") from None
-    return factory(core, app_id, sink)
+    return factory(core, app_id, sink, direct)

@@ -29,7 +29,7 @@ from .views import legacy_attrs
 if TYPE_CHECKING:
     from .instance import ShimAgoraAPI
 
-__all__ = ["Plan", "outcome", "plan_for"]
+__all__ = ["Plan", "direct_plans", "outcome", "plan_for"]
 
 #: A hook before the rows (True: the rows stay silent) or after them.
 Before = Callable[["ShimAgoraAPI", dict[str, Any]], bool]
@@ -117,6 +117,21 @@ class Plan:
     before: Before | None
     rows: Callable[..., None] | None
     after: After | None
+
+
+def direct_plans(shim: ShimAgoraAPI) -> dict[str, tuple[Before | None, Any]]:
+    """The RTM callbacks (no trigger) whose plan has no hook after the rows: their
+    forwarders run the hook before and the rows themselves (:class:`~.forwarding.DirectEvents`).
+    """
+    out: dict[str, tuple[Before | None, Any]] = {}
+    names = {name for name, trigger in shim.rows.functions if not trigger} | set(BEFORE)
+    for name in names:
+        if "." not in name:
+            continue  # a hook by short name: found with its qualified callback's rows
+        plan = plan_for(shim, name, "")
+        if plan.after is None and (plan.before is not None or plan.rows is not None):
+            out[name] = (plan.before, plan.rows)
+    return out
 
 
 def plan_for(shim: ShimAgoraAPI, name: str, trigger: str) -> Plan:

@@ -17,6 +17,7 @@ from __future__ import annotations
 import functools
 import itertools
 import logging
+import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, cast
 
@@ -32,11 +33,13 @@ from . import events
 from .bindings import Binding, make_binding
 from .calls import CallRegistry
 from .context import Request, Session
+from .forwarding import DirectEvents
 from .joinwait import JoinWait
 from .ops import session as session_ops
 from .ordering import InFlight, TrackedBinding
 from .profile import legacy_name, rtm_id
 from .reconnect import ReconnectEmulation
+from .timers import ShimWork
 
 if TYPE_CHECKING:
     from .world import ShimWorld
@@ -61,10 +64,13 @@ class ShimAgoraAPI(IAgoraAPI):
         self.app_id = app_id
         self.legacy_mode = world.mode == "legacy"
         self.sched = world.core.scheduler
-        #: The core's lock: the instance's state is changed by the app's calls (any thread),
-        #: RTM events (the callback thread) and the shim's timers and replays (the core
-        #: thread, which holds this lock); one lock keeps them in one order, no inversion.
-        self.lock = self.sched.lock
+        #: The instance's own lock: its state is changed by the app's calls (any thread),
+        #: RTM events (the callback thread) and the shim's timers and replays, which
+        #: :class:`ShimWork` runs off the core thread — so this lock is always taken before
+        #: the core's (inside the RTM client), never after it, and RTM events of one
+        #: instance do not wait for the core thread's batch.
+        self.lock = threading.RLock()
+        self.work = ShimWork(self.sched, self.lock)
         self.usage = world.usage
         self.rows = world.rows
         self.handler: ICallBack | None = None
@@ -77,9 +83,9 @@ class ShimAgoraAPI(IAgoraAPI):
         self.calls = CallRegistry()
         self.sends = SendWindow(world.send_quota)
         self.inflight = InFlight()
-        self.join_wait = JoinWait(self.sched.call_soon)
+        self.join_wait = JoinWait(self.work.call_soon)
         self.reconnect = ReconnectEmulation(
-            self.sched.call_later,
+            self.work.call_later,
             functools.partial(session_ops.reconnect_tick, self),
             functools.partial(session_ops.give_up, self),
         )
@@ -89,7 +95,13 @@ class ShimAgoraAPI(IAgoraAPI):
         self.binding: Binding = cast(
             Binding,
             TrackedBinding(
-                make_binding(world.flavour, world.core, world.rtm_app_id, self.on_rtm_event),
+                make_binding(
+                    world.flavour,
+                    world.core,
+                    world.rtm_app_id,
+                    self.on_rtm_event,
+                    DirectEvents(self, events.direct_plans(self)),
+                ),
                 self.inflight,
                 self._abandoned,
             ),
@@ -279,11 +291,14 @@ class ShimAgoraAPI(IAgoraAPI):
         now = self.sched.time()
         if channel is None:
             return not self.sends.take(now)
-        window = self.world.channel_sends(channel)
-        if self.sends.full(now) or window.full(now):
+        if self.sends.full(now):
             return True
+        with self.world.quota_lock:  # the channel's window is shared by the world's instances
+            window = self.world.channel_sends(channel)
+            if window.full(now):
+                return True
+            window.record(now)
         self.sends.record(now)
-        window.record(now)
         return False
 
     def next_marker(self) -> str:

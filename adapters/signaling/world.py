@@ -10,6 +10,7 @@ on virtual time; pass ``core=`` to run on the threaded default or a gateway, or
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -144,6 +145,9 @@ class ShimWorld:
         self.usage = usage if usage is not None else UsageTrace.from_environment()
         self._singletons: dict[str, ShimAgoraAPI] = {}
         self._channel_sends: dict[str, SendWindow] = {}
+        #: Instances of this world count channel sends in shared windows (legacy D10), each
+        #: under its own lock: this one guards the shared windows.
+        self.quota_lock = threading.Lock()
         if send_quota < 1 or channel_quota < 1:
             raise ValueError("send quotas must be at least 1 per second")
         #: The legacy send quotas (D10): per session (60/s) and per channel (200/s) by

@@ -82,7 +82,7 @@ def _invite(shim: ShimAgoraAPI, channel: str, account: str, extra: str) -> None:
             _fail(shim, call, CallEvent.FAILED, ECODE.INVITE_E_PEEROFFLINE, shim.deliver)
         else:
             call.timers.append(
-                shim.sched.call_later(INVITE_OFFLINE_WAIT_S, _offline_timeout, shim, call)
+                shim.work.call_later(INVITE_OFFLINE_WAIT_S, _offline_timeout, shim, call)
             )
     elif require_online and shim.legacy_mode:
 
@@ -113,7 +113,7 @@ def _send_invitation(shim: ShimAgoraAPI, call: Call, callee: str) -> None:
     call.invitation = shim.binding.invite(callee, call.extra, call.channel, req)
     if shim.legacy_mode:
         call.timers.append(
-            shim.sched.call_later(INVITE_OFFLINE_WAIT_S, _offline_timeout, shim, call)
+            shim.work.call_later(INVITE_OFFLINE_WAIT_S, _offline_timeout, shim, call)
         )
 
 
@@ -258,7 +258,7 @@ def _received_by_peer(shim: ShimAgoraAPI, params: dict[str, Any]) -> bool:
     if shim.legacy_mode:
         _, timeout = invite_options(call.extra)
         call.cancel_timers()
-        call.timers.append(shim.sched.call_later(timeout, _answer_timeout, shim, call))
+        call.timers.append(shim.work.call_later(timeout, _answer_timeout, shim, call))
     return False
 
 
@@ -307,7 +307,7 @@ def _remote_received(shim: ShimAgoraAPI, params: dict[str, Any]) -> bool:
         # V6 from the callee's side: its ringing call ends at the same time as the caller's
         # countdown, also when the caller cannot tell it (its link is down).
         _, timeout = invite_options(call.extra)
-        call.timers.append(shim.sched.call_later(timeout, _ringing_timeout, shim, call))
+        call.timers.append(shim.work.call_later(timeout, _ringing_timeout, shim, call))
     return False
 
 
