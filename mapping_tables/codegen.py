@@ -39,6 +39,7 @@ from mapping_tables.model import EventRow, Status
 from mapping_tables.rowexpr import (
     RUNTIME,
     ExpressionWriter,
+    PrefixGuarded,
     Views,
     projection_code,
     repeated,
@@ -204,8 +205,9 @@ def _function(
     first_line: int,
     constants: dict[str, object],
     slow: frozenset[str],
+    guarded: Mapping[str, PrefixGuarded],
 ) -> tuple[list[str], list[tuple[int, int, EventRow]]]:
-    w = ExpressionWriter(views, repeated([row for _, row in rows]), constants)
+    w = ExpressionWriter(views, repeated([row for _, row in rows]), constants, guarded)
     body: list[str] = []
     spans: list[tuple[int, int, EventRow]] = []
     needs_method = any(row.request for _, row in rows)
@@ -275,6 +277,7 @@ def compile_rows(
         if not row.rtm or row.status is Status.UNSUPPORTED or skip(row):
             continue
         grouped.setdefault((row.rtm, row.trigger), []).append((index, row))
+    guarded = {n: fn for n, fn in functions.items() if isinstance(fn, PrefixGuarded)}
     filename = f"<sig2rtm rows {label}>"
     lines = [f"# Generated from {file} by mapping_tables.codegen: do not edit.", ""]
     spans: list[tuple[int, int, EventRow]] = []
@@ -286,7 +289,7 @@ def compile_rows(
         short = rtm.rpartition(".")[2] + (f"__{trigger.rpartition('.')[2]}" if trigger else "")
         name = f"ev{n}_{short}"
         first = len(lines) + 1
-        code, row_spans = _function(name, group, views, first, constants, slow)
+        code, row_spans = _function(name, group, views, first, constants, slow, guarded)
         lines.extend(code)
         bodies[name] = (first, len(lines))
         names[key] = name

@@ -25,6 +25,7 @@ import attrs
 from mapping_tables.expr import KNOWN_FUNCTIONS, Function, resolve_field
 from mapping_tables.markers import MARKER_KEY, decode_marker, is_reserved
 from mapping_tables.model import MappingTables
+from mapping_tables.rowexpr import PrefixGuarded
 from mapping_tables.rtm_surface import RTM_CONSTANTS, RTM_ENUMS
 
 ENDCALL_PREFIX = "AgoraRTMLegacyEndcallCompatibleMessagePrefix"
@@ -267,11 +268,14 @@ def _json_get(text: object, key: object) -> object:
 SIGNAL_HEADS = tuple(prefix + "_" for prefix in PEER_SIGNAL_PREFIXES.values())
 
 
-def _peer_signal(text: object) -> str:
-    if not isinstance(text, str) or not text.startswith(SIGNAL_HEADS):
-        return ""
-    signal = decode_peer_signal(text)
+def _signal_kind(text: object) -> str:
+    signal = decode_peer_signal(text) if isinstance(text, str) else None
     return signal.kind if signal else ""
+
+
+#: ``peer_signal(text)``: the kind of a shim peer signal, "" for any other text (which
+#: compiled rows tell by its prefix alone).
+_peer_signal = PrefixGuarded(_signal_kind, SIGNAL_HEADS, "")
 
 
 def _signal_part(part: str) -> Callable[[object], str]:

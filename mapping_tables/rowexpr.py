@@ -34,12 +34,36 @@ from mapping_tables.model import EventRow
 __all__ = [
     "RUNTIME",
     "ExpressionWriter",
+    "PrefixGuarded",
     "Views",
     "plain",
     "projection_code",
     "repeated",
     "row_local",
 ]
+
+class PrefixGuarded:
+    """A function of one text whose result is ``otherwise`` unless the text starts with one
+    of ``prefixes`` (``peer_signal``: only the shim's own signals decode to anything).
+
+    Generated rows test the prefix inline and call the function only for such texts, so
+    an ordinary message costs no call; the interpreter calls it as any function.
+    """
+
+    __slots__ = ("fn", "otherwise", "prefixes")
+
+    def __init__(
+        self, fn: Callable[[object], object], prefixes: tuple[str, ...], otherwise: object
+    ) -> None:
+        self.fn = fn
+        self.prefixes = prefixes
+        self.otherwise = otherwise
+
+    def __call__(self, text: object) -> object:
+        if not isinstance(text, str) or not text.startswith(self.prefixes):
+            return self.otherwise
+        return self.fn(text)
+
 
 # --------------------------------------------------------------------------- run-time helpers
 # The generated code calls these only where plain Python would not have the language's meaning.
@@ -134,8 +158,16 @@ def _counter() -> Iterator[int]:
 class ExpressionWriter:
     """Writes one generated function: rows of one (RTM callback, trigger)."""
 
-    def __init__(self, views: Views, repeated: set[str], constants: dict[str, object]) -> None:
+    def __init__(
+        self,
+        views: Views,
+        repeated: set[str],
+        constants: dict[str, object],
+        guarded: Mapping[str, PrefixGuarded] | None = None,
+    ) -> None:
         self.constants = constants
+        #: Functions whose calls are guarded inline by their prefixes (:class:`PrefixGuarded`).
+        self.guarded = guarded or {}
         self.views = views
         self.repeated = repeated
         self.cached: dict[str, str] = {}
@@ -212,6 +244,18 @@ class ExpressionWriter:
                 if entry is not None:
                     return repr(int(entry[1]))
                 return f"F_rtm_const({const!r})"
+            case Call(name=name, args=(arg,)) if name in self.guarded:
+                code = self.expr(arg, item=item)
+                call = f"F_{name}({code})"
+                if not _SIMPLE.fullmatch(code):  # cannot be read twice for free
+                    return call
+                guard = self.guarded[name]
+                self.constants[f"G_{name}"] = guard.prefixes
+                self.constants[f"R_{name}"] = guard.fn
+                return (
+                    f"(R_{name}({code}) if isinstance({code}, str)"
+                    f" and {code}.startswith(G_{name}) else {guard.otherwise!r})"
+                )
             case Call(name=name, args=args):
                 return f"F_{name}(" + ", ".join(self.expr(a, item=item) for a in args) + ")"
             case Compare(op=op, left=left, right=right):

@@ -246,9 +246,10 @@ class CppBinding(_Common):
         self.client.logout()
 
     def send_peer(self, peer: str, text: str, offline: bool, req: Request) -> None:
-        message = self.client.createMessage(text)
+        client = self.client
+        message = client.createMessage(text)
         self._by_message[message.messageId] = req
-        self.client.sendMessageToPeer(peer, message, OPTIONS[offline])
+        client.sendMessageToPeer(peer, message, OPTIONS[offline])
 
     def join(self, channel: str, req: Request) -> None:
         self._queue(channel, "join").append(req)
@@ -369,11 +370,12 @@ class JavaBinding(_Common):
         self.client.logout(self._cb("RtmClient.logout", req))
 
     def send_peer(self, peer: str, text: str, offline: bool, req: Request) -> None:
-        self.client.sendMessageToPeer(
+        client = self.client
+        client.sendMessageToPeer(
             peer,
-            self.client.createMessage(text),
+            client.createMessage(text),
             OPTIONS[offline],
-            self._cb("RtmClient.sendMessageToPeer", req),
+            ResultEvent(self._sink, req, "RtmClient.sendMessageToPeer", ""),  # _cb, inlined
         )
 
     def join(self, channel: str, req: Request) -> None:

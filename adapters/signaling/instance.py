@@ -91,7 +91,7 @@ class ShimAgoraAPI(IAgoraAPI):
         )
         self._markers = itertools.count(1)
         self._marker_prefix = f"{id(self):x}"
-        self._plans: dict[str, events.Plan] = {}
+        self._plans: dict[str, dict[str, events.Plan]] = {}
         self.binding: Binding = cast(
             Binding,
             TrackedBinding(
@@ -208,11 +208,12 @@ class ShimAgoraAPI(IAgoraAPI):
         """Every RTM callback of this instance's client: hooks, then the compiled rows."""
         if self.destroyed:
             return
-        key = f"{name}|{trigger}" if trigger else name  # no tuple per event
-        try:
-            plan = self._plans[key]
+        try:  # by trigger, then name: no key built per event
+            plan = self._plans[trigger][name]
         except KeyError:
-            plan = self._plans[key] = events.plan_for(self, name, trigger)
+            plan = self._plans.setdefault(trigger, {})[name] = events.plan_for(
+                self, name, trigger
+            )
         # events.run, inlined: every RTM callback of the instance passes here.
         with self.lock:
             session = self.session
@@ -223,8 +224,8 @@ class ShimAgoraAPI(IAgoraAPI):
             silent = False
             if req is not None:
                 inflight = self.inflight
-                if inflight.idle:
-                    inflight.forget(req)
+                if inflight.idle:  # InFlight.forget, inlined: every answer passes here
+                    inflight.open_requests.pop(id(req), None)
                 else:
                     released = inflight.answered(req)
                 if not req.silent and (

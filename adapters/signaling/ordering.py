@@ -34,7 +34,9 @@ class InFlight:
 
     def __init__(self) -> None:
         self._seq = 0
-        self._open: dict[int, int] = {}
+        #: id(request) -> issue number, in issue order (public: the shim's event path
+        #: forgets an answered request inline while nothing is held).
+        self.open_requests: dict[int, int] = {}
         self._held: deque[tuple[int, Release]] = deque()
         #: Nothing is held: an answer releases nothing (read on every outcome).
         self.idle = True
@@ -42,11 +44,11 @@ class InFlight:
     @property
     def busy(self) -> bool:
         """Requests are open: a callback made now must wait for them."""
-        return bool(self._open)
+        return bool(self.open_requests)
 
     def opened(self, request: Request) -> None:
         self._seq += 1
-        self._open[id(request)] = self._seq
+        self.open_requests[id(request)] = self._seq
 
     def hold(self, release: Release) -> None:
         """Run ``release`` once every request opened so far has been answered."""
@@ -55,23 +57,23 @@ class InFlight:
 
     def answered(self, request: Request) -> list[Release]:
         """``request`` has its outcome; the held callbacks now free to run, in order."""
-        self._open.pop(id(request), None)
+        self.open_requests.pop(id(request), None)
         return self._ready() if self._held else []
 
     def forget(self, request: Request) -> None:
         """``request`` has its outcome and nothing is held (``idle``): the cheap answer."""
-        self._open.pop(id(request), None)
+        self.open_requests.pop(id(request), None)
 
     def abandon(self) -> list[Release]:
         """No open request will be answered any more (the link was given up): all held."""
-        self._open.clear()
+        self.open_requests.clear()
         return self._ready()
 
     def _ready(self) -> list[Release]:
         if not self._held:
             return []
         # Requests open in issue order and a dict keeps insertion order: the first is oldest.
-        oldest = next(iter(self._open.values()), None)
+        oldest = next(iter(self.open_requests.values()), None)
         out: list[Release] = []
         held = self._held
         while held and (oldest is None or held[0][0] < oldest):
@@ -114,7 +116,7 @@ class TrackedBinding:
                 return result
 
         else:
-            open_requests = inflight._open
+            open_requests = inflight.open_requests
 
             # A binding call takes its request, if any, as its last argument;
             # InFlight.opened, inlined (this is every request's path).

@@ -17,6 +17,7 @@ from adapters.signaling.views import ROW_VIEWS
 from mapping_tables import MappingTables
 from mapping_tables.codegen import RowError, compile_rows
 from mapping_tables.functions import encode_peer_signal, standard_functions
+from mapping_tables.rowexpr import PrefixGuarded
 from sig2rtm.cli import main
 from sig2rtm.tables import show_code
 
@@ -73,6 +74,40 @@ def test_the_decoded_peer_signal_is_computed_once_per_event(
         "onInviteEndByPeer",
         "onInviteMsg",
     ]
+
+
+def test_a_prefix_guarded_function_is_called_only_for_texts_with_its_prefix(
+    tables: MappingTables, fns: dict[str, Any]
+) -> None:
+    """peer_signal decodes only the shim's own signals: an ordinary message costs no call."""
+    standard = fns["peer_signal"]
+    assert isinstance(standard, PrefixGuarded)
+    calls: list[object] = []
+
+    def counting_kind(text: object) -> object:
+        calls.append(text)
+        return standard.fn(text)
+
+    guarded = PrefixGuarded(counting_kind, standard.prefixes, standard.otherwise)
+    table = tables.flavour("cpp")
+    rows = compile_rows(
+        table.events, {**fns, "peer_signal": guarded}, ROW_VIEWS, file="f", label="t2g"
+    )
+    code = rows.code_for(table.events_for("onMessageInstantReceive")[0])
+    assert ".startswith(G_peer_signal)" in code
+    out: list[str] = []
+    signal = encode_peer_signal("endcall", "ch1", "")
+    for text, called in (("hello", []), (signal, [signal])):
+        calls.clear()
+        rows.run(
+            "IRtmServiceEventHandler.onMessageReceivedFromPeer", "",
+            {"peerId": "bob", "message": Msg(text)}, None, Session(),
+            lambda row, args: out.append(row.legacy),
+        )  # fmt: skip
+        assert calls == called
+    assert out == ["onMessageInstantReceive", "onInviteEndByPeer"]
+    # Called directly (the interpreter's way), the guard is the same test.
+    assert guarded("hello") == "" and guarded(42) == "" and guarded(signal) == "endcall"
 
 
 def test_an_error_in_generated_code_names_the_file_and_row_and_shows_the_source(
