@@ -104,16 +104,25 @@ class SlidingWindow:
     next call: a burst of ``count`` calls is allowed at once, then one call per
     ``seconds / count``, which is what "N calls in any window of S seconds" means for a
     steady caller. ``allow`` records the call only when it is within quota.
+
+    Times are kept relative to the first call: at wall-clock magnitudes (1.7e9 s) a
+    float's resolution (~2e-7 s) summed over a burst would exceed any fixed tolerance,
+    and ``Rate(65, 1.0)`` would allow 64.
     """
 
-    __slots__ = ("_interval", "_tat", "_window")
+    __slots__ = ("_interval", "_origin", "_tat", "_window")
 
     def __init__(self, rate: Rate) -> None:
         self._interval = rate.seconds / rate.count
         self._window = rate.seconds
         self._tat = float("-inf")
+        self._origin: float | None = None
 
     def allow(self, now: float) -> bool:
+        origin = self._origin
+        if origin is None:
+            origin = self._origin = now
+        now -= origin
         tat = self._tat if self._tat > now else now
         new_tat = tat + self._interval
         if new_tat - now > self._window + 1e-9:

@@ -87,3 +87,17 @@ def test_rate_limiter_long_run_rate() -> None:
     window = SlidingWindow(Rate(5, 1.0))
     admitted = sum(window.allow(i / 1000) for i in range(10_000))  # 1000 calls/s for 10 s
     assert 54 <= admitted <= 55  # burst of 5, then 5 per second
+
+
+@pytest.mark.parametrize("count, seconds", [(65, 1.0), (100, 1.0), (180, 3.0), (20, 1.0), (7, 0.1)])
+@pytest.mark.parametrize("start", [0.0, 1_700_000_000.123, 1_764_000_000.5])
+def test_a_burst_allows_exactly_count_at_wall_clock_times(
+    count: int, seconds: float, start: float
+) -> None:
+    """At 1.7e9 s a float's resolution summed over a burst once made Rate(65, 1.0) allow 64."""
+    window = SlidingWindow(Rate(count, seconds))
+    allowed = sum(window.allow(start) for _ in range(count + 5))
+    assert allowed == count
+    # One interval later (a little more: the clock itself is only that precise), one more.
+    later = start + seconds / count * 1.001
+    assert window.allow(later) and not window.allow(later)
