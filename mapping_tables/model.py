@@ -305,10 +305,12 @@ class DialectTable:
         raise KeyError(f"{self.dialect} table has no enum {name!r}")
 
     def known(self, name: str) -> bool:
-        """Whether ``name`` (or the name it is an alias of) has a row."""
+        """Whether ``name`` (or the name it is an alias of) has a row: a method, a callback,
+        an enum or enum member, or another seed name."""
         name = self.aliases.get(name, name)
         return (
             any(m.legacy == name for m in self.methods)
             or any(e.legacy == name for e in self.events)
             or any(n.name == name for n in self.names)
+            or any(e.name == name or any(m.name == name for m in e.members) for e in self.enums)
         )

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, TypeVar
 
 import rtm
 
@@ -69,6 +69,7 @@ __all__ = [
 ]
 
 _TYPES = {"str": str, "bytes": bytes, "int": int}
+T = TypeVar("T")
 
 
 def _check(kind: str) -> Any:
@@ -93,7 +94,7 @@ def _destroyed() -> BaseException:
     return RTSDestroyedError("the engine (or room) was destroyed")
 
 
-def _build(interface: type, base: type, topic: str, label: str) -> tuple[type, str]:
+def _build(interface: type, base: type[T], topic: str, label: str) -> type[T]:
     rows = [r for r in rts_rows().table.methods if r.topic == topic]
     methods, source = build_methods(
         rows,
@@ -106,13 +107,13 @@ def _build(interface: type, base: type, topic: str, label: str) -> tuple[type, s
         skip=frozenset({"createRTS"}),
         fast={"str": "{0}.__class__ is str"},
     )
-    cls = type(label, (base,), {**methods, "generated_source": source})
-    return cls, source
+    return type(label, (base,), {**methods, "generated_source": source})
 
 
-RTSEngine, _ = _build(IRTS, RTSEngineBase, "engine", "RTSEngine")
-RTSRoom, _ = _build(IRTSRoom, RTSRoomBase, "room", "RTSRoom")
-RTSEngine.room_class = RTSRoom  # type: ignore[attr-defined]
+#: The engine and room classes, their methods generated from the rows.
+RTSEngine = _build(IRTS, RTSEngineBase, "engine", "RTSEngine")
+RTSRoom = _build(IRTSRoom, RTSRoomBase, "room", "RTSRoom")
+RTSEngine.room_class = RTSRoom
 
 
 def _parameters(parameters: str | Mapping[str, Any] | None) -> dict[str, Any]:
@@ -140,9 +141,7 @@ def createRTS(
     server's messages outside rooms. ``core``: the core to use (default: the process-wide
     one). Raises ValueError for a bad app ID or parameters."""
     values = _parameters(parameters)
-    engine: RTSEngineBase = RTSEngine(
-        core if core is not None else rtm.default_core(), app_id, handler, False
-    )
+    engine = RTSEngine(core if core is not None else rtm.default_core(), app_id, handler, False)
     try:
         apply_parameters(engine, values)
     except ValueError:

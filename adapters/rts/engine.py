@@ -32,7 +32,7 @@ from .sysstats import SysStatsReader
 if TYPE_CHECKING:
     from .room import RTSRoomBase
 
-__all__ = ["LOST_AFTER_S", "SYS_STATS_PERIOD_S", "RTSEngineBase"]
+__all__ = ["LOST_AFTER_S", "SYS_STATS_PERIOD_S", "RTSEngineBase", "RowTrace"]
 
 log = logging.getLogger("sig2rtm.rts")
 
@@ -44,6 +44,15 @@ LOST_AFTER_S = 10.0
 _S = rtm.CONNECTION_STATE
 _R = rtm.CONNECTION_CHANGE_REASON
 _TOKEN_FAILURES = frozenset({5, 6, 7})  # LOGIN_ERR_INVALID_TOKEN, TOKEN_EXPIRED, NOT_AUTHORIZED
+
+
+class RowTrace:
+    """What a coverage run records: the methods called and the rows that fired (set as an
+    engine's ``usage`` before its rooms are created; off by default)."""
+
+    def __init__(self) -> None:
+        self.calls: list[str] = []
+        self.rows: list[EventRow] = []
 
 
 class _NoWait:
@@ -73,7 +82,7 @@ class RTSEngineBase(IRTS):
         self.app_id = app_id
         self.rtm_app_id = rtm_app_id(app_id)
         self.handler = handler
-        self.usage: object | None = None
+        self.usage: RowTrace | None = None
         self.destroyed = False
         self.join_wait = _NoWait()
         self.rtc_naming = rtc_naming
@@ -153,8 +162,15 @@ class RTSEngineBase(IRTS):
         sched = self.sched
         sched.call_soon(sched.deliver, self.on_rtm_event, name, params, None, "", "")
 
+    def trace_call(self, name: str) -> None:
+        if self.usage is not None:
+            self.usage.calls.append(name)
+
     def emit_row(self, row: EventRow, args: tuple[object, ...]) -> None:
-        """A firing the compiled code did not hand to the handler itself (no handler)."""
+        """A firing the compiled code did not hand to the handler itself (no handler, or
+        a row trace is kept)."""
+        if self.usage is not None:
+            self.usage.rows.append(row)
         handler = self.handler
         if handler is None or self.destroyed:
             return
@@ -250,6 +266,9 @@ def _logout(engine: RTSEngineBase, params: dict[str, Any]) -> bool:
 
 def _connection(engine: RTSEngineBase, params: dict[str, Any]) -> bool:
     state = int(params["state"])
+    if engine._silent_logout and state == _S.CONNECTION_STATE_DISCONNECTED:
+        engine.previous_state = state  # the quiet logout after a kick: FAILED stays the last
+        return True
     if state == _S.CONNECTION_STATE_RECONNECTING:
         engine.reconnect_started = engine.sched.time()
         if engine._lost_timer is None:

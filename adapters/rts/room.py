@@ -34,7 +34,7 @@ class RTSRoomBase(IRTSRoom):
         self.room_id = room_id
         self.channel = channel
         self.handler: IRTSRoomEventHandler | None = None
-        self.usage: object | None = None
+        self.usage = engine.usage
         self.destroyed = False
         self.join_wait = _NoWait()
         self.lock = engine.lock
@@ -65,7 +65,12 @@ class RTSRoomBase(IRTSRoom):
         sched = self.engine.sched
         sched.call_soon(sched.deliver, self.on_rtm_event, name, params)
 
+    def trace_call(self, name: str) -> None:
+        self.engine.trace_call(name)
+
     def emit_row(self, row: EventRow, args: tuple[object, ...]) -> None:
+        if self.usage is not None:
+            self.usage.rows.append(row)
         handler = self.handler
         if handler is None or self.destroyed:
             return
