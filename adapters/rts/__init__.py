@@ -105,7 +105,7 @@ def _build(interface: type, base: type[T], topic: str, label: str) -> type[T]:
         _destroyed,
         label=label,
         skip=frozenset({"createRTS"}),
-        fast={"str": "{0}.__class__ is str"},
+        fast={"str": "{0}.__class__ is str", "int": "{0}.__class__ is int"},
     )
     return type(label, (base,), {**methods, "generated_source": source})
 
