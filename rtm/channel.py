@@ -25,6 +25,7 @@ from .objects import (
     RtmMessage,
     SendMessageOptions,
     received_message,
+    server_message,
 )
 
 if TYPE_CHECKING:
@@ -242,6 +243,8 @@ class RtmChannel:
         target = self._message_target
         if target is not None:
             message = received_message(frame.payload, frame.ts, False)
+            if frame.origin:
+                message = server_message(message, "")
             if self._java:
                 self._deliver(target, message, RtmChannelMember(frame.from_user, self._id))
             else:
