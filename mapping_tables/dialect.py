@@ -36,6 +36,7 @@ from mapping_tables.model import (
     NameStatus,
     SeedName,
 )
+from rtm.enums import SERVER_MESSAGE_ERR
 
 __all__ = [
     "DIALECT_SESSION_FIELDS",
@@ -68,23 +69,9 @@ RTS_SIGNALS: Mapping[str, rtm_surface.CallbackSpec] = MappingProxyType(
 #: RTM-side calls the core offers as sig2rtm extensions (not RTM 1.x).
 EXTENSION_METHODS = frozenset({"RtmClient.sendMessageToServer"})
 
-#: Result enums of those extensions: name -> member -> value (the core's contract).
+#: Result enums of those extensions: name -> member -> value (read from the core).
 EXTENSION_ENUMS: Mapping[str, Mapping[str, int]] = MappingProxyType(
-    {
-        "SERVER_MESSAGE_ERR": MappingProxyType(
-            {
-                "OK": 0,
-                "FAILURE": 1,
-                "TOO_OFTEN": 5,
-                "INVALID_MESSAGE": 7,
-                "SEND_FAILED": 17,
-                "RETURN_FAILED": 18,
-                "UNAVAILABLE": 19,
-                "NOT_LOGGED_IN": 102,
-                "INVALID_URL": 106,
-            }
-        )
-    }
+    {"SERVER_MESSAGE_ERR": MappingProxyType({m.name: int(m) for m in SERVER_MESSAGE_ERR})}
 )
 
 #: What an RTS row may read under ``session``: the engine's (uid, login_elapsed,
@@ -186,6 +173,11 @@ def _codes(
         if any((c.rtm_enum, c.rtm_value) == (f["rtm_enum"], f["rtm_value"]) for c in codes):
             raise where.error("duplicate code row", "rtm_name")
         codes.append(ErrorCodeRow(**f))
+    for name, extension in EXTENSION_ENUMS.items():
+        covered = {c.rtm_value for c in codes if c.rtm_enum == name}
+        missing = sorted(m for m, v in extension.items() if v not in covered)
+        if missing:  # the core's extension grew: its results must map to RTS codes
+            raise loader.Where(file, "code").error(f"{name} has no rows for {missing}")
     return tuple(codes)
 
 
