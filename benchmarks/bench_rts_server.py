@@ -1,10 +1,11 @@
 """Business-server fan-out beside the same fan-out through the RTM channel path.
 
-Run: ``python -m benchmarks.bench_rts_server [--rounds R] [--min-seconds S]``
+Run: ``python -m benchmarks.bench_rts_server [--rounds R] [--min-seconds S] [--deterministic]``
 
 Two figures, each two sides run in alternation (A B A B …, ``benchmarks/abab.py``), on the
 embedded default kind of core (``ThreadedScheduler``: routing on the core thread, callbacks
-on the callback thread) with RTM's rate limits lifted, and real ``RtmClient`` receivers:
+on the callback thread; ``--deterministic``: everything on one thread, the work alone) with
+RTM's rate limits lifted, and real ``RtmClient`` receivers:
 
 * **SendBroadcast to a 500-member room**: the business server's ``send_broadcast``
   (:class:`adapters.rts.server.BusinessServer`) beside one member's
@@ -40,6 +41,7 @@ import rtm
 from adapters.rts.server import BusinessServer
 from benchmarks.abab import Comparison, Side, compare, format_spread
 from rtm import Limits, Rate, Rates, ServiceConfig
+from rtm.scheduler import DeterministicScheduler, ThreadedScheduler
 from rtm.service.business import AppRate
 
 APP = "benchmark00000000000000000000000"
@@ -51,6 +53,10 @@ UNLIMITED = Limits(
     channels_per_client=10**6,
 )
 RTM_SIDE = "RTM channel sendMessage"
+
+
+def _nothing() -> None:
+    """Settling on a threaded core: the receivers' callbacks arrive by themselves."""
 #: Seconds a message may take to reach every receiver before the benchmark fails.
 WAIT = 60.0
 
@@ -121,6 +127,7 @@ class Room:
         client.initialize(APP, handler)
         joined = threading.Event()
         client.login(None, user, rtm.ResultCallback.of(lambda _: joined.set(), print))
+        core.run_until_idle()
         if not joined.wait(30):
             raise RuntimeError(f"{user} did not log in")
         channel = client.createChannel(self.name, ChannelReceiver(self.arrivals))
@@ -131,8 +138,9 @@ class Room:
 
 
 def latency_side(
-    name: str, send: Callable[[], object], arrivals: Arrivals, per_message: int
-) -> tuple[Side, list[list[float]]]:
+    name: str, send: Callable[[], object], arrivals: Arrivals, per_message: int,
+    settle: Callable[[], object],
+) -> tuple[Side, list[list[float]]]:  # fmt: skip
     """A side sending one message at a time and waiting for its ``per_message`` deliveries;
     each repeat's delivery latencies go to the list returned beside it."""
     repeats: list[list[float]] = []
@@ -143,6 +151,7 @@ def latency_side(
             arrivals.arm(per_message)
             start = time.perf_counter()
             send()
+            settle()
             latencies.extend(t - start for t in arrivals.wait(name))
         repeats.append(latencies)
         return n * per_message
@@ -175,10 +184,13 @@ Figure = tuple[Comparison, dict[str, list[list[float]]]]
 
 def bench(
     broadcast_members: int = 500, batch_users: int = 600, rounds: int = 7,
-    min_seconds: float = 0.3,
+    min_seconds: float = 0.3, deterministic: bool = False,
 ) -> dict[str, Figure]:  # fmt: skip
-    """Both figures, keyed by title; the server side of each is named ``server …``."""
-    core = rtm.EmbeddedCore(config=ServiceConfig(limits=UNLIMITED))
+    """Both figures, keyed by title; the server side of each is named ``server …``.
+    ``deterministic``: on one thread (``DeterministicScheduler``), the work alone."""
+    scheduler = DeterministicScheduler() if deterministic else ThreadedScheduler()
+    core = rtm.EmbeddedCore(scheduler, ServiceConfig(limits=UNLIMITED))
+    settle = core.run_until_idle if deterministic else _nothing
     figures: dict[str, Figure] = {}
     try:
         began = time.perf_counter()
@@ -202,10 +214,10 @@ def bench(
             channel, message = room.channel, room.sender.createMessage(TEXT)
             rtm_side, rtm_lat = latency_side(
                 RTM_SIDE, functools.partial(channel.sendMessage, message), room.arrivals,
-                room.size,
+                room.size, settle,
             )  # fmt: skip
             server_side, server_lat = latency_side(
-                server_name, server_send, room.arrivals, server_count
+                server_name, server_send, room.arrivals, server_count, settle
             )
             result = compare([rtm_side, server_side], RTM_SIDE, rounds, min_seconds)
             figures[title] = (result, {RTM_SIDE: rtm_lat, server_name: server_lat})
@@ -221,8 +233,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
     parser.add_argument("--rounds", type=int, default=7)
     parser.add_argument("--min-seconds", type=float, default=0.3)
+    parser.add_argument(
+        "--deterministic", action="store_true", help="one thread, virtual time: the work alone"
+    )
     args = parser.parse_args()
-    figures = bench(rounds=args.rounds, min_seconds=args.min_seconds)
+    figures = bench(
+        rounds=args.rounds, min_seconds=args.min_seconds, deterministic=args.deterministic
+    )
     for title, (result, latencies) in figures.items():
         server = next(name for name in result.rates if name != RTM_SIDE)
         report(title, result, server, latencies)

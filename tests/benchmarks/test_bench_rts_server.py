@@ -3,13 +3,17 @@ every message to every receiver (small rooms; no timing here)."""
 
 from __future__ import annotations
 
+import pytest
+
 from benchmarks import bench_rts_server
 
 
-def test_every_side_of_both_figures_completes_its_work() -> None:
+@pytest.mark.parametrize("deterministic", [False, True])
+def test_every_side_of_both_figures_completes_its_work(deterministic: bool) -> None:
     figures = bench_rts_server.bench(
-        broadcast_members=5, batch_users=6, rounds=2, min_seconds=0.001
-    )
+        broadcast_members=5, batch_users=6, rounds=2, min_seconds=0.001,
+        deterministic=deterministic,
+    )  # fmt: skip
     assert len(figures) == 2
     for result, latencies in figures.values():
         assert len(result.rates) == 2 and bench_rts_server.RTM_SIDE in result.rates
