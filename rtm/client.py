@@ -532,9 +532,10 @@ class RtmClient:
             return 0
 
     def _on_peer_message(self, frame: p.PeerMessageIn) -> None:
-        message = received_message(frame.payload, frame.ts, frame.offline)
         if frame.origin:
-            message = server_message(message, frame.room)
+            message = server_message(frame.payload, frame.ts, frame.offline, frame.room)
+        else:
+            message = received_message(frame.payload, frame.ts, frame.offline)
         self._emit(
             "onMessageReceivedFromPeer",
             (frame.from_user, message),

@@ -174,17 +174,18 @@ class _ServerMessage(RtmMessage):
         return self._room
 
 
-def server_message(message: RtmMessage, room: str) -> RtmMessage:
-    """``message`` (just received) as one from the business server, in ``room`` ("")."""
-    out: _ServerMessage = _new_message(_ServerMessage)
-    out.messageId = message.messageId
-    out._text = message._text
-    out._raw = message._raw
-    out._type = message._type
-    out._server_ts = message._server_ts
-    out._offline = message._offline
-    out._room = room
-    return out
+def server_message(payload: Payload, ts: int, offline: bool, room: str) -> RtmMessage:
+    """:func:`received_message` for a message the business server sent (in ``room``, or
+    "" outside rooms): built as directly, one object per delivery."""
+    message: _ServerMessage = _new_message(_ServerMessage)
+    message.messageId = next(_message_ids)
+    message._text = payload.text
+    message._raw = payload.raw
+    message._type = payload.type
+    message._server_ts = ts
+    message._offline = offline
+    message._room = room
+    return message
 
 
 class SendMessageOptions:

@@ -48,7 +48,7 @@ class BusinessServer:
     servers of one core.
     """
 
-    def __init__(self, core: object, app_id: str) -> None:
+    def __init__(self, core: object, app_id: str, *, rate: AppRate | None = None) -> None:
         if core is None:
             from rtm.embedded import default_core
 
@@ -64,7 +64,8 @@ class BusinessServer:
             raise ValueError("app_id must be a non-empty string")
         self.app_id = app_id
         self._scheduler: Scheduler = service.scheduler
-        self._actions = _actions_of(service)
+        # ``rate``: a limit of this server's own (benchmarks lift it), not the core's shared one.
+        self._actions = _actions_of(service) if rate is None else BusinessActions(service, rate)
 
     def send_unicast(self, from_user: str, to: str, message: str | bytes) -> SendResult:
         """``SendUnicast``: to a logged-in user, outside rooms."""

@@ -72,16 +72,19 @@ class SendResult:
 
 
 class AppRate:
-    """At most ``rate`` units per second per app, ``n`` units taken at once or not at all
-    (a token bucket holding one second's worth)."""
+    """At most ``rate`` units per second per app, ``n`` units taken at once or not at all:
+    a token bucket refilled at ``rate`` a second that holds ``burst`` (by default one
+    second's worth, or one largest batch if that is more: a batch of 600 must be able to
+    pass under a rate of 500 a second, and then waits for the bucket to refill)."""
 
-    def __init__(self, rate: float = RATE_PER_SECOND) -> None:
+    def __init__(self, rate: float = RATE_PER_SECOND, burst: float | None = None) -> None:
         self.rate = rate
+        self.burst = max(rate, MAX_RECIPIENTS) if burst is None else burst
         self._buckets: dict[str, tuple[float, float]] = {}
 
     def take(self, app: str, n: int, now: float) -> bool:
-        tokens, last = self._buckets.get(app, (self.rate, now))
-        tokens = min(self.rate, tokens + (now - last) * self.rate)
+        tokens, last = self._buckets.get(app, (self.burst, now))
+        tokens = min(self.burst, tokens + max(0.0, now - last) * self.rate)
         if n > tokens:
             self._buckets[app] = (tokens, now)
             return False

@@ -193,3 +193,25 @@ def test_openapi_is_served_and_the_docs_copy_is_current(site: Site) -> None:
     schemas = served["components"]["schemas"]
     assert {"SendUnicastBody", "BatchSendRoomUnicastBody", "Envelope"} <= set(schemas)
     assert schemas["BatchSendRoomUnicastBody"]["properties"]["To"]["maxItems"] == 600
+
+
+def test_the_same_endpoints_reach_legacy_signaling_users(site: Site) -> None:
+    """A legacy Signaling app (the shim, over the gateway) gets a unicast as an instant
+    message and a broadcast as a channel message, from ``From``."""
+    from adapters.signaling import ShimWorld
+    from legacy_signaling.callback import RecordingCallBack
+
+    api, rec = ShimWorld(APP, core=site.core).createAgoraSDKInstance(APP), RecordingCallBack()
+    api.callbackSet(rec)
+    api.login(APP, "lena", "_no_need_token", 0, "")
+    wait_until(lambda: "onLoginSuccess" in rec.names())
+    api.channelJoin("lobby")
+    wait_until(lambda: ("onChannelJoined", ("lobby",)) in rec.trace)
+    assert site.post("SendUnicast", unicast("lena", "psst"))[0] == 200
+    broadcast = {"AppId": APP, "RoomId": "lobby", "From": BIZ, "Binary": False, "Message": "all"}
+    assert site.post("SendBroadcast", broadcast)[1]["Result"]["Delivered"] == 1
+    wait_until(lambda: ("onMessageInstantReceive", (BIZ, 0, "psst")) in rec.trace)
+    wait_until(lambda: "onMessageChannelReceive" in rec.names())
+    ((channel, account, _uid, text),) = [a for n, a in rec.trace if n == "onMessageChannelReceive"]
+    assert (channel, account, text) == ("lobby", BIZ, "all")
+    api.logout()

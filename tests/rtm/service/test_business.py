@@ -31,12 +31,14 @@ def stack(request: pytest.FixtureRequest, redis_server: RedisServer) -> Iterator
 
 def act(stack: Stack, fn: Callable[[BusinessActions], T], rate: float = 500) -> T:
     """Run ``fn`` with the actions of the first node's service, where that service runs."""
+    limit = AppRate(rate, burst=rate)
     if stack.gateways:
         gateway = stack.gateways[0]
-        return gateway.call(lambda: fn(BusinessActions(gateway.gateway.service, AppRate(rate))))  # type: ignore[no-any-return]
+        result: T = gateway.call(lambda: fn(BusinessActions(gateway.gateway.service, limit)))
+        return result
     core = stack.cores[0]
     with core.scheduler.lock:
-        return fn(BusinessActions(core.service, AppRate(rate)))
+        return fn(BusinessActions(core.service, limit))
 
 
 def login_far(stack: Stack, name: str) -> rtm.RtmClient:
@@ -146,5 +148,16 @@ def test_the_app_rate_counts_each_recipient_of_a_batch(stack: Stack) -> None:
                 codes.append(exc.code)
         return codes
 
-    # 7 a second: two batches of 3 fit, the third (3 more) does not.
+    # 7 a second (a burst of 7): two batches of 3 fit, the third (3 more) does not.
     assert act(stack, burst, rate=7) == ["ok", "ok", "FlowLimitExceeded"]
+
+
+def test_app_rate_lets_a_full_batch_through_then_refills_at_the_rate() -> None:
+    rate = AppRate()  # 500 a second; a burst of one largest batch (600)
+    assert rate.take("app", 600, 100.0)
+    assert not rate.take("app", 1, 100.0)
+    assert not rate.take("app", 500, 100.9)  # 450 back so far
+    assert rate.take("app", 500, 101.1)
+    assert rate.take("other", 600, 101.1)  # apps are counted apart
+    assert not rate.take("app", 601, 1000.0)  # never more than the burst ...
+    assert rate.take("app", 600, 1000.0)  # ... which is a full batch

@@ -212,3 +212,14 @@ def test_a_core_without_a_webhook_client_answers_unavailable(
 
 def test_the_http_sink_exists_when_httpx_is_installed() -> None:
     assert HttpSink.create() is not None
+
+
+def test_without_httpx_there_is_no_sink(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The 'rts' extra missing: no sink, so the service answers UNAVAILABLE (above)."""
+    import importlib.util
+
+    real = importlib.util.find_spec
+    monkeypatch.setattr(
+        importlib.util, "find_spec", lambda name, *a: None if name == "httpx" else real(name, *a)
+    )
+    assert HttpSink.create() is None
