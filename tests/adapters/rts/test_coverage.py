@@ -17,6 +17,8 @@ import re
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 import adapters.rts
 import rtm
 from adapters.rts import IRTSEventHandler, IRTSRoomEventHandler, RTSEngine, RTSRoom
@@ -26,7 +28,8 @@ from adapters.rts.room import RTSRoomBase
 from adapters.rts.server import BusinessServer
 from mapping_tables.dialect import load_dialect
 from mapping_tables.model import NameStatus, Status
-from tests.adapters.rts.kit import RTS_APP_AS_RTM, Rts, link
+from rtm.channel import RtmChannel
+from tests.adapters.rts.kit import RTS_APP, RTS_APP_AS_RTM, Rts, link
 from tests.rtm.kit import World
 
 TABLE = load_dialect()
@@ -202,3 +205,78 @@ def test_enum_statuses_match_the_code() -> None:
             if made != (member.status is not NameStatus.NOT_APPLICABLE):
                 wrong.append(f"{enum.name}.{member.name}: {member.status.value}, produced={made}")
     assert not wrong, wrong
+
+
+#: A successful call of each method row (engine ``e`` logged in as alice, bob online,
+#: ``r`` a room of e's, joined for the calls that need it, ``spare`` an engine not logged in).
+_CALLS: dict[str, Any] = {
+    "createRTS": lambda w, e, r, spare: adapters.rts.createRTS(RTS_APP, None, core=w.core),
+    "destroyRTS": lambda w, e, r, spare: e.destroyRTS(),
+    "getSdkVersion": lambda w, e, r, spare: e.getSdkVersion(),
+    "setRtsEventHandler": lambda w, e, r, spare: e.setRtsEventHandler(e.handler),
+    "setBusinessId": lambda w, e, r, spare: e.setBusinessId("tag"),
+    "setRuntimeParameters": lambda w, e, r, spare: e.setRuntimeParameters("{}"),
+    "login": lambda w, e, r, spare: spare.login("t", "zed"),
+    "logout": lambda w, e, r, spare: e.logout(),
+    "updateLoginToken": lambda w, e, r, spare: e.updateLoginToken("t2"),
+    "setServerParams": lambda w, e, r, spare: e.setServerParams("sig", "http://127.0.0.1:9/"),
+    "getPeerOnlineStatus": lambda w, e, r, spare: e.getPeerOnlineStatus("bob"),
+    "sendMessage": lambda w, e, r, spare: e.sendMessage("bob", "x"),
+    "sendBinaryMessage": lambda w, e, r, spare: e.sendBinaryMessage("bob", b"x"),
+    "sendServerMessage": lambda w, e, r, spare: e.sendServerMessage("x"),
+    "sendServerBinaryMessage": lambda w, e, r, spare: e.sendServerBinaryMessage(b"x"),
+    "createRoom": lambda w, e, r, spare: e.createRoom("other"),
+    "destroy": lambda w, e, r, spare: r.destroy(),
+    "setRTSRoomEventHandler": lambda w, e, r, spare: r.setRTSRoomEventHandler(None),
+    "joinRoom": lambda w, e, r, spare: r.joinRoom(),
+    "leaveRoom": lambda w, e, r, spare: r.leaveRoom(),
+    "sendRoomMessage": lambda w, e, r, spare: r.sendRoomMessage("x"),
+    "sendRoomBinaryMessage": lambda w, e, r, spare: r.sendRoomBinaryMessage(b"x"),
+}
+
+_RTM_CLASSES = {"IRtmService": rtm.RtmClient, "RtmClient": rtm.RtmClient, "IChannel": RtmChannel}
+
+
+def test_each_method_makes_the_rtm_calls_of_its_row(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A row's method makes RTM calls of its row only (at least one when it names any,
+    none when it names none)."""
+    made: list[str] = []
+    names = {n for row in TABLE.methods for n in row.rtm} | {
+        f"IRtmService.{n}" for n in ("login", "logout", "sendMessageToPeer", "createChannel")
+    }
+    for name in names:
+        if name == "createRtmService":
+            continue
+        interface, _, method = name.partition(".")
+        cls = _RTM_CLASSES[interface]
+        real = getattr(cls, method)
+
+        def spy(*args: Any, _real: Any = real, _name: str = name, **kwargs: Any) -> Any:
+            made.append(_name.rpartition(".")[2])
+            return _real(*args, **kwargs)
+
+        monkeypatch.setattr(cls, method, spy)
+    assert set(_CALLS) == {row.legacy for row in TABLE.methods}
+    for row in TABLE.methods:
+        world = World()
+        try:
+            kit = Rts(world)
+            engine, _bob = kit.online("alice", "bob")
+            room = engine.createRoom("lobby")
+            engine.setServerParams("sig", "http://127.0.0.1:9/")
+            spare = adapters.rts.createRTS(RTS_APP, None, core=world.core)
+            if row.legacy in ("leaveRoom", "sendRoomMessage", "sendRoomBinaryMessage"):
+                room.joinRoom()
+            world.run()
+            made.clear()
+            _CALLS[row.legacy](world, engine, room, spare)
+            world.run()
+            declared = {n.rpartition(".")[2] for n in row.rtm}
+            assert set(made) <= declared, (row.legacy, made)  # nothing the row does not say
+            if row.rtm:
+                assert made, row.legacy  # a mapped call reaches RTM
+            else:
+                assert made == [], (row.legacy, made)
+            kit.close()
+        finally:
+            world.close()
