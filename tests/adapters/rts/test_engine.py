@@ -6,9 +6,11 @@ import os
 
 import pytest
 
+import rtm
 from adapters.rts.engine import SYS_STATS_PERIOD_S
 from adapters.rts.handlers import IRTSEventHandler, SysStats
 from mapping_tables.codegen import RowError
+from rtm.objects import server_message
 from tests.adapters.rts.kit import EngineHandler, Rts
 
 
@@ -65,3 +67,18 @@ def test_a_row_error_names_the_table_line(rts: Rts) -> None:
             "",
             "",
         )
+
+
+def test_a_server_message_for_a_room_not_joined_is_dropped_with_a_log_line(
+    rts: Rts, caplog: pytest.LogCaptureFixture
+) -> None:
+    (alice,) = rts.online("alice")
+    rts.room(alice, "lobby", "alice/lobby")  # created, not joined
+    caplog.set_level("INFO", logger="sig2rtm.rts")
+    message = server_message(rtm.RtmMessage("for the lobby").payload(), 0, False, "lobby")
+    params = {"peerId": "biz", "message": message}
+    alice.on_rtm_event("IRtmServiceEventHandler.onMessageReceivedFromPeer", params, None, "", "")
+    rts.world.run()
+    assert rts.trace.of("alice/lobby") == []
+    assert rts.args("alice", "onMessageReceived") == []
+    assert "a server message for room 'lobby', which is not joined: dropped" in caplog.text
