@@ -73,6 +73,13 @@ def configure_parser(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     out = GuardedOut(sys.stdout)
+    if args.dialect == "rts" and (args.url or os.environ.get(URL_ENV) or args.rtm or args.me):
+        print(
+            f"sig2rtm demo: --dialect rts runs on the embedded core (no --url, --rtm, --as, "
+            f"${URL_ENV})",
+            file=sys.stderr,
+        )
+        return 2
     source = "--url" if args.url else URL_ENV
     args.url = args.url or os.environ.get(URL_ENV) or None
     if args.url:
@@ -130,12 +137,6 @@ def _run(args: argparse.Namespace, out: TextIO) -> int:
             print(f"sig2rtm demo: {exc}", file=sys.stderr)
             return 2
     if args.dialect == "rts":
-        if args.url or args.rtm:
-            print(
-                "sig2rtm demo: --dialect rts runs on the embedded core (no --url, --rtm)",
-                file=sys.stderr,
-            )
-            return 2
         try:  # the core posts the business server's webhook with the extra's HTTP client
             require("rts", "the RTS demo (its business server)")
         except MissingExtra as exc:

@@ -32,6 +32,10 @@ def test_the_rts_demo_needs_the_rts_extra_and_the_embedded_core() -> None:
         "sig2rtm demo: the RTS demo (its business server) needs the 'rts' extra "
         "(httpx is not installed): pip install 'sig2rtm[rts]'"
     )
-    remote = run_cli("demo", "--dialect", "rts", "--rtm")
-    assert remote.returncode == 2
-    assert "runs on the embedded core" in remote.stderr
+    for args, env in ((("--rtm",), {}), ((), {"SIG2RTM_URL": "ws://127.0.0.1:1"})):
+        remote = run_cli("demo", "--dialect", "rts", *args, env=env)
+        assert remote.returncode == 2
+        assert remote.stderr.strip() == (
+            "sig2rtm demo: --dialect rts runs on the embedded core "
+            "(no --url, --rtm, --as, $SIG2RTM_URL)"
+        )
