@@ -15,7 +15,8 @@ Each call checks the request as the HTTP API does and raises
 sending anything when it is refused; it returns a :class:`~rtm.service.business.SendResult`
 otherwise. Receivers get a peer message (``isFromServer()`` true, ``getServerRoomId()`` the
 room of a room unicast) or a channel message from ``From``. A gateway's users are reached
-through that gateway's HTTP API (``sig2rtm serve --http-port``), not from here.
+through that gateway's HTTP API (``sig2rtm serve --http-port``): :class:`HttpBusinessServer`
+makes the same calls there.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ from rtm.scheduler import Scheduler
 from rtm.service.business import ActionError, AppRate, BusinessActions, SendResult
 from rtm.service.core import RtmService
 
-__all__ = ["ActionError", "BusinessServer", "SendResult"]
+__all__ = ["ActionError", "BusinessServer", "HttpBusinessServer", "SendResult"]
 
 
 def _fields(message: str | bytes) -> tuple[object, bool]:
@@ -58,7 +59,7 @@ class BusinessServer:
             raise TypeError(
                 f"BusinessServer needs a core of this process (EmbeddedCore or RtmService), "
                 f"not {type(core).__name__}: a gateway's users are reached through its HTTP "
-                "API (sig2rtm serve --http-port)"
+                "API (sig2rtm serve --http-port; HttpBusinessServer)"
             )
         if not isinstance(app_id, str) or not app_id:
             raise ValueError("app_id must be a non-empty string")
@@ -111,3 +112,83 @@ def _actions_of(service: RtmService) -> BusinessActions:
         if actions is None:
             actions = _SHARED[service] = BusinessActions(service, AppRate())
         return actions
+
+
+class HttpBusinessServer:
+    """The same four calls through a gateway's HTTP API (``sig2rtm serve --http-port``):
+    for a business server whose users are on gateways (``SIG2RTM_URL``). Needs httpx (the
+    'rts' extra). A refusal raises :class:`ActionError` with the envelope's code and the
+    HTTP status (``BadResponse`` when the answer is not the API's envelope), an unreachable
+    API ``ConnectionError``; success returns :class:`SendResult`."""
+
+    def __init__(
+        self, base_url: str, app_id: str, key: str, *, version: str = "2023-07-20",
+        timeout: float = 10.0,
+    ) -> None:  # fmt: skip
+        try:
+            import httpx
+        except ImportError:  # pragma: no cover - depends on installed extras
+            raise ImportError(
+                "HttpBusinessServer needs the 'rts' extra (httpx): pip install 'sig2rtm[rts]'"
+            ) from None
+        self.app_id = app_id
+        self.version = version
+        self._http = httpx.Client(
+            base_url=base_url,
+            headers={"Authorization": f"Bearer {key}"},
+            timeout=timeout,
+            trust_env=False,
+        )
+
+    def _call(self, action: str, **fields: object) -> SendResult:
+        import httpx
+
+        body = {"AppId": self.app_id, **fields}
+        try:
+            response = self._http.post(
+                "/", params={"Action": action, "Version": self.version}, json=body
+            )
+        except httpx.HTTPError as exc:
+            raise ConnectionError(f"business-server API at {self._http.base_url}: {exc}") from None
+        try:
+            envelope = response.json()
+            meta = envelope["ResponseMetadata"]
+        except (ValueError, KeyError, TypeError):
+            raise ActionError(
+                "BadResponse", f"HTTP {response.status_code}: not the API's envelope", 502
+            ) from None
+        error = meta.get("Error")
+        if error:
+            raise ActionError(str(error.get("Code")), str(error.get("Message")),
+                              response.status_code)  # fmt: skip
+        result = envelope.get("Result") or {}
+        return SendResult(int(result.get("Delivered", 0)), tuple(result.get("NotInRoom") or ()))
+
+    def send_unicast(self, from_user: str, to: str, message: str | bytes) -> SendResult:
+        text, binary = _fields(message)
+        return self._call("SendUnicast", From=from_user, To=to, Binary=binary, Message=text)
+
+    def send_room_unicast(
+        self, room: str, from_user: str, to: str, message: str | bytes
+    ) -> SendResult:
+        text, binary = _fields(message)
+        return self._call(
+            "SendRoomUnicast", RoomId=room, From=from_user, To=to, Binary=binary, Message=text
+        )
+
+    def batch_send_room_unicast(
+        self, room: str, from_user: str, to: Sequence[str], message: str | bytes
+    ) -> SendResult:
+        text, binary = _fields(message)
+        return self._call(
+            "BatchSendRoomUnicast", RoomId=room, From=from_user, To=list(to), Binary=binary,
+            Message=text,
+        )  # fmt: skip
+
+    def send_broadcast(self, room: str, from_user: str, message: str | bytes) -> SendResult:
+        text, binary = _fields(message)
+        return self._call("SendBroadcast", RoomId=room, From=from_user, Binary=binary,
+                          Message=text)  # fmt: skip
+
+    def close(self) -> None:
+        self._http.close()

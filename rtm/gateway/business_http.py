@@ -290,6 +290,8 @@ def create_app(
                     f"Version one of {', '.join(VERSIONS)}",
                 )
             body = _parse(Action, await _read_body(request))
+            if not isinstance(body["AppId"], str):
+                raise ActionError("InvalidParameter", "AppId must be a string")
             if body["AppId"] != app_id:
                 raise ActionError("InvalidAuthorization", "the key is not AppId's key", 401)
             if scheduler is None:

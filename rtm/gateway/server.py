@@ -518,6 +518,16 @@ class Gateway:
             lambda: self.service.lost_session_count if hasattr(self, "service") else 0,
         )
         m.gauge(
+            "rtm_webhooks_in_flight",
+            "Clients' messages being POSTed to business servers.",
+            lambda: self.service.webhooks.in_flight if hasattr(self, "service") else 0,
+        )
+        m.gauge(
+            "rtm_webhooks_queued",
+            "Clients' messages waiting for a free slot to their business server.",
+            lambda: self.service.webhooks.queued if hasattr(self, "service") else 0,
+        )
+        m.gauge(
             "rtm_backend_up",
             "1 if the backend is reachable.",
             lambda: float(bool(getattr(getattr(self, "backend", None), "healthy", True))),

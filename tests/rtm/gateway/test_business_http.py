@@ -152,6 +152,8 @@ def test_refusals_are_the_vendors_envelope_and_send_nothing(site: Site) -> None:
         (site.post("SendUnicast", unicast(), version="2019-1-1"), (400, "InvalidActionOrVersion")),
         (site.post("SendUnicast", unicast(From="bad from!")), (400, "InvalidParameter")),
         (site.post("SendUnicast", unicast(Binary="yes")), (400, "InvalidParameter")),
+        (site.post("SendUnicast", unicast(AppId=5)), (400, "InvalidParameter")),
+        (site.post("SendUnicast", unicast(AppId=OTHER_APP)), (401, "InvalidAuthorization")),
         (site.post("SendUnicast", unicast("nobody")), (404, "UserNotOnline")),
     ]  # fmt: skip
     for got, expected in cases:
