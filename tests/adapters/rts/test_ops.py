@@ -263,3 +263,13 @@ def test_destroy_rts(rts: Rts) -> None:
     rts.world.run()
     assert rts.args("bob", "onGetPeerOnlineStatus") == [("alice", 0)]
     assert "onLogout" not in rts.trace.names("alice")  # nothing after destroy
+
+
+def test_server_message_rate_is_20_per_second(rts: Rts) -> None:
+    (alice,) = rts.online("alice")
+    alice.setServerParams("sig", "http://127.0.0.1:9/")
+    ids = [alice.sendServerMessage(str(i)) for i in range(21)]
+    rts.world.run()
+    results = rts.args("alice", "onServerMessageSendResult")
+    too_often = {m for m, e, _ in results if e == U.USER_MESSAGE_SEND_RESULT_EXCEED_QPS}
+    assert too_often == {ids[20]}

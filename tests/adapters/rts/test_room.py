@@ -123,3 +123,13 @@ def test_kicked_engine_loses_its_rooms(rts: Rts) -> None:
     rts.world.run()
     assert rts.args("alice", "onLogout") == [(1,)]
     assert rts.args("alice/lobby", "onRoomStateChanged")[-1] == ("lobby", "alice", -1004, "{}")
+
+
+def test_broadcast_rate_is_65_per_second(rts: Rts) -> None:
+    (alice,) = rts.online("alice")
+    room = rts.joined(alice, "lobby", "alice/lobby")
+    ids = [room.sendRoomMessage(str(i)) for i in range(66)]
+    rts.world.run()
+    results = dict(rts.args("alice/lobby", "onRoomMessageSendResult"))
+    assert [results[i] for i in ids[:65]] == [200] * 65
+    assert results[ids[65]] == R.ROOM_MESSAGE_SEND_RESULT_EXCEED_QPS
