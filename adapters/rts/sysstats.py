@@ -63,9 +63,10 @@ def _rss_bytes() -> float:
 class SysStatsReader:
     """Reads one :class:`SysStats` per call; CPU use is over the time since the last call."""
 
-    def __init__(self) -> None:
+    def __init__(self, proc: str = "/proc") -> None:
+        """``proc``: where procfs is (a directory without it gives the degraded figures)."""
         self.cores = os.cpu_count() or 1
-        self.proc = Path("/proc/self/stat").exists()
+        self.proc = proc == "/proc" and Path(proc, "self", "stat").exists()
         if not self.proc:
             log.info("onSysStats: no /proc here; process figures from resource, machine 0")
         self._last = self._cpu_sample()
@@ -104,7 +105,7 @@ class SysStatsReader:
         return SysStats(
             cpu_cores=self.cores,
             cpu_app_usage=app,
-            cpu_total_usage=max(machine, app),
+            cpu_total_usage=max(machine, app) if self.proc else 0.0,
             memory_usage=rss / _MB,
             full_memory=full / _MB,
             total_memory_usage=used / _MB,
