@@ -339,9 +339,11 @@ class ApiServer:
 
         self._socket = socket.create_server((host, port))
         self.port = int(self._socket.getsockname()[1])
+        # log_config=None: uvicorn's loggers go to the gateway's handlers (JSON lines).
         config = uvicorn.Config(
-            app, log_level="warning", access_log=False, lifespan="off", timeout_keep_alive=30
-        )
+            app, log_config=None, log_level="warning", access_log=False, lifespan="off",
+            timeout_keep_alive=30,
+        )  # fmt: skip
         self._server = _Server(config)
         self._task: asyncio.Task[None] | None = None
 

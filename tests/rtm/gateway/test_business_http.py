@@ -217,3 +217,38 @@ def test_the_same_endpoints_reach_legacy_signaling_users(site: Site) -> None:
     ((channel, account, _uid, text),) = [a for n, a in rec.trace if n == "onMessageChannelReceive"]
     assert (channel, account, text) == ("lobby", BIZ, "all")
     api.logout()
+
+
+def test_over_the_apps_rate_is_429_and_nothing_sent() -> None:
+    """The API with a rate of one message (no refill to speak of): the second is refused."""
+    import asyncio
+
+    from rtm.gateway.business_http import ApiServer, create_app
+    from rtm.service.business import AppRate, BusinessActions
+
+    node = GatewayThread(node_id="rate")
+    gateway = node.gateway
+    actions = BusinessActions(gateway.service, AppRate(1e-9, burst=1))
+    api = ApiServer(create_app(actions, {APP: KEY}, lambda: gateway.scheduler), "127.0.0.1", 0)
+    asyncio.run_coroutine_threadsafe(api.start(), node.loop).result(10)
+    core = net.connect_core(node.url, ping_interval=1.0, ping_timeout=1.0)
+    try:
+        recorder = Recorder()
+        client = rtm.createRtmService(core)
+        client.initialize(APP, recorder.handler("alice"))
+        client.login(None, "alice")
+        wait_until(lambda: recorder.of("alice", "onLoginSuccess"))
+        with httpx.Client(base_url=f"http://127.0.0.1:{api.port}", trust_env=False) as http:
+            query = {"Action": "SendUnicast", "Version": "2023-07-20"}
+            auth = {"Authorization": f"Bearer {KEY}"}
+            first = http.post("/", params=query, json=unicast(message="1"), headers=auth)
+            second = http.post("/", params=query, json=unicast(message="2"), headers=auth)
+        assert first.status_code == 200
+        assert error_of((second.status_code, second.json())) == (429, "FlowLimitExceeded")
+        wait_until(lambda: recorder.texts("alice"))
+        assert recorder.texts("alice") == ["1"]
+        client.release()
+    finally:
+        core.close()
+        asyncio.run_coroutine_threadsafe(api.stop(), node.loop).result(10)
+        node.stop()

@@ -141,10 +141,13 @@ def test_connection_refused_is_send_failed(site: Site) -> None:
     assert results.of("x") == [(E.SEND_FAILED, b"")]
 
 
-def test_a_hung_business_server_does_not_hold_up_other_traffic(biz: BusinessHttpServer) -> None:
+@pytest.mark.parametrize("kind", ["embedded", "gateway"])
+def test_a_hung_business_server_does_not_hold_up_other_traffic(
+    kind: str, biz: BusinessHttpServer
+) -> None:
     """More held POSTs than one URL's slots: peer messages, and webhooks to another URL,
     still go through; the held ones finish when the server answers."""
-    site = Site("embedded", 60.0)
+    site = Site(kind, 60.0)
     try:
         alice, bob, results = site.login("alice"), site.login("bob"), Results()
         held = WebhookConfig().per_url + 3
