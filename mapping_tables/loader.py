@@ -452,6 +452,8 @@ class _Context:
     error_members: Mapping[str, frozenset[int]]
     callbacks: Mapping[str, rtm_surface.CallbackSpec]
     methods: frozenset[str]
+    #: Fields the adapter provides under ``session`` (each dialect has its own session).
+    session_fields: frozenset[str] = SESSION_FIELDS
 
 
 def _status(value: str, where: _Where) -> Status:
@@ -577,10 +579,9 @@ def _check_expr(expr: Expr, field: str, rules: _ExprRules, ctx: _Context, where:
             if first not in rules.request_fields:
                 raise where.error(f"{path.dotted}: not an argument of any legacy method", field)
         elif path.root == "session":
-            if first not in SESSION_FIELDS:
-                raise where.error(
-                    f"{path.dotted}: unknown session field (known: {sorted(SESSION_FIELDS)})", field
-                )
+            if first not in ctx.session_fields:
+                fields = sorted(ctx.session_fields)
+                raise where.error(f"{path.dotted}: unknown session field (known: {fields})", field)
         elif path.root == "item" and not rules.allow_item:
             raise where.error(
                 f"{path.dotted}: 'item' exists only in projections of 'each' rows", field
@@ -944,3 +945,24 @@ def load(data_dir: Path | None = None) -> MappingTables:
     if data_dir is None:
         return _load_default()
     return _load(Path(data_dir))
+
+
+# --------------------------------------------------------------------------- other dialects
+# The same row rules for a dialect table beside the Signaling flavours (mapping_tables.dialect
+# reads rts.toml with them): one definition of what a valid method or event row is.
+
+RowContext = _Context
+Where = _Where
+FieldSpec = _Field
+optional_field = _opt
+check_fields = _fields
+read_table = _read
+check_top = _top
+header_lines = _header_lines
+table_rows = _rows
+row_name = _row_name
+string_table = _string_table
+method_row = _method_row
+event_row = _event_row
+DIFFERENCE_FIELDS = _DIFFERENCE_FIELDS
+EFFORTS = _EFFORTS

@@ -215,3 +215,102 @@ class MappingTables:
 
     def flavour(self, flavour: Flavour | str) -> FlavourTable:
         return self.flavours[Flavour(flavour)]
+
+
+# --------------------------------------------------------------------------- other dialects
+# A dialect table (rts.toml) has the same method, event and code rows as a Signaling flavour,
+# plus every member of the dialect's enums and the other names of its seeds, each with a status.
+
+
+class NameStatus(enum.Enum):
+    """How a dialect reports an enum member or covers a seed name that is not a call."""
+
+    MAPPED = "mapped"
+    EMULATED = "emulated"
+    #: Never reported / not applicable; the row says why.
+    NOT_APPLICABLE = "n/a"
+
+
+@attrs.frozen
+class EnumMember:
+    name: str
+    value: int
+    status: NameStatus
+    #: Why, for a member that is not simply mapped.
+    note: str = ""
+
+
+@attrs.frozen
+class DialectEnum:
+    """One enum of the dialect (``LoginErrorCode``) with all its members."""
+
+    name: str
+    members: tuple[EnumMember, ...]
+    source: str
+
+    def member(self, name: str) -> EnumMember:
+        for m in self.members:
+            if m.name == name:
+                return m
+        raise KeyError(f"{self.name} has no member {name!r}")
+
+
+@attrs.frozen
+class SeedName:
+    """A seed name that is neither a method nor a callback of the dialect (a server action,
+    a webhook field, a term), and what it is in sig2rtm."""
+
+    name: str
+    #: "server_action" | "webhook_field" | "term" | "type"
+    kind: str
+    status: NameStatus
+    #: Where it runs or what carries it (for mapped and emulated names).
+    runs_on: str
+    note: str
+    source: str
+
+
+@attrs.frozen
+class DialectTable:
+    """A dialect's table: its calls and callbacks on RTM, its codes and enums, its names."""
+
+    dialect: str
+    #: The seed numbers the table covers.
+    seeds: tuple[str, ...]
+    description: str
+    file: str
+    methods: tuple[MethodRow, ...]
+    events: tuple[EventRow, ...]
+    #: RTM error-enum member -> the dialect's code (``legacy_*`` fields: the dialect's side).
+    codes: tuple[ErrorCodeRow, ...]
+    enums: tuple[DialectEnum, ...]
+    names: tuple[SeedName, ...]
+    #: Platform spellings in the seeds -> the row's name.
+    aliases: Mapping[str, str]
+    differences: Mapping[str, Difference]
+
+    def method(self, name: str) -> MethodRow:
+        for row in self.methods:
+            if row.legacy == name:
+                return row
+        raise KeyError(f"{self.dialect} table has no method row {name!r}")
+
+    def events_for(self, name: str) -> tuple[EventRow, ...]:
+        return tuple(row for row in self.events if row.legacy == name)
+
+    def enum(self, name: str) -> DialectEnum:
+        for e in self.enums:
+            if e.name == name:
+                return e
+        raise KeyError(f"{self.dialect} table has no enum {name!r}")
+
+    def known(self, name: str) -> bool:
+        """Whether ``name`` (or the name it is an alias of) has a row: a method, a callback,
+        an enum or enum member, or another seed name."""
+        name = self.aliases.get(name, name)
+        return (
+            any(m.legacy == name for m in self.methods)
+            or any(e.legacy == name for e in self.events)
+            or any(n.name == name for n in self.names)
+            or any(e.name == name or any(m.name == name for m in e.members) for e in self.enums)
+        )

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 from mapping_tables.model import (
+    DialectTable,
     Difference,
     EventRow,
     Flavour,
@@ -168,4 +169,63 @@ def render_markdown(tables: MappingTables) -> str:
             for api in tables.legacy_api.values()
         ),
     )
+    return "\n".join(out) + "\n"
+
+
+def render_dialect_markdown(table: DialectTable) -> str:
+    """A dialect table (``rts.toml``) as Markdown: calls, callbacks, codes, enums, names."""
+    seeds = ", ".join(table.seeds)
+    out = [
+        f"# The {table.dialect.upper()} dialect → RTM mapping table",
+        "",
+        f"Generated from `mapping_tables/data/{table.file}` (seeds {seeds}); do not edit by hand.",
+        "",
+        table.description,
+        "",
+        "## Methods",
+        "",
+    ]
+    out += _table(
+        ["Method", "RTM calls", "Status", "Differences", "Operation", "Note"],
+        (_method_cells(r) for r in table.methods),
+    )
+    out += ["", "## Callbacks", ""]
+    out += _table(
+        ["Callback", "RTM source", "Status", "When", "Arguments", "Differences"],
+        (_event_cells(r) for r in table.events),
+    )
+    out += ["", "## Codes", ""]
+    out += _table(
+        ["RTM enum", "RTM member", "Value", f"{table.dialect.upper()} code", "Value", "Callback"],
+        (
+            [
+                _code(r.rtm_enum),
+                _code(r.rtm_name),
+                str(r.rtm_value),
+                _code(r.legacy_name),
+                str(r.legacy_value),
+                _code(r.legacy_callback),
+            ]
+            for r in table.codes
+        ),
+    )
+    out += ["", "## Enums", ""]
+    for enum in table.enums:
+        out += [f"### {enum.name}", ""]
+        out += _table(
+            ["Member", "Value", "Status", "Why"],
+            ([_code(m.name), str(m.value), m.status.value, m.note] for m in enum.members),
+        )
+        out.append("")
+    out += ["## Other names of the seeds", ""]
+    out += _table(
+        ["Name", "Kind", "Status", "Runs on", "Note"],
+        ([_code(n.name), n.kind, n.status.value, n.runs_on, n.note] for n in table.names),
+    )
+    out += ["", "## Platform spellings", ""]
+    out += _table(["Seed writes", "Row"], ([_code(k), _code(v)] for k, v in table.aliases.items()))
+    out += ["", "## Differences", ""]
+    for diff in table.differences.values():
+        out += _difference_section(diff)
+        out.append("")
     return "\n".join(out) + "\n"

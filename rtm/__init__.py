@@ -28,6 +28,7 @@ from .enums import (
     PEER_ONLINE_STATE,
     PEER_SUBSCRIPTION_OPTION,
     REMOTE_INVITATION_STATE,
+    SERVER_MESSAGE_ERR,
 )
 from .errors import (
     ATTRIBUTE_OPERATION_ERR,
@@ -112,6 +113,7 @@ __all__ = [
     "REMOTE_INVITATION_STATE",
     "RENEW_TOKEN_ERR_CODE",
     "SDK_VERSION",
+    "SERVER_MESSAGE_ERR",
     "ChannelAttributeOptions",
     "ChannelMemberCount",
     "DeterministicScheduler",

@@ -25,6 +25,7 @@ from .objects import (
     RtmMessage,
     SendMessageOptions,
     received_message,
+    server_message,
 )
 
 if TYPE_CHECKING:
@@ -241,7 +242,10 @@ class RtmChannel:
             return
         target = self._message_target
         if target is not None:
-            message = received_message(frame.payload, frame.ts, False)
+            if frame.origin:
+                message = server_message(frame.payload, frame.ts, False, "")
+            else:
+                message = received_message(frame.payload, frame.ts, False)
             if self._java:
                 self._deliver(target, message, RtmChannelMember(frame.from_user, self._id))
             else:

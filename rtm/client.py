@@ -34,7 +34,7 @@ from typing import TYPE_CHECKING, Any
 from . import protocol as p
 from .connection import ConnectionMachine
 from .enums import CONNECTION_CHANGE_REASON as R
-from .enums import CONNECTION_STATE, PEER_SUBSCRIPTION_OPTION
+from .enums import CONNECTION_STATE, PEER_SUBSCRIPTION_OPTION, SERVER_MESSAGE_ERR
 from .errors import (
     ATTRIBUTE_OPERATION_ERR,
     GET_CHANNEL_MEMBER_COUNT_ERR_CODE,
@@ -62,8 +62,10 @@ from .objects import (
     RtmMessage,
     SendMessageOptions,
     received_message,
+    server_message,
 )
 from .requests import NOT_INITIALIZED, NOT_LOGGED_IN, OnResult, RequestCore
+from .service.webhook import MAX_MESSAGE_BYTES, check_url, payload_size
 from .transport import Core, LinkAware, Transport
 from .validation import check_app_id, check_id, check_ids
 
@@ -488,8 +490,52 @@ class RtmClient:
             self._send(p.SendPeer(req, peerId, payload, offline))
             return 0
 
+    def sendMessageToServer(
+        self,
+        message: RtmMessage,
+        url: str,
+        signature: str,
+        callback: Callable[[int, bytes], None],
+    ) -> int:
+        """Send ``message`` to the app's business server (a sig2rtm extension, not RTM 1.x).
+
+        The service POSTs ``{"message", "binary", "signature"}`` to ``url``. Returns 0, or at
+        once an error code (``SERVER_MESSAGE_ERR``); either way ``callback(code, ack)`` is
+        called exactly once, on the callback thread, ``ack`` being the business server's
+        response body on success (b"" on failure). See docs/business-server.md.
+        """
+        E = SERVER_MESSAGE_ERR
+        with self._lock:
+            code, text = self._gate(), ""
+            payload: p.Payload | str = ""
+            if not code:
+                if not isinstance(message, RtmMessage):
+                    code, text = E.FAILURE, "message must be an RtmMessage from createMessage()"
+                elif reason := check_url(url):
+                    code, text = E.INVALID_URL, reason
+                elif not isinstance(signature, str):
+                    code, text = E.FAILURE, "signature must be a string"
+                elif payload_size(payload := message.payload()) > MAX_MESSAGE_BYTES:
+                    code, text = E.INVALID_MESSAGE, f"larger than {MAX_MESSAGE_BYTES} bytes"
+            if code or isinstance(payload, str):
+                reasons.info("sendMessageToServer failed with code %d: %s", code, text)
+                self._deliver(callback, int(code), b"")
+                return int(code)
+            deliver = self._deliver
+
+            def done(code: int, value: Any) -> None:
+                deliver(callback, code, value if code == 0 and isinstance(value, bytes) else b"")
+
+            req = next(self._reqs)
+            self._pending[req] = done
+            self._send(p.SendServer(req, payload, url, signature))
+            return 0
+
     def _on_peer_message(self, frame: p.PeerMessageIn) -> None:
-        message = received_message(frame.payload, frame.ts, frame.offline)
+        if frame.origin:
+            message = server_message(frame.payload, frame.ts, frame.offline, frame.room)
+        else:
+            message = received_message(frame.payload, frame.ts, frame.offline)
         self._emit(
             "onMessageReceivedFromPeer",
             (frame.from_user, message),

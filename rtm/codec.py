@@ -256,7 +256,8 @@ def _attrs_in(v: Any) -> tuple[p.ChannelAttr, ...]:
 
 
 def _value(v: Any, depth: int = 0) -> Any:
-    """A Result value: null, bool, number, string, arrays (as tuples), channel attributes."""
+    """A Result value: null, bool, number, string, arrays (as tuples), channel attributes,
+    bytes (as ``{"b64": base64}``: a business server's ACK)."""
     if depth > 4:
         raise _Bad("value nested too deeply")
     if v is None or type(v) in (bool, str):
@@ -268,11 +269,18 @@ def _value(v: Any, depth: int = 0) -> Any:
     if type(v) is list:
         return tuple(_value(x, depth + 1) for x in v)
     if type(v) is dict:
+        if v.keys() == _BYTES_KEYS:
+            return _b64decode(v["b64"])
         return _attr(v)
     raise _Bad("unsupported value")
 
 
+_BYTES_KEYS = frozenset({"b64"})
+
+
 def _value_out(v: Any) -> Any:
+    if isinstance(v, bytes):
+        return {"b64": base64.b64encode(v).decode("ascii")}
     if isinstance(v, tuple | list):
         return [_value_out(x) for x in v]
     if isinstance(v, p.ChannelAttr):
@@ -329,15 +337,24 @@ class _Spec:
     kinds: Mapping[str, Kind]
     required: frozenset[str]
     allowed: frozenset[str]
+    #: Fields left out of the JSON while they hold their default (name -> default).
+    omit: Mapping[str, Any] = attrs.field(factory=dict)
 
 
-def _spec(cls: type, tag: str, client: bool, **kinds: Kind) -> _Spec:
+def _spec(
+    cls: type, tag: str, client: bool, *, omit: tuple[str, ...] = (), **kinds: Kind
+) -> _Spec:
+    """One row of the table. ``omit``: fields added to a frame after version 1 shipped,
+    written only when they differ from their default, so that a client whose decoder
+    predates them (and refuses unknown fields) still reads every frame that does not use
+    them."""
     fields = attrs.fields(cls)
     names = {f.name for f in fields}
     if names != set(kinds):
         raise AssertionError(f"codec table for {cls.__name__} names {set(kinds)}, not {names}")
     required = frozenset(f.name for f in fields if f.default is attrs.NOTHING)
-    return _Spec(cls, tag, client, kinds, required, frozenset(names))
+    defaults = {f.name: f.default for f in fields if f.name in omit}
+    return _Spec(cls, tag, client, kinds, required, frozenset(names), defaults)
 
 
 #: The protocol, as data: one row per frame type. Adding a frame to rtm.protocol without a
@@ -348,6 +365,8 @@ SPECS: Final[tuple[_Spec, ...]] = (
     _spec(p.Logout, "logout", True, req=UINT),
     _spec(p.RenewToken, "renew_token", True, req=UINT, token=STR),
     _spec(p.SendPeer, "send_peer", True, req=UINT, peer_id=STR, payload=PAYLOAD, offline=BOOL),
+    _spec(p.SendServer, "send_server", True, req=UINT, payload=PAYLOAD, url=STR,
+          signature=STR),
     _spec(p.QueryOnline, "query_online", True, req=UINT, peer_ids=STRS),
     _spec(p.Subscribe, "subscribe", True, req=UINT, peer_ids=STRS),
     _spec(p.Unsubscribe, "unsubscribe", True, req=UINT, peer_ids=STRS),
@@ -386,9 +405,9 @@ SPECS: Final[tuple[_Spec, ...]] = (
     # server -> client
     _spec(p.Result, "result", False, req=UINT, code=INT, value=VALUE),
     _spec(p.PeerMessageIn, "peer_message", False, from_user=STR, payload=PAYLOAD, ts=INT,
-          offline=BOOL),
+          offline=BOOL, origin=STR, room=STR, omit=("origin", "room")),
     _spec(p.ChannelMessageIn, "channel_message", False, channel_id=STR, from_user=STR,
-          payload=PAYLOAD, ts=INT),
+          payload=PAYLOAD, ts=INT, origin=STR, omit=("origin",)),
     _spec(p.MemberJoinedIn, "member_joined", False, channel_id=STR, user_id=STR),
     _spec(p.MemberLeftIn, "member_left", False, channel_id=STR, user_id=STR),
     _spec(p.MemberCountIn, "member_count_update", False, channel_id=STR, count=INT),
@@ -420,6 +439,11 @@ def to_obj(frame: object) -> dict[str, Any]:
     obj: dict[str, Any] = {"t": spec.tag}
     for name, (_, out) in spec.kinds.items():
         obj[name] = out(getattr(frame, name))
+    omit = spec.omit
+    if omit:
+        for name, default in omit.items():
+            if obj[name] == default:
+                del obj[name]
     return obj
 
 

@@ -18,6 +18,7 @@ from .scheduler import DeterministicScheduler, Scheduler, ThreadedScheduler
 from .service.backend import Backend, SessionId
 from .service.core import RtmService, ServiceConfig
 from .service.memory import MemoryBackend
+from .service.webhook import HttpSink
 from .transport import Core, FrameSink, LinkSink, check_outage
 
 __all__ = ["URL_ENV", "EmbeddedCore", "InProcTransport", "default_core", "set_default_core"]
@@ -38,6 +39,10 @@ class EmbeddedCore:
         self.scheduler: Scheduler = scheduler if scheduler is not None else ThreadedScheduler()
         self.backend: Backend = backend if backend is not None else MemoryBackend()
         self.service = RtmService(self.backend, self.scheduler, config)
+        # Messages to business servers: POSTed from a small thread of their own (none
+        # without the 'rts' extra: they are then refused, UNAVAILABLE).
+        self._webhooks = HttpSink.create()
+        self.service.webhooks.attach(self._webhooks)
 
     @classmethod
     def deterministic(cls, config: ServiceConfig | None = None) -> EmbeddedCore:
@@ -63,6 +68,8 @@ class EmbeddedCore:
         scheduler.advance(seconds)
 
     def close(self) -> None:
+        if self._webhooks is not None:
+            self._webhooks.close()
         if isinstance(self.scheduler, ThreadedScheduler):
             self.scheduler.close()
 

@@ -13,6 +13,7 @@ __all__ = [
     "PEER_ONLINE_STATE",
     "PEER_SUBSCRIPTION_OPTION",
     "REMOTE_INVITATION_STATE",
+    "SERVER_MESSAGE_ERR",
 ]
 
 
@@ -79,3 +80,27 @@ class LOG_FILTER_TYPE(IntEnum):
     LOG_FILTER_ERROR = 0x000C
     LOG_FILTER_CRITICAL = 0x0008
     LOG_FILTER_MASK = 0x080F
+
+
+class SERVER_MESSAGE_ERR(IntEnum):
+    """Results of ``RtmClient.sendMessageToServer`` (a sig2rtm extension, not RTM 1.x).
+
+    The numbers follow the RTS/RTC ``UserMessageSendResult`` codes where one exists (17, 18
+    are its ``E2BS_SEND_FAILED`` / ``E2BS_RETURN_FAILED``); see docs/business-server.md.
+    """
+
+    OK = 0
+    FAILURE = 1
+    #: More than 20 messages a second from one client, or the app's queue of webhooks full.
+    TOO_OFTEN = 5
+    #: The message is larger than 64 KB.
+    INVALID_MESSAGE = 7
+    #: No answer within the timeout, connection refused, DNS or TLS failure.
+    SEND_FAILED = 17
+    #: The business server answered with an HTTP status other than 200 (or a too large ACK).
+    RETURN_FAILED = 18
+    #: This core cannot post webhooks (the 'rts' extra with its HTTP client is missing).
+    UNAVAILABLE = 19
+    NOT_LOGGED_IN = 102
+    #: The URL is empty or not http(s)://host...
+    INVALID_URL = 106

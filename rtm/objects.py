@@ -24,6 +24,7 @@ __all__ = [
     "RtmMessage",
     "SendMessageOptions",
     "received_message",
+    "server_message",
 ]
 
 _message_ids = itertools.count(1)
@@ -97,6 +98,14 @@ class RtmMessage:
     def getServerReceivedTs(self) -> int:
         return self._server_ts
 
+    def isFromServer(self) -> bool:
+        """Whether the app's business server sent it (a sig2rtm extension)."""
+        return False
+
+    def getServerRoomId(self) -> str:
+        """The room of a business server's room unicast; "" otherwise (sig2rtm extension)."""
+        return ""
+
     def isOfflineMessage(self) -> bool:
         return self._offline
 
@@ -148,6 +157,34 @@ def received_message(payload: Payload, ts: int, offline: bool) -> RtmMessage:
     message._type = payload.type
     message._server_ts = ts
     message._offline = offline
+    return message
+
+
+class _ServerMessage(RtmMessage):
+    """A received message the app's business server sent. A subclass rather than fields
+    of every message: the users' messages (the fan-out's hot path) are built unchanged."""
+
+    __slots__ = ("_room",)
+    _room: str
+
+    def isFromServer(self) -> bool:
+        return True
+
+    def getServerRoomId(self) -> str:
+        return self._room
+
+
+def server_message(payload: Payload, ts: int, offline: bool, room: str) -> RtmMessage:
+    """:func:`received_message` for a message the business server sent (in ``room``, or
+    "" outside rooms): built as directly, one object per delivery."""
+    message: _ServerMessage = _new_message(_ServerMessage)
+    message.messageId = next(_message_ids)
+    message._text = payload.text
+    message._raw = payload.raw
+    message._type = payload.type
+    message._server_ts = ts
+    message._offline = offline
+    message._room = room
     return message
 
 

@@ -42,6 +42,7 @@ __all__ = [
     "Result",
     "SendChannel",
     "SendPeer",
+    "SendServer",
     "ServerFrame",
     "Subscribe",
     "TokenWillExpire",
@@ -95,6 +96,17 @@ class SendPeer:
     peer_id: str
     payload: Payload
     offline: bool
+
+
+@attrs.frozen
+class SendServer:
+    """A message for the app's business server (a sig2rtm extension): the service POSTs it
+    to ``url`` with ``signature`` and answers with the server's response body as the ACK."""
+
+    req: int
+    payload: Payload
+    url: str
+    signature: str
 
 
 @attrs.frozen
@@ -207,6 +219,7 @@ ClientFrame = (
     | Logout
     | RenewToken
     | SendPeer
+    | SendServer
     | QueryOnline
     | Subscribe
     | Unsubscribe
@@ -237,18 +250,26 @@ class Result:
 
 @attrs.frozen
 class PeerMessageIn:
+    """A peer message. ``origin`` is ``"server"`` when the app's business server sent it
+    (then ``from_user`` is its ``From`` ID), and ``room`` the room of a room unicast."""
+
     from_user: str
     payload: Payload
     ts: int
     offline: bool = False
+    origin: str = ""
+    room: str = ""
 
 
 @attrs.frozen
 class ChannelMessageIn:
+    """A channel message; ``origin`` is ``"server"`` for a business server's broadcast."""
+
     channel_id: str
     from_user: str
     payload: Payload
     ts: int
+    origin: str = ""
 
 
 @attrs.frozen

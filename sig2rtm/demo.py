@@ -57,6 +57,13 @@ def configure_parser(parser: argparse.ArgumentParser) -> None:
         help="with --as: seconds to wait for the peer (default 60)",
     )
     parser.add_argument(
+        "--dialect",
+        choices=("signaling", "rts"),
+        default="signaling",
+        help="signaling: legacy Signaling apps (default); rts: an RTS app (seed 000) and its "
+        "business server (seeds 002, 004) on the embedded core",
+    )
+    parser.add_argument(
         "--flavour",
         choices=("cpp", "java"),
         default="cpp",
@@ -66,6 +73,13 @@ def configure_parser(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     out = GuardedOut(sys.stdout)
+    if args.dialect == "rts" and (args.url or os.environ.get(URL_ENV) or args.rtm or args.me):
+        print(
+            f"sig2rtm demo: --dialect rts runs on the embedded core (no --url, --rtm, --as, "
+            f"${URL_ENV})",
+            file=sys.stderr,
+        )
+        return 2
     source = "--url" if args.url else URL_ENV
     args.url = args.url or os.environ.get(URL_ENV) or None
     if args.url:
@@ -122,6 +136,15 @@ def _run(args: argparse.Namespace, out: TextIO) -> int:
         except ValueError as exc:
             print(f"sig2rtm demo: {exc}", file=sys.stderr)
             return 2
+    if args.dialect == "rts":
+        try:  # the core posts the business server's webhook with the extra's HTTP client
+            require("rts", "the RTS demo (its business server)")
+        except MissingExtra as exc:
+            print(f"sig2rtm demo: {exc}", file=sys.stderr)
+            return 2
+        from . import demo_rts
+
+        return demo_rts.run(out)
     if args.rtm:
         from . import demo_rtm
 

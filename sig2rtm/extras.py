@@ -13,8 +13,9 @@ __all__ = ["EXTRA_MODULES", "MissingExtra", "install_hint", "missing_module", "r
 
 #: extra (as in pyproject.toml) -> the top-level modules it provides.
 EXTRA_MODULES: dict[str, tuple[str, ...]] = {
-    "server": ("websockets", "prometheus_client"),
+    "server": ("websockets", "prometheus_client", "fastapi", "uvicorn"),
     "redis": ("redis",),
+    "rts": ("httpx",),
     "audit": (
         "tree_sitter",
         "tree_sitter_java",

@@ -44,6 +44,9 @@ _FLAGS: dict[str, tuple[type, str]] = {
     "legacy-tls-port": (int, "the legacy port over TLS (HTTPS lookup with CORS, WSS)"),
     "legacy-tls-cert": (str, "PEM certificate chain for the legacy TLS port"),
     "legacy-tls-key": (str, "PEM private key for the legacy TLS port"),
+    "http-port": (int, "also serve the business servers' HTTP API (SendUnicast, ...) here"),
+    "server-api-key": (str, "APPID:KEY[,...]: the bearer key of each app's business servers"),
+    "webhook-timeout": (float, "seconds a client's message to its business server may take"),
 }
 
 
@@ -57,10 +60,12 @@ def _default(name: str) -> str:
         return "the address the client reached"
     if name == "app_certificates":
         return "none: no app requires tokens"
+    if name == "server_api_key":
+        return "none: the HTTP API refuses every request"
     field = getattr(attrs.fields(GatewayConfig), name)
     if field.default == "":
         return "none"
-    if name in ("legacy_port", "legacy_tls_port") and field.default < 0:
+    if name in ("legacy_port", "legacy_tls_port", "http_port") and field.default < 0:
         return "off"
     return str(field.default)
 
@@ -141,6 +146,8 @@ async def _serve(config: Any) -> None:
         if name in gateway.listener_ports:
             port = gateway.listener_ports[name]
             print(f"legacy Signaling on {scheme}://{config.host}:{port}", flush=True)
+    if gateway.api_port is not None:
+        print(f"business-server API on http://{config.host}:{gateway.api_port}", flush=True)
     print(f"listening on ws://{config.host}:{gateway.port}", flush=True)
     await stop.wait()
     await gateway.shutdown()

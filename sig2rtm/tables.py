@@ -1,5 +1,7 @@
 """``sig2rtm tables``: the mapping tables as Markdown, or the code the shim runs for a row.
 
+``--dialect rts`` does the same for the RTS dialect's table (``rts.toml``, docs/rts.md).
+
 ``--show-code ROW`` prints the Python generated from the table (what the shim executes):
 ROW is a legacy callback (every function with one of its rows), a legacy method (its
 generated method), or the line of a row in the flavour's file.
@@ -27,6 +29,12 @@ def configure_parser(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--flavour", choices=("cpp", "java"), default="cpp")
     parser.add_argument("--mode", choices=("legacy", "native"), default="legacy")
+    parser.add_argument(
+        "--dialect",
+        choices=("signaling", "rts"),
+        default="signaling",
+        help="which dialect's table: legacy Signaling (default) or the vendor RTS API",
+    )
 
 
 def show_code(row: str, flavour: str = "cpp", mode: str = "legacy") -> str:
@@ -74,8 +82,40 @@ def show_code(row: str, flavour: str = "cpp", mode: str = "legacy") -> str:
     )
 
 
+def show_rts_code(row: str) -> str:
+    """The generated source for an RTS callback or method (raises LookupError)."""
+    import adapters.rts
+    from adapters.rts.rows import rts_rows
+
+    rows = rts_rows()
+    events = [e for e in rows.table.events if e.legacy == row or str(e.line) == row]
+    out: list[str] = []
+    for event in events:
+        compiled = rows.room if event.topic == "room" else rows.engine
+        code = compiled.code_for(event)
+        if code not in out:
+            out.append(code)
+    if out:
+        return "\n".join(out)
+    for cls in (adapters.rts.RTSEngine, adapters.rts.RTSRoom):
+        lines = cls.generated_source.splitlines()
+        start = next((i for i, s in enumerate(lines) if s.startswith(f"def {row}(")), None)
+        if start is not None:
+            end = start + 1
+            while end < len(lines) and lines[end].strip():
+                end += 1
+            return "\n".join(lines[start:end]) + "\n"
+    raise LookupError(f"no row {row!r} in the rts table: give an RTS callback or method")
+
+
 def run(args: argparse.Namespace) -> int:
-    if args.show_code:
+    if args.dialect == "rts":
+        try:
+            text = _rts_text(args.show_code)
+        except LookupError as exc:
+            print(f"sig2rtm tables: {exc.args[0]}", file=sys.stderr)
+            return 2
+    elif args.show_code:
         try:
             text = show_code(args.show_code, args.flavour, args.mode)
         except LookupError as exc:
@@ -88,3 +128,12 @@ def run(args: argparse.Namespace) -> int:
     else:
         sys.stdout.write(text)
     return 0
+
+
+def _rts_text(show: str | None) -> str:
+    if show:
+        return show_rts_code(show)
+    from mapping_tables.dialect import load_dialect
+    from mapping_tables.render import render_dialect_markdown
+
+    return render_dialect_markdown(load_dialect())

@@ -87,6 +87,12 @@ class GatewayConfig:
     #: PEM certificate chain and private key for ``legacy_tls_port``.
     legacy_tls_cert: str = ""
     legacy_tls_key: str = ""
+    #: Seconds a client's message to its business server may take (webhook), then 17.
+    webhook_timeout: float = 5.0
+    #: The business servers' HTTP API (SendUnicast, ...) on this port; -1: off, 0: free port.
+    http_port: int = -1
+    #: App ID -> the key its business servers send as ``Authorization: Bearer KEY``.
+    server_api_key: Mapping[str, str] = attrs.field(factory=dict)
 
     def __attrs_post_init__(self) -> None:
         problems = []
@@ -100,6 +106,10 @@ class GatewayConfig:
             problems.append(f"port {self.port} out of range")
         if not -1 <= self.legacy_port < 65536:
             problems.append(f"legacy_port {self.legacy_port} out of range (-1 turns it off)")
+        if not -1 <= self.http_port < 65536:
+            problems.append(f"http_port {self.http_port} out of range (-1 turns it off)")
+        if self.webhook_timeout <= 0:
+            problems.append("webhook_timeout must be positive")
         if not -1 <= self.legacy_tls_port < 65536:
             problems.append(f"legacy_tls_port {self.legacy_tls_port} out of range")
         if self.legacy_tls_port >= 0 and not (self.legacy_tls_cert and self.legacy_tls_key):
@@ -117,15 +127,19 @@ class GatewayConfig:
             raise ConfigError("; ".join(problems))
 
 
-def _parse_certs(text: str) -> dict[str, str]:
-    """``APPID:CERT[,APPID:CERT...]``."""
+def _parse_certs(text: str, what: str = "CERTIFICATE") -> dict[str, str]:
+    """``APPID:CERT[,APPID:CERT...]`` (or ``APPID:KEY...``)."""
     out = {}
     for item in filter(None, (part.strip() for part in text.split(","))):
         app, sep, cert = item.partition(":")
         if not sep or not app or not cert:
-            raise ValueError(f"{item!r} is not APPID:CERTIFICATE")
+            raise ValueError(f"{item!r} is not APPID:{what}")
         out[app] = cert
     return out
+
+
+#: Settings that map app IDs to a secret, and what the secret is called.
+_APP_MAPS = {"app_certificates": "CERTIFICATE", "server_api_key": "KEY"}
 
 
 def _parse_bool(text: str) -> bool:
@@ -142,7 +156,7 @@ _PARSERS: dict[type, Callable[[str], Any]] = {int: int, float: float, str: str, 
 
 def _field_types() -> dict[str, type]:
     """Each setting's type, read from its default (all defaults are plain values)."""
-    hints: dict[str, type] = {"app_certificates": dict, "node_id": str}
+    hints: dict[str, type] = {"app_certificates": dict, "server_api_key": dict, "node_id": str}
     for field in attrs.fields(GatewayConfig):
         if field.name not in hints:
             hints[field.name] = type(field.default)
@@ -154,14 +168,15 @@ def _coerce(name: str, value: Any, source: str) -> Any:
     if kind is None:
         raise ConfigError(f"{source}: unknown setting {name!r}")
     try:
-        if name == "app_certificates":
+        if name in _APP_MAPS:
+            what = _APP_MAPS[name]
             if isinstance(value, str):
-                return _parse_certs(value)
+                return _parse_certs(value, what)
             if isinstance(value, Mapping) and all(
-                isinstance(k, str) and isinstance(v, str) for k, v in value.items()
+                isinstance(k, str) and isinstance(v, str) and k and v for k, v in value.items()
             ):
                 return dict(value)
-            raise ValueError("expected a table of APPID = CERTIFICATE strings")
+            raise ValueError(f"expected a table of APPID = {what} strings")
         if isinstance(value, str):
             return _PARSERS[kind](value)
         if kind is float and isinstance(value, int) and not isinstance(value, bool):

@@ -26,6 +26,7 @@ from ..limits import Limits, Rate, SlidingWindow
 from ..service.backend import Backend
 from ..service.core import RtmService, ServiceConfig
 from ..service.memory import MemoryBackend
+from ..service.webhook import HttpSink, WebhookConfig
 from .config import RATES, GatewayConfig
 from .endpoint import CloseCode, EndpointSession, HttpRequest, Listener, ProtocolEndpoint
 from .metrics import CONTENT_TYPE as METRICS_CONTENT_TYPE
@@ -164,6 +165,10 @@ class Gateway:
         self._ip_connections: Counter[str] = Counter()
         self._ip_rates: dict[str, SlidingWindow] = {}
         self._reaper: asyncio.Task[None] | None = None
+        self._webhooks: HttpSink | None = None
+        #: The business servers' HTTP API (``config.http_port``), once started.
+        self.api: Any = None
+        self.api_port: int | None = None
         self._declare_metrics()
 
     # --- lifecycle -----------------------------------------------------------------------
@@ -197,8 +202,12 @@ class Gateway:
             app_certificates=dict(config.app_certificates),
             unreachable_after=config.unreachable_after,
             session_grace=config.session_grace,
+            webhook=WebhookConfig(timeout=config.webhook_timeout),
         )
         self.service = RtmService(self.backend, scheduler, service_config, config.node_id)
+        # Clients' messages to their business servers are POSTed from this loop.
+        self._webhooks = HttpSink.create(loop)
+        self.service.webhooks.attach(self._webhooks)
         await self._wait_for_backend()
         start = getattr(self.backend, "start", None)
         if start is not None:
@@ -235,6 +244,8 @@ class Gateway:
             self.port = sockets[0].getsockname()[1]
         for listener in self.listeners:
             await self._start_listener(listener)
+        if config.http_port >= 0:
+            await self._start_api()
         if hasattr(self.backend, "dead_sessions"):
             self._reaper = loop.create_task(self._reap_forever())
         log.info(
@@ -278,6 +289,17 @@ class Gateway:
         self.listener_ports[listener.name] = (
             sockets[0].getsockname()[1] if sockets else listener.port
         )
+
+    async def _start_api(self) -> None:
+        """The business servers' HTTP API (FastAPI on uvicorn) on this loop."""
+        from ..service.business import BusinessActions
+        from .business_http import ApiServer, create_app
+
+        actions = BusinessActions(self.service)
+        app = create_app(actions, self.config.server_api_key, lambda: self.scheduler)
+        self.api = ApiServer(app, self.config.host, self.config.http_port)
+        await self.api.start()
+        self.api_port = self.api.port
 
     async def _wait_for_backend(self) -> None:
         """Wait for a backend with a store of its own (Redis) to answer, retrying with a
@@ -327,6 +349,8 @@ class Gateway:
             self._server.close(close_connections=False)
         for extra in self._listener_servers:
             extra.close(close_connections=False)
+        if self.api is not None:
+            await self.api.stop()
         for wire in list(self._wires):
             wire.close(CloseCode.RESTART, _SHUTDOWN_REASON)
         deadline = time.monotonic() + self.config.shutdown_grace
@@ -352,6 +376,8 @@ class Gateway:
             stop()
         for task in list(self._tasks):
             task.cancel()
+        if self._webhooks is not None:
+            await self._webhooks.aclose()
         log.info("gateway stopped", extra={"node": self.config.node_id})
 
     def _spawn(self, coro: Any) -> None:
@@ -490,6 +516,16 @@ class Gateway:
             "rtm_lost_sessions",
             "Sessions whose link broke, waiting for a resume.",
             lambda: self.service.lost_session_count if hasattr(self, "service") else 0,
+        )
+        m.gauge(
+            "rtm_webhooks_in_flight",
+            "Clients' messages being POSTed to business servers.",
+            lambda: self.service.webhooks.in_flight if hasattr(self, "service") else 0,
+        )
+        m.gauge(
+            "rtm_webhooks_queued",
+            "Clients' messages waiting for a free slot to their business server.",
+            lambda: self.service.webhooks.queued if hasattr(self, "service") else 0,
         )
         m.gauge(
             "rtm_backend_up",

@@ -24,7 +24,7 @@ from typing import Any, TypeVar
 import attrs
 
 from .. import protocol as p
-from ..enums import CONNECTION_CHANGE_REASON, PEER_ONLINE_STATE
+from ..enums import CONNECTION_CHANGE_REASON, PEER_ONLINE_STATE, SERVER_MESSAGE_ERR
 from ..errors import (
     ATTRIBUTE_OPERATION_ERR,
     CHANNEL_MESSAGE_ERR_CODE,
@@ -39,11 +39,13 @@ from ..errors import (
     QUERY_PEERS_ONLINE_STATUS_ERR,
     RENEW_TOKEN_ERR_CODE,
 )
-from ..limits import Limits, SlidingWindow
+from ..limits import Limits, Rate, SlidingWindow
 from ..scheduler import Scheduler, TimerHandle
 from ..tokens import ExpiredToken, InvalidToken, TokenVerifier, VerifiedToken
 from ..validation import check_app_id, check_id, check_ids, utf8_len
 from .backend import Backend, SessionId
+from .server_messages import ServerMessages
+from .webhook import WebhookConfig
 
 __all__ = ["Link", "RtmService", "ServiceConfig"]
 
@@ -72,6 +74,8 @@ class ServiceConfig:
     session_grace: float = 30.0
     #: Frames kept for a lost session; past this its grace ends early.
     held_frames: int = 1024
+    #: Messages to business servers (``SendServer``): timeout, slots, queue, rate.
+    webhook: WebhookConfig = attrs.field(factory=WebhookConfig)
 
     def verifier(self, app_id: str) -> TokenVerifier:
         return TokenVerifier(app_id, self.app_certificates.get(app_id))
@@ -127,6 +131,8 @@ class RtmService:
         self._count_timers: dict[tuple[str, str], TimerHandle] = {}
         self._attr_timers: dict[tuple[str, str], TimerHandle] = {}
         self._random = random.Random(self.config.seed)
+        #: Clients' messages to their business server; the host attaches the HTTP client.
+        self.webhooks = ServerMessages(scheduler, self._answer, self.config.webhook)
         #: What the backend raises when its store is out of reach (Redis down).
         self._outage_errors: tuple[type[Exception], ...] = getattr(
             backend, "unavailable_errors", ()
@@ -615,6 +621,22 @@ class RtmService:
             return s.link(p.Result(f.req, E.PEER_MESSAGE_ERR_CACHED_BY_SERVER))
         s.link(p.Result(f.req, E.PEER_MESSAGE_ERR_PEER_UNREACHABLE, "peer offline"))
 
+    def _send_server(self, s: _Session, f: p.SendServer) -> None:
+        window = s.windows.get("server_messages")
+        if window is None:
+            rate = Rate(self.config.webhook.per_client_rate, 1.0)
+            window = s.windows["server_messages"] = SlidingWindow(rate)
+        if not window.allow(self.scheduler.time()):
+            why = "messages to the business server too often"
+            return s.link(p.Result(f.req, SERVER_MESSAGE_ERR.TOO_OFTEN, why))
+        self.webhooks.submit(s.id, s.app, s.user, f)
+
+    def _answer(self, session_id: SessionId, frame: p.Result) -> None:
+        """A late answer (a webhook's result): to the session, if it still exists."""
+        session = self._sessions.get(session_id)
+        if session is not None:
+            session.link(frame)
+
     def _online_states(self, app: str, peers: tuple[str, ...]) -> tuple[tuple[str, int], ...]:
         online = int(PEER_ONLINE_STATE.PEER_ONLINE_STATE_ONLINE)
         offline = int(PEER_ONLINE_STATE.PEER_ONLINE_STATE_OFFLINE)
@@ -1009,6 +1031,7 @@ _HANDLERS: dict[type, _Handler] = {
     p.Logout: _Handler(RtmService._logout),
     p.RenewToken: _Handler(RtmService._renew_token),
     p.SendPeer: _Handler(RtmService._send_peer),
+    p.SendServer: _Handler(RtmService._send_server),
     p.QueryOnline: _Handler(RtmService._query_online),
     p.Subscribe: _Handler(RtmService._subscribe),
     p.Unsubscribe: _Handler(RtmService._unsubscribe),

@@ -96,3 +96,24 @@ def test_markdown_tables_are_well_formed(doc: str) -> None:
 def test_operations_are_listed(doc: str, tables: MappingTables) -> None:
     for op in tables.operations:
         assert f"`{op}`" in doc.split("\n## ", 1)[0]
+
+
+def test_the_rts_table_is_documented() -> None:
+    from mapping_tables.dialect import load_dialect
+    from mapping_tables.render import render_dialect_markdown
+
+    table = load_dialect()
+    doc = render_dialect_markdown(table)
+    for row in table.methods:
+        assert f"`{row.legacy}({', '.join(row.args)})`" in doc
+    for event in table.events:
+        assert f"`{event.legacy}({', '.join(event.args)})`" in doc
+    for enum in table.enums:
+        assert f"### {enum.name}" in doc
+        for member in enum.members:
+            assert f"`{member.name}`" in doc
+    for name in table.names:
+        assert f"`{name.name}`" in doc
+    for key in table.differences:
+        assert f"### {key}" in doc
+    test_markdown_tables_are_well_formed(doc)

@@ -211,7 +211,11 @@ class GatewayProcess:
         assert self.proc.stdout is not None
         line = ""
         deadline = time.monotonic() + 20
+        #: What the node printed before "listening on" (the other ports it serves).
+        self.banner: list[str] = []
         while not line.startswith("listening on ") and time.monotonic() < deadline:
+            if line:
+                self.banner.append(line.strip())
             line = self.proc.stdout.readline()
             if not line and self.proc.poll() is not None:
                 break

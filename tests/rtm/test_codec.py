@@ -20,7 +20,7 @@ uints = st.integers(min_value=0, max_value=2**53 - 1)
 payloads = st.builds(p.Payload, ints, st.text(max_size=20), st.binary(max_size=20))
 attrs_ = st.builds(p.ChannelAttr, ids, ids, ids, ints)
 values = st.recursive(
-    st.none() | st.booleans() | ints | st.text(max_size=8) | attrs_
+    st.none() | st.booleans() | ints | st.text(max_size=8) | attrs_ | st.binary(max_size=8)
     | st.floats(allow_nan=False, allow_infinity=False),
     lambda children: st.lists(children, max_size=3).map(tuple),
     max_leaves=8,
@@ -239,3 +239,31 @@ def test_scrub_makes_any_text_valid_utf8() -> None:
         text.encode()
     (frame,) = codec.decode_server(codec.scrub(text).encode())
     assert frame == p.PeerMessageIn("a\ufffd", p.Payload(1, "x\ufffdy"), 1)
+
+
+def test_server_origin_fields_are_written_only_when_set() -> None:
+    """A client whose decoder predates ``origin``/``room`` (it refuses unknown fields) still
+    reads every user's message: the fields are left out while empty."""
+    user = p.PeerMessageIn("a", p.Payload(1, "x"), 5)
+    assert "origin" not in codec.to_obj(user) and "room" not in codec.to_obj(user)
+    channel = p.ChannelMessageIn("c", "a", p.Payload(1, "x"), 5)
+    assert "origin" not in codec.to_obj(channel)
+    server = p.PeerMessageIn("biz", p.Payload(1, "x"), 5, origin="server", room="r1")
+    obj = codec.to_obj(server)
+    assert (obj["origin"], obj["room"]) == ("server", "r1")
+    assert codec.decode_server(codec.encode(server)) == [server]
+    broadcast = p.ChannelMessageIn("r1", "biz", p.Payload(2, "", b"\x01"), 5, origin="server")
+    assert codec.to_obj(broadcast)["origin"] == "server"
+    assert codec.decode_server(codec.encode(broadcast)) == [broadcast]
+
+
+def test_send_server_frame_and_a_bytes_result_value() -> None:
+    frame = p.SendServer(3, p.Payload(1, "hi"), "http://127.0.0.1:1/x", "sig")
+    text = codec.encode(frame)
+    assert json.loads(text)["t"] == "send_server"
+    assert codec.decode_client(text) == [frame]
+    result = p.Result(3, 0, b"\x00ack")
+    assert codec.to_obj(result)["value"] == {"b64": "AGFjaw=="}
+    assert codec.decode_server(codec.encode(result)) == [result]
+    (bad,) = codec.decode_message('{"t":"result","req":1,"code":0,"value":{"b64":"!!"}}')
+    assert isinstance(bad, codec.DecodeError) and bad.code == "bad_field"

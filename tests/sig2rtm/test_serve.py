@@ -142,3 +142,25 @@ def _status(url: str) -> int:
             return int(response.status)
     except urllib.error.HTTPError as exc:
         return int(exc.code)
+
+
+def test_serve_with_the_business_server_api() -> None:
+    """``--http-port`` serves the API; its key comes from the environment here."""
+    import httpx
+
+    node = GatewayProcess("--http-port", "0", env={"SIG2RTM_SERVER_API_KEY": f"{APP}:k3y"})
+    try:
+        (banner,) = [line for line in node.banner if line.startswith("business-server API on")]
+        base = banner.split()[-1]
+        body = {"AppId": APP, "From": "biz", "To": "nobody", "Binary": False, "Message": "x"}
+        query = {"Action": "SendUnicast", "Version": "2023-07-20"}
+        with httpx.Client(base_url=base, trust_env=False) as http:
+            wrong, right = ({"Authorization": f"Bearer {key}"} for key in ("no", "k3y"))
+            refused = http.post("/", params=query, json=body, headers=wrong)
+            offline = http.post("/", params=query, json=body, headers=right)
+            spec = http.get("/openapi.json")
+        assert refused.status_code == 401
+        assert offline.json()["ResponseMetadata"]["Error"]["Code"] == "UserNotOnline"
+        assert spec.json()["info"]["title"] == "sig2rtm business-server API"
+    finally:
+        assert node.terminate() == 0

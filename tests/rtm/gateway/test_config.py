@@ -84,3 +84,22 @@ def test_the_legacy_port_is_off_by_default_and_checked() -> None:
     assert load_config(env={"SIG2RTM_LEGACY_PORT": "0"}).legacy_port == 0
     with pytest.raises(ConfigError, match="legacy_port"):
         load_config(flags={"legacy_port": -2}, env={})
+
+
+def test_the_business_server_settings_from_each_source(tmp_path: Path) -> None:
+    assert (load_config(env={}).http_port, dict(load_config(env={}).server_api_key)) == (-1, {})
+    file = tmp_path / "gw.toml"
+    file.write_text('http_port = 8080\nwebhook_timeout = 2\n[server_api_key]\n"app1" = "k1"\n')
+    from_file = load_config(env={}, file=file)
+    assert (from_file.http_port, from_file.webhook_timeout) == (8080, 2.0)
+    assert dict(from_file.server_api_key) == {"app1": "k1"}
+    from_env = load_config(env={"SIG2RTM_SERVER_API_KEY": "a:x,b:y"}, file=file)
+    assert dict(from_env.server_api_key) == {"a": "x", "b": "y"}
+    from_flag = load_config(flags={"server_api_key": "c:z", "http_port": 0}, env={})
+    assert (dict(from_flag.server_api_key), from_flag.http_port) == ({"c": "z"}, 0)
+    with pytest.raises(ConfigError, match="APPID:KEY"):
+        load_config(flags={"server_api_key": "nocolon"}, env={})
+    with pytest.raises(ConfigError, match="http_port"):
+        load_config(flags={"http_port": -2}, env={})
+    with pytest.raises(ConfigError, match="webhook_timeout"):
+        load_config(flags={"webhook_timeout": 0.0}, env={})

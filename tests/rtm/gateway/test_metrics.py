@@ -119,3 +119,38 @@ def test_metrics_class_declares_before_use() -> None:
         m.inc("z_total")
     with pytest.raises(KeyError, match="not declared"):
         m.observe("nope_seconds", 1.0)
+
+
+def test_webhooks_in_flight_and_queued() -> None:
+    """Messages to a hung business server show as in flight (and, past one URL's slots,
+    queued) until it answers."""
+    import rtm
+    from rtm import net
+    from rtm.service.webhook import WebhookConfig
+    from tests.rtm.bizserver import BusinessHttpServer
+    from tests.rtm.netkit import APP, Recorder
+
+    biz, node = BusinessHttpServer(), GatewayThread(node_id="w1", webhook_timeout=60.0)
+    core = net.connect_core(node.url, ping_interval=1.0, ping_timeout=1.0)
+    try:
+        recorder, done = Recorder(), []
+        client = rtm.createRtmService(core)
+        client.initialize(APP, recorder.handler("alice"))
+        client.login(None, "alice")
+        wait_until(lambda: recorder.of("alice", "onLoginSuccess"))
+        slots = WebhookConfig().per_url
+        for i in range(slots + 2):
+            message = client.createMessage(f"m{i}")
+            client.sendMessageToServer(message, biz.url("/hold"), "s", lambda c, a: done.append(c))
+        wait_until(lambda: samples(scrape(node)[1]).get("rtm_webhooks_queued") == 2.0)
+        assert samples(scrape(node)[1])["rtm_webhooks_in_flight"] == float(slots)
+        biz.release()
+        wait_until(lambda: len(done) == slots + 2, 20)
+        values = samples(scrape(node)[1])
+        assert (values["rtm_webhooks_in_flight"], values["rtm_webhooks_queued"]) == (0.0, 0.0)
+        assert done == [0] * (slots + 2)
+        client.release()
+    finally:
+        core.close()
+        node.stop()
+        biz.close()

@@ -1,0 +1,112 @@
+"""RTS engines in a test world (tests.rtm.kit.World): embedded, over a gateway, over Redis.
+
+Engines and rooms get recording handlers that check every callback against the handler
+base class's signature; all callbacks land in the world's one trace, in delivery order.
+"""
+
+from __future__ import annotations
+
+import inspect
+from typing import Any
+
+from adapters.rts import IRTSEventHandler, IRTSRoomEventHandler, createRTS
+from adapters.rts.engine import RTSEngineBase
+from tests.rtm.kit import APP, Trace, World
+
+__all__ = ["RTS_APP", "RTS_APP_AS_RTM", "EngineHandler", "RoomHandler", "Rts", "link"]
+
+#: A vendor app ID (24 hex) and the RTM app ID it stands for.
+RTS_APP = APP[8:]
+RTS_APP_AS_RTM = "0" * 8 + RTS_APP
+
+
+class _Recording:
+    def __init__(self, trace: Trace, who: str) -> None:
+        self._trace = trace
+        self._who = who
+
+    def __getattribute__(self, name: str) -> Any:
+        if name.startswith("on") and name[2:3].isupper() and name != "onSysStats":
+            trace: Trace = object.__getattribute__(self, "_trace")
+            who: str = object.__getattribute__(self, "_who")
+            declared = getattr(type(self), name, None)
+
+            def record(*args: Any) -> None:
+                if declared is None:
+                    trace.violations.append(f"{who}: {name} is not a callback")
+                else:
+                    try:
+                        inspect.signature(declared).bind(self, *args)
+                    except TypeError as exc:
+                        trace.violations.append(f"{who}: {name}{args!r} does not bind: {exc}")
+                trace.add(who, name, args)
+
+            return record
+        return object.__getattribute__(self, name)
+
+
+class EngineHandler(_Recording, IRTSEventHandler):
+    def __init__(self, trace: Trace, who: str) -> None:
+        super().__init__(trace, who)
+        self.stats: list[Any] = []
+
+    def onSysStats(self, stats: Any) -> None:
+        self.stats.append(stats)
+
+
+class RoomHandler(_Recording, IRTSRoomEventHandler):
+    pass
+
+
+class Rts:
+    """RTS engines on a world's core."""
+
+    def __init__(self, world: World) -> None:
+        self.world = world
+        self.trace = world.trace
+        self.engines: dict[str, RTSEngineBase] = {}
+
+    def engine(self, name: str, app_id: str = RTS_APP, parameters: Any = None) -> RTSEngineBase:
+        engine = createRTS(
+            app_id, EngineHandler(self.trace, name), parameters, core=self.world.core
+        )
+        self.engines[name] = engine
+        return engine
+
+    def online(self, *names: str, app_id: str = RTS_APP) -> list[RTSEngineBase]:
+        """Engines logged in as ``names`` (asserts the login succeeded)."""
+        engines = [self.engine(n, app_id) for n in names]
+        for name, engine in zip(names, engines, strict=True):
+            assert engine.login("token", name) == 0
+        self.world.run()
+        for name in names:
+            assert self.trace.of(name, "onLoginResult")[-1].args[1] == 0, self.trace.of(name)
+        return engines
+
+    def room(self, engine: RTSEngineBase, room_id: str, who: str) -> Any:
+        room = engine.createRoom(room_id)
+        assert room is not None
+        room.setRTSRoomEventHandler(RoomHandler(self.trace, who))
+        return room
+
+    def joined(self, engine: RTSEngineBase, room_id: str, who: str) -> Any:
+        room = self.room(engine, room_id, who)
+        assert room.joinRoom() == 0
+        self.world.run()
+        assert self.trace.of(who, "onRoomStateChanged")[-1].args[2] == 0, self.trace.of(who)
+        return room
+
+    def args(self, who: str, name: str) -> list[tuple[Any, ...]]:
+        return self.trace.args(who, name)
+
+    def close(self) -> None:
+        for engine in self.engines.values():
+            if not engine.destroyed:
+                engine.destroyRTS()
+
+
+def link(engine: RTSEngineBase) -> Any:
+    """The engine's link to the core (in-process, or a gateway connection), to drop it."""
+    transport = engine.client._transport
+    assert transport is not None and callable(getattr(transport, "drop", None))
+    return transport
