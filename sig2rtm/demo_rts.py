@@ -20,7 +20,6 @@ from typing import Any, TextIO
 
 import rtm
 from adapters.rts import IRTSEventHandler, IRTSRoomEventHandler, createRTS
-from adapters.rts.limits import rtm_app_id
 
 __all__ = ["APP_ID", "BusinessApp", "run"]
 
@@ -110,8 +109,8 @@ def run(out: TextIO) -> int:
 
     printer = _Printer(out)
     core = rtm.default_core()
-    # The business server addresses the RTM app the vendor ID stands for (docs/rts.md).
-    sender = BusinessServer(core, rtm_app_id(APP_ID))
+    # The business server sends with the vendor ID, as it would to the vendor.
+    sender = BusinessServer(core, APP_ID)
     posts: list[str] = []
 
     def on_message(message: str, binary: bool, signature: str) -> bytes:

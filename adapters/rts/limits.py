@@ -13,6 +13,7 @@ import re
 from collections.abc import Callable
 
 from rtm.limits import Rate, SlidingWindow
+from rtm.service.business import core_app_id
 
 __all__ = [
     "BROADCAST_RATE",
@@ -53,7 +54,7 @@ def rtm_app_id(app_id: str) -> str:
     if not isinstance(app_id, str):
         raise TypeError(f"app_id must be a str, not {type(app_id).__name__}")
     if _VENDOR_APP_ID.fullmatch(app_id):
-        return "0" * 8 + app_id
+        return core_app_id(app_id)  # the business-server actions map it the same way
     if len(app_id) == 32 and app_id.isascii() and app_id.isprintable():
         return app_id
     raise ValueError(

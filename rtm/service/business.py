@@ -34,6 +34,7 @@ __all__ = [
     "AppRate",
     "BusinessActions",
     "SendResult",
+    "core_app_id",
     "decode_message",
 ]
 
@@ -117,6 +118,17 @@ def decode_message(message: object, binary: object, limit: int) -> p.Payload:
     return payload
 
 
+_VENDOR_APP_ID = re.compile(r"[0-9a-fA-F]{24}")
+
+
+def core_app_id(app_id: str) -> str:
+    """The core's app ID for an app ID of this product family: the vendor's 24 hexadecimal
+    characters are prefixed with eight ``0`` (the RTS engine logs in under that ID, see
+    ``adapters.rts``), any other ID is the core's own. A business server sends its
+    vendor ID unchanged and reaches the engines of that app."""
+    return "0" * 8 + app_id if _VENDOR_APP_ID.fullmatch(app_id) else app_id
+
+
 def _check_from(value: object) -> str:
     if not isinstance(value, str) or not ID_RULE.fullmatch(value):
         raise ActionError("InvalidParameter", "From must match [a-zA-Z0-9_@\\-\\.]{1,128}")
@@ -160,6 +172,7 @@ class BusinessActions:
         self, app: str, from_user: object, to: object, message: object, binary: object
     ) -> SendResult:
         """A peer message from ``From`` to a logged-in user, outside rooms."""
+        app = core_app_id(app)
         sender = _check_from(from_user)
         target = _check_target(to, "To")
         payload = decode_message(message, binary, MAX_MESSAGE_BYTES)
@@ -177,6 +190,7 @@ class BusinessActions:
         binary: object,
     ) -> SendResult:  # fmt: skip
         """A peer message from ``From`` to a member of ``room``."""
+        app = core_app_id(app)
         room_id = _check_target(room, "RoomId")
         sender = _check_from(from_user)
         target = _check_target(to, "To")
@@ -198,6 +212,7 @@ class BusinessActions:
     ) -> SendResult:  # fmt: skip
         """One peer message from ``From`` to each listed member of ``room``; recipients not
         in the room are skipped and named in the result."""
+        app = core_app_id(app)
         room_id = _check_target(room, "RoomId")
         sender = _check_from(from_user)
         if not isinstance(to, list | tuple) or not to:
@@ -227,6 +242,7 @@ class BusinessActions:
         self, app: str, room: object, from_user: object, message: object, binary: object
     ) -> SendResult:
         """A channel message from ``From`` to every member of ``room``."""
+        app = core_app_id(app)
         room_id = _check_target(room, "RoomId")
         sender = _check_from(from_user)
         payload = decode_message(message, binary, MAX_MESSAGE_BYTES)

@@ -18,7 +18,7 @@ from adapters.rts.engine import RTSEngineBase
 from adapters.rts.server import BusinessServer
 from rtm import net
 from rtm.service.webhook import WebhookConfig
-from tests.adapters.rts.kit import RTS_APP, RTS_APP_AS_RTM, EngineHandler, RoomHandler
+from tests.adapters.rts.kit import RTS_APP, EngineHandler, RoomHandler
 from tests.rtm.bizserver import BusinessHttpServer, refused_url
 from tests.rtm.kit import Trace
 from tests.rtm.netkit import GatewayThread, wait_until
@@ -40,10 +40,11 @@ class Site:
         self.core: Any
         if kind == "embedded":
             self.core = rtm.EmbeddedCore(config=rtm.ServiceConfig(webhook=WebhookConfig(2.0)))
-            self.sender = BusinessServer(self.core, RTS_APP_AS_RTM)
+            # The business server uses the vendor ID, as with the vendor (the core maps it).
+            self.sender = BusinessServer(self.core, RTS_APP)
         else:
             self.gateway = GatewayThread(
-                node_id="solo", http_port=0, server_api_key={RTS_APP_AS_RTM: KEY},
+                node_id="solo", http_port=0, server_api_key={RTS_APP: KEY},
                 webhook_timeout=2.0,
             )  # fmt: skip
             self.core = net.connect_core(self.gateway.url, ping_interval=1.0, ping_timeout=1.0)
@@ -89,7 +90,7 @@ class Site:
             return
         binary = isinstance(message, bytes)
         text = base64.b64encode(message).decode() if isinstance(message, bytes) else message
-        body = {"AppId": RTS_APP_AS_RTM, "From": BIZ, "Binary": binary, "Message": text, **fields}
+        body = {"AppId": RTS_APP, "From": BIZ, "Binary": binary, "Message": text, **fields}
         response = self.http.post(
             "/",
             params={"Action": action, "Version": "2023-07-20"},
