@@ -56,6 +56,12 @@ class MemoryBackend:
     def session_of(self, app: str, user: str) -> SessionId | None:
         return self._sessions.get((app, user))
 
+    def sessions_of(self, app: str, users: list[str]) -> list[SessionId]:
+        """The sessions of those of ``users`` who have one, in order: one call for a
+        channel's members (the fan-out), not one per member."""
+        get = self._sessions.get
+        return [s for user in users if (s := get((app, user))) is not None]
+
     def deliver(self, session: SessionId, frame: ServerFrame) -> None:
         self._sink(session, frame)
 
