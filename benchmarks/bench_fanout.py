@@ -259,6 +259,9 @@ async def bench(members: int, processes: int, rounds: int, min_seconds: float) -
             per = statistics.median(
                 c / r for c, r in zip(cpu[side][pid_name], rates[side], strict=True)
             )
+            if per <= 0:  # CPU is counted in clock ticks: a tiny run may show none
+                print(f"  {side} CPU per delivery: too short a run to measure")
+                continue
             print(f"  {side} CPU per delivery: {per * 1e6:.2f} µs, i.e. about {1 / per:,.0f} "
                   "deliveries/s on one whole core")  # fmt: skip
         line = load_line(load_before, os.getloadavg())

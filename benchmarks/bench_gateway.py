@@ -281,9 +281,12 @@ def bench_peer(clients: int, processes: int, rounds: int, seconds: float, window
         print(f"  gateway / batching echo: {format_spread(ratios)}  goal >= 50 %: {verdict}")
         # The gateway is one event loop (one core at most): its CPU per message says what
         # one dedicated core would carry, whatever share of the box it got here.
-        per = [c / r for c, r in zip(cpu["gateway"]["gateway"], rates["gateway"], strict=True)]
-        print(f"  gateway CPU per message: {statistics.median(per) * 1e6:.1f} µs (median), "
-              f"i.e. about {1 / statistics.median(per):,.0f} msg/s on one whole core")  # fmt: skip
+        per = statistics.median(
+            c / r for c, r in zip(cpu["gateway"]["gateway"], rates["gateway"], strict=True)
+        )
+        if per > 0:  # CPU is counted in clock ticks: a tiny run may show none
+            print(f"  gateway CPU per message: {per * 1e6:.1f} µs (median), i.e. about "
+                  f"{1 / per:,.0f} msg/s on one whole core")  # fmt: skip
         print(f"  {load_line(load_before, os.getloadavg())}")
     finally:
         if load is not None:
@@ -311,7 +314,12 @@ async def bench_cross_node(repeats: int, seconds: float, window: int) -> dict[st
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         )  # fmt: skip
         baseline_pids = {"redis-server": server.proc.pid, "redis-cli subscriber": subscriber.pid}
-        await asyncio.sleep(0.5)
+        probe = redis.Redis(port=server.port)
+        for _ in range(200):  # until the subscriber is in place
+            if dict(probe.pubsub_numsub("bench")).get(b"bench") == 1:
+                break
+            await asyncio.sleep(0.05)
+        probe.close()
         first, _ = redis_benchmark_baseline(server.port, "bench", 100_000)
         requests = max(100_000, int(first * seconds))  # a baseline repeat lasts ~ seconds
         for _ in range(repeats):  # alternated: gateways, baseline, gateways, ...
@@ -348,33 +356,47 @@ def redis_benchmark_baseline(port: int, channel: str, requests: int) -> tuple[fl
     """redis-server's own pub/sub capacity: ``redis-benchmark`` (C, 50 connections, 16
     commands pipelined each) publishing ``requests`` messages the size of one peer message
     to ``channel``, which one ``redis-cli`` subscriber reads. Returns (messages/s, CPU
-    seconds redis-benchmark used). Fails if the subscriber was dropped meanwhile (then the
-    publishes would have reached no one and looked faster)."""
+    seconds redis-benchmark used).
+
+    The rate counts until redis-server has written every message to the subscriber (its
+    output buffer is empty), not until the publishes were accepted: what was published but
+    not yet handed on is not delivered. The server keeps a slow subscriber (no output
+    buffer limit) rather than drop it; the run fails if the channel has no subscriber
+    (then the publishes would have reached no one and looked faster)."""
     binary = shutil.which("redis-benchmark")
     if binary is None:
         raise RuntimeError("redis-benchmark is not installed (apt-get install redis-tools)")
-    payload = f"{time.perf_counter():.9f}|{TEXT}" * 2  # about the size of a message
-    proc = subprocess.Popen(
-        [binary, "-p", str(port), "-c", "50", "-P", "16", "-n", str(requests), "--csv",
-         "publish", channel, payload],
-        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
-    )  # fmt: skip
-    assert proc.stdout is not None
-    out = proc.stdout.read()
-    _, status, usage = os.wait4(proc.pid, 0)
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    if proc.returncode != 0:
-        raise RuntimeError(f"redis-benchmark failed ({proc.returncode}): {out!r}")
-    rate = float(out.strip().splitlines()[-1].split('","')[1])
     client = redis.Redis(port=port)
     try:
+        client.config_set("client-output-buffer-limit", "pubsub 0 0 0")
         subscribers = dict(client.pubsub_numsub(channel)).get(channel.encode(), 0)
-        dropped = int(client.info("stats").get("client_output_buffer_limit_disconnections", 0))
+        if subscribers != 1:
+            raise RuntimeError(f"the baseline's channel has {subscribers} subscribers, not 1")
+        payload = f"{time.perf_counter():.9f}|{TEXT}" * 2  # about the size of a message
+        began = time.perf_counter()
+        proc = subprocess.Popen(
+            [binary, "-p", str(port), "-c", "50", "-P", "16", "-n", str(requests), "--csv",
+             "publish", channel, payload],
+            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+        )  # fmt: skip
+        assert proc.stdout is not None
+        out = proc.stdout.read()
+        _, status, usage = os.wait4(proc.pid, 0)
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        if proc.returncode != 0:
+            raise RuntimeError(f"redis-benchmark failed ({proc.returncode}): {out!r}")
+        deadline = time.monotonic() + 60
+        while any(int(c["omem"]) for c in client.client_list(_type="pubsub")):
+            if time.monotonic() > deadline:
+                raise RuntimeError("the baseline's subscriber did not read its messages")
+            time.sleep(0.001)
+        took = time.perf_counter() - began
+        subscribers = dict(client.pubsub_numsub(channel)).get(channel.encode(), 0)
     finally:
         client.close()
-    if subscribers != 1 or dropped:
-        raise RuntimeError(f"the baseline's subscriber was dropped ({subscribers}, {dropped})")
-    return rate, usage.ru_utime + usage.ru_stime
+    if subscribers != 1:
+        raise RuntimeError(f"the baseline's subscriber was dropped ({subscribers} left)")
+    return requests / took, usage.ru_utime + usage.ru_stime
 
 
 def bench_memory(count: int, processes: int) -> None:
