@@ -143,6 +143,9 @@ class RtmService:
         attach_many = getattr(backend, "attach_many", None)
         if attach_many is not None:
             attach_many(self._deliver_local_many)
+        #: The backend hands every peer message over at once (``deliver_peer`` is always
+        #: True: ``MemoryBackend.peer_at_once``), so no receipt is made per message.
+        self._peer_at_once: bool = getattr(backend, "peer_at_once", False)
         #: One lookup for a channel's members (``MemoryBackend.sessions_of``), if offered.
         self._backend_sessions_of: Callable[[str, list[str]], list[SessionId]] | None = getattr(
             backend, "sessions_of", None
@@ -654,6 +657,9 @@ class RtmService:
         message = p.PeerMessageIn(s.user, f.payload, int(now * 1000))
         target = self.backend.session_of(s.app, f.peer_id)
         if target is not None:
+            if self._peer_at_once:  # no receipt to make: it would never be called
+                self.backend.deliver(target, message)
+                return s.link(p.Result(f.req, E.PEER_MESSAGE_ERR_OK))
             receipt = _PeerReceipt(s, f.req)
             if self.backend.deliver_peer(target, message, receipt.received):
                 return s.link(p.Result(f.req, E.PEER_MESSAGE_ERR_OK))

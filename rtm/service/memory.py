@@ -18,6 +18,9 @@ def _drop(session: SessionId, frame: ServerFrame) -> None:
 class MemoryBackend:
     #: One process holds everything: a restart starts from nothing, nothing to tell apart.
     incarnation = ""
+    #: Every session is in this process: ``deliver_peer`` hands a message over at once and
+    #: never calls its receipt (the service then makes none).
+    peer_at_once = True
 
     def __init__(self) -> None:
         self._sink: DeliverySink = _drop
