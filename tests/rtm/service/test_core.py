@@ -325,6 +325,8 @@ def test_every_request_gets_exactly_one_result(steps: list[tuple[int, Any, float
 class _RemoteBackend(MemoryBackend):
     """Every peer message "goes to another node": held until the test confirms it."""
 
+    peer_at_once = False  # unlike its base: deliver_peer hands nothing over at once
+
     def __init__(self) -> None:
         super().__init__()
         self.in_transit: list[tuple[str, p.PeerMessageIn, Any]] = []
