@@ -53,20 +53,33 @@ class WireLimits:
 
 
 class _EncodeCache:
-    """The last frame encoded, by identity: a channel message fanned out to 512 members is
-    one object, so it is encoded once, not 512 times."""
+    """Frames encoded lately, by identity: a channel message fanned out to 512 members is
+    one object, so it is encoded once, not 512 times, and so is each frame of a member's
+    batch (a burst of channel messages reaches every member as the same list of frames).
 
-    __slots__ = ("frame", "text")
+    A batch is its frames' texts joined as a JSON array: the same text ``codec.encode_batch``
+    makes (compact separators), so a cached frame is never encoded differently."""
+
+    __slots__ = ("texts",)
+
+    #: Frames kept; past this the cache starts afresh (it only has to outlive a loop turn).
+    SIZE = 1024
 
     def __init__(self) -> None:
-        self.frame: object = None
-        self.text = ""
+        self.texts: dict[int, tuple[object, str]] = {}
 
     def encode(self, frame: object) -> str:
-        if frame is not self.frame:
-            self.text = codec.encode(frame)
-            self.frame = frame
-        return self.text
+        hit = self.texts.get(id(frame))
+        if hit is not None and hit[0] is frame:
+            return hit[1]
+        text = codec.encode(frame)
+        if len(self.texts) >= self.SIZE:
+            self.texts.clear()
+        self.texts[id(frame)] = (frame, text)  # the frame is kept: its id is not reused
+        return text
+
+    def encode_batch(self, frames: list[Any]) -> str:
+        return "[" + ",".join([self.encode(frame) for frame in frames]) + "]"
 
 
 class RtmEndpoint:
@@ -220,11 +233,8 @@ class RtmWireSession:
 
     def _write(self, frames: list[Any]) -> bool:
         """One message with ``frames``; False if the connection no longer takes messages."""
-        text = (
-            self.endpoint.cache.encode(frames[0])
-            if len(frames) == 1
-            else codec.encode_batch(frames)
-        )
+        cache = self.endpoint.cache
+        text = cache.encode(frames[0]) if len(frames) == 1 else cache.encode_batch(frames)
         return self._send(text)
 
     def _send(self, text: str) -> bool:
