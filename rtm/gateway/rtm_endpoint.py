@@ -17,7 +17,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections import OrderedDict, deque
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import attrs
@@ -53,29 +53,30 @@ class WireLimits:
 
 
 class _EncodeCache:
-    """Frames encoded lately, by identity: a channel message fanned out to 512 members is
-    one object, so it is encoded once, not 512 times, and so is each frame of a member's
-    batch (a burst of channel messages reaches every member as the same list of frames).
+    """Frames encoded in this loop turn, by identity: a channel message fanned out to 512
+    members is one object, so it is encoded once, not 512 times, and so is each frame of a
+    member's batch (a burst of channel messages reaches every member as the same list of
+    frames). The cache is emptied once the turn's writes have run (``call_soon`` after
+    them), so it holds one turn's frames, however many, and nothing while idle.
 
     A batch is its frames' texts joined as a JSON array: the same text ``codec.encode_batch``
     makes (compact separators), so a cached frame is never encoded differently."""
 
-    __slots__ = ("texts",)
+    __slots__ = ("_call_soon", "texts")
 
-    #: Frames kept; past this the cache starts afresh (it only has to outlive a loop turn).
-    SIZE = 1024
-
-    def __init__(self) -> None:
+    def __init__(self, call_soon: Callable[[Callable[[], object]], object]) -> None:
+        self._call_soon = call_soon
         self.texts: dict[int, tuple[object, str]] = {}
 
     def encode(self, frame: object) -> str:
-        hit = self.texts.get(id(frame))
+        texts = self.texts
+        hit = texts.get(id(frame))
         if hit is not None and hit[0] is frame:
             return hit[1]
         text = codec.encode(frame)
-        if len(self.texts) >= self.SIZE:
-            self.texts.clear()
-        self.texts[id(frame)] = (frame, text)  # the frame is kept: its id is not reused
+        if not texts:
+            self._call_soon(texts.clear)
+        texts[id(frame)] = (frame, text)  # the frame is kept: its id is not reused meanwhile
         return text
 
     def encode_batch(self, frames: list[Any]) -> str:
@@ -98,7 +99,7 @@ class RtmEndpoint:
         self.metrics = metrics
         self.limits = limits or WireLimits()
         self.loop = loop or asyncio.get_event_loop()
-        self.cache = _EncodeCache()
+        self.cache = _EncodeCache(self.loop.call_soon)
         self.sessions: dict[str, RtmWireSession] = {}
         #: Sessions whose link broke, oldest first (bounded: old ones have long expired).
         self.lost: OrderedDict[str, None] = OrderedDict()
