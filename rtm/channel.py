@@ -27,13 +27,38 @@ from .objects import (
     received_message,
     server_message,
 )
+from .scheduler import log_callback_failure
+from .transport import MessageTarget
 
 if TYPE_CHECKING:
     from .requests import RequestCore
 
-__all__ = ["IChannel", "RtmChannel"]
+__all__ = ["IChannel", "RtmChannel", "deliver_messages"]
 
 _JOINED = MemberState.JOINED
+
+
+def deliver_messages(frame: p.ChannelMessageIn, targets: list[MessageTarget]) -> None:
+    """Run as one user callback: hand ``frame`` to each target with a message of its own.
+
+    The in-process fan-out (``RtmService.route_channels``) queues this once per channel
+    message with the targets of all members. Why the messages are built here, on the
+    callback thread, and not while routing: each dies as soon as its callback returns, so a
+    backlog of queued fan-outs holds no objects per member for the garbage collector to
+    walk over and over (measured: that walk cost as much as the rest of the delivery).
+    """
+    payload, ts, user = frame.payload, frame.ts, frame.from_user
+    # A business server's broadcast: each member's message says so (isFromServer).
+    build = _server_broadcast if frame.origin else received_message
+    for target in targets:
+        try:
+            target(user, build(payload, ts, False))
+        except Exception:
+            log_callback_failure(target)
+
+
+def _server_broadcast(payload: p.Payload, ts: int, offline: bool) -> RtmMessage:
+    return server_message(payload, ts, offline, "")
 
 
 class RtmChannel:
@@ -49,6 +74,14 @@ class RtmChannel:
         #: Bound once: called for every message of the channel.
         self._message_target: Callable[..., object] | None = (
             None if eventHandler is None else getattr(eventHandler, "onMessageReceived", None)
+        )
+        #: The same, called as a :data:`MessageTarget` (``collect_message``).
+        self._collected: MessageTarget | None = (
+            None
+            if self._message_target is None
+            else self._java_message
+            if self._java
+            else self._message_target
         )
         self._frame_handlers: dict[type, Callable[[Any], None]] = {
             p.ChannelMessageIn: self.message_in,
@@ -250,6 +283,18 @@ class RtmChannel:
                 self._deliver(target, message, RtmChannelMember(frame.from_user, self._id))
             else:
                 self._deliver(target, frame.from_user, message)
+
+    def collect_message(self, frame: p.ChannelMessageIn, out: list[MessageTarget]) -> None:
+        """:meth:`message_in` for the in-process fan-out: append where the message goes to
+        ``out`` if this channel is joined (checked now, at routing time, as ``message_in``
+        does); :func:`deliver_messages` calls it later (``rtm.transport.ChannelEnd``)."""
+        if self._membership.state is _JOINED and self._collected is not None:
+            out.append(self._collected)
+
+    def _java_message(self, from_user: str, message: RtmMessage) -> None:
+        """A Java listener's ``onMessageReceived(message, member)``."""
+        assert self._message_target is not None
+        self._message_target(message, RtmChannelMember(from_user, self._id))
 
     def _on_member_joined(self, frame: p.MemberJoinedIn) -> None:
         member = RtmChannelMember(frame.user_id, self._id)

@@ -66,7 +66,7 @@ from .objects import (
 )
 from .requests import NOT_INITIALIZED, NOT_LOGGED_IN, OnResult, RequestCore
 from .service.webhook import MAX_MESSAGE_BYTES, check_url, payload_size
-from .transport import Core, LinkAware, Transport
+from .transport import ChannelRouted, Core, LinkAware, Transport
 from .validation import check_app_id, check_id, check_ids
 
 if TYPE_CHECKING:
@@ -271,6 +271,8 @@ class RtmClient:
             self._transport = self._core.connect(self._on_frame)
             if isinstance(self._transport, LinkAware):
                 self._transport.listen_link(self._on_link)
+            if isinstance(self._transport, ChannelRouted):
+                self._transport.route_channels(self._channels)
         self._inflight[frame.req] = frame
         # While reconnecting, requests wait until the re-login has succeeded and the old
         # session's answers have come (then they are sent again, in order, with the rest).

@@ -12,14 +12,16 @@ from __future__ import annotations
 import atexit
 import os
 import threading
+from collections.abc import Mapping
 
+from .channel import deliver_messages
 from .protocol import ClientFrame, ServerFrame
 from .scheduler import DeterministicScheduler, Scheduler, ThreadedScheduler
 from .service.backend import Backend, SessionId
 from .service.core import RtmService, ServiceConfig
 from .service.memory import MemoryBackend
 from .service.webhook import HttpSink
-from .transport import Core, FrameSink, LinkSink, check_outage
+from .transport import ChannelEnd, Core, FrameSink, LinkSink, check_outage
 
 __all__ = ["URL_ENV", "EmbeddedCore", "InProcTransport", "default_core", "set_default_core"]
 
@@ -88,6 +90,7 @@ class InProcTransport:
     """
 
     __slots__ = (
+        "_channels",
         "_closed",
         "_dropped",
         "_limbo",
@@ -108,10 +111,18 @@ class InProcTransport:
         self._closed = False
         self._dropped = False
         self._limbo: list[ServerFrame] = []
+        self._channels: Mapping[str, ChannelEnd] | None = None
         self.session: SessionId = service.open_session(on_frame, trusted=True)
 
     def listen_link(self, on_link: LinkSink) -> None:
         self._on_link = on_link
+
+    def route_channels(self, channels: Mapping[str, ChannelEnd]) -> None:
+        """Channel messages go straight to the client's channel objects (the service
+        stops doing so by itself when the link breaks or closes; a new link gets it again)."""
+        self._channels = channels
+        if not self._closed and not self._dropped:
+            self._service.route_channels(self.session, channels, deliver_messages)
 
     def send(self, frame: ClientFrame) -> None:
         if self._closed:
@@ -151,6 +162,8 @@ class InProcTransport:
         self.session = self._service.open_session(
             self._on_frame, resume_of=self.session, trusted=True
         )
+        if self._channels is not None:
+            self._service.route_channels(self.session, self._channels, deliver_messages)
         if self._on_link is not None:
             self._on_link(True)
 

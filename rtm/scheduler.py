@@ -27,7 +27,13 @@ from collections import deque
 from collections.abc import Callable, Iterator
 from typing import Any, Protocol
 
-__all__ = ["DeterministicScheduler", "Scheduler", "ThreadedScheduler", "TimerHandle"]
+__all__ = [
+    "DeterministicScheduler",
+    "Scheduler",
+    "ThreadedScheduler",
+    "TimerHandle",
+    "log_callback_failure",
+]
 
 log = logging.getLogger("rtm.callbacks")
 
@@ -58,8 +64,9 @@ class Scheduler(Protocol):
     def deliver(self, fn: Task, *args: Any) -> None: ...
 
 
-def _log_callback_failure(fn: Task) -> None:
-    """Log the exception being handled, raised by the user callback ``fn``."""
+def log_callback_failure(fn: Task) -> None:
+    """Log the exception being handled, raised by the user callback ``fn`` (a runner of
+    several callbacks in one queued item logs each failure and carries on)."""
     log.exception("exception in user callback %s (ignored)", getattr(fn, "__qualname__", fn))
 
 
@@ -106,7 +113,7 @@ class DeterministicScheduler:
                     try:
                         fn(*args)
                     except Exception:
-                        _log_callback_failure(fn)
+                        log_callback_failure(fn)
                 else:
                     with lock:
                         fn(*args)
@@ -267,7 +274,7 @@ class ThreadedScheduler:
                 try:
                     fn(*args)
                 except Exception:
-                    _log_callback_failure(fn)
+                    log_callback_failure(fn)
             if self._closed:
                 return
             self._user_sleeping = True

@@ -9,17 +9,22 @@ only, so a client imports no service.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Protocol, runtime_checkable
 
-from .protocol import ClientFrame, ServerFrame
+from .objects import RtmMessage
+from .protocol import ChannelMessageIn, ClientFrame, ServerFrame
 from .scheduler import Scheduler
 
 __all__ = [
+    "ChannelEnd",
+    "ChannelRouted",
     "Core",
     "FrameSink",
     "LinkAware",
     "LinkSink",
+    "MessageRunner",
+    "MessageTarget",
     "Transport",
     "check_outage",
 ]
@@ -28,6 +33,10 @@ FrameSink = Callable[[ServerFrame], None]
 #: Told ``False`` when a transport's link to the service breaks and ``True`` when a new link
 #: is up; called on the core thread with the scheduler lock held, like the frame sink.
 LinkSink = Callable[[bool], None]
+#: Where a received channel message goes: called with (sender's user ID, the message).
+MessageTarget = Callable[[str, RtmMessage], object]
+#: Queued as one user callback: hands a channel message to many targets (``rtm.channel``).
+MessageRunner = Callable[[ChannelMessageIn, list[MessageTarget]], None]
 
 
 class Transport(Protocol):
@@ -49,6 +58,28 @@ class LinkAware(Protocol):
 
     def listen_link(self, on_link: LinkSink) -> None:
         """Report link changes to ``on_link`` from now on."""
+
+
+class ChannelEnd(Protocol):
+    """A client's channel object as the in-process fan-out reaches it (``rtm.channel``)."""
+
+    def collect_message(self, frame: ChannelMessageIn, out: list[MessageTarget]) -> None:
+        """Append where ``frame`` goes (nothing if not joined) to ``out``."""
+
+
+@runtime_checkable
+class ChannelRouted(Protocol):
+    """A transport in the service's own process, which can route channel messages to the
+    client's channel objects directly (``rtm.embedded``).
+
+    Why: a message to a channel of 512 is 511 deliveries; each saves the client's frame
+    dispatch, and the service queues one user callback for all members, which builds
+    each member's message on the callback thread (a :data:`MessageRunner`).
+    """
+
+    def route_channels(self, channels: Mapping[str, ChannelEnd]) -> None:
+        """Channel messages for this client go to ``channels[channel_id]`` (a live mapping:
+        the client's own, kept current by the client) while the link is up."""
 
 
 class Core(Protocol):

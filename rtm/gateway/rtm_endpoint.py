@@ -17,7 +17,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections import OrderedDict, deque
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import attrs
@@ -53,20 +53,34 @@ class WireLimits:
 
 
 class _EncodeCache:
-    """The last frame encoded, by identity: a channel message fanned out to 512 members is
-    one object, so it is encoded once, not 512 times."""
+    """Frames encoded in this loop turn, by identity: a channel message fanned out to 512
+    members is one object, so it is encoded once, not 512 times, and so is each frame of a
+    member's batch (a burst of channel messages reaches every member as the same list of
+    frames). The cache is emptied once the turn's writes have run (``call_soon`` after
+    them), so it holds one turn's frames, however many, and nothing while idle.
 
-    __slots__ = ("frame", "text")
+    A batch is its frames' texts joined as a JSON array: the same text ``codec.encode_batch``
+    makes (compact separators), so a cached frame is never encoded differently."""
 
-    def __init__(self) -> None:
-        self.frame: object = None
-        self.text = ""
+    __slots__ = ("_call_soon", "texts")
+
+    def __init__(self, call_soon: Callable[[Callable[[], object]], object]) -> None:
+        self._call_soon = call_soon
+        self.texts: dict[int, tuple[object, str]] = {}
 
     def encode(self, frame: object) -> str:
-        if frame is not self.frame:
-            self.text = codec.encode(frame)
-            self.frame = frame
-        return self.text
+        texts = self.texts
+        hit = texts.get(id(frame))
+        if hit is not None and hit[0] is frame:
+            return hit[1]
+        text = codec.encode(frame)
+        if not texts:
+            self._call_soon(texts.clear)
+        texts[id(frame)] = (frame, text)  # the frame is kept: its id is not reused meanwhile
+        return text
+
+    def encode_batch(self, frames: list[Any]) -> str:
+        return "[" + ",".join([self.encode(frame) for frame in frames]) + "]"
 
 
 class RtmEndpoint:
@@ -85,7 +99,7 @@ class RtmEndpoint:
         self.metrics = metrics
         self.limits = limits or WireLimits()
         self.loop = loop or asyncio.get_event_loop()
-        self.cache = _EncodeCache()
+        self.cache = _EncodeCache(self.loop.call_soon)
         self.sessions: dict[str, RtmWireSession] = {}
         #: Sessions whose link broke, oldest first (bounded: old ones have long expired).
         self.lost: OrderedDict[str, None] = OrderedDict()
@@ -220,11 +234,8 @@ class RtmWireSession:
 
     def _write(self, frames: list[Any]) -> bool:
         """One message with ``frames``; False if the connection no longer takes messages."""
-        text = (
-            self.endpoint.cache.encode(frames[0])
-            if len(frames) == 1
-            else codec.encode_batch(frames)
-        )
+        cache = self.endpoint.cache
+        text = cache.encode(frames[0]) if len(frames) == 1 else cache.encode_batch(frames)
         return self._send(text)
 
     def _send(self, text: str) -> bool:

@@ -42,6 +42,7 @@ from ..errors import (
 from ..limits import Limits, Rate, SlidingWindow
 from ..scheduler import Scheduler, TimerHandle
 from ..tokens import ExpiredToken, InvalidToken, TokenVerifier, VerifiedToken
+from ..transport import ChannelEnd, MessageRunner, MessageTarget
 from ..validation import check_app_id, check_id, check_ids, utf8_len
 from .backend import Backend, SessionId
 from .server_messages import ServerMessages
@@ -101,6 +102,11 @@ class _Session:
     trusted: bool = False
     #: The session's "messages" rate window, kept at hand for the message paths.
     message_window: SlidingWindow | None = None
+    #: The in-process client's channel objects, while ``link`` is its own frame sink
+    #: (``route_channels``): channel messages go to them directly, callbacks in one batch
+    #: queued to ``runner``.
+    channels: Mapping[str, ChannelEnd] | None = None
+    runner: MessageRunner | None = None
 
     @property
     def logged_in(self) -> bool:
@@ -143,6 +149,13 @@ class RtmService:
         attach_many = getattr(backend, "attach_many", None)
         if attach_many is not None:
             attach_many(self._deliver_local_many)
+        #: The backend hands every peer message over at once (``deliver_peer`` is always
+        #: True: ``MemoryBackend.peer_at_once``), so no receipt is made per message.
+        self._peer_at_once: bool = getattr(backend, "peer_at_once", False)
+        #: One lookup for a channel's members (``MemoryBackend.sessions_of``), if offered.
+        self._backend_sessions_of: Callable[[str, list[str]], list[SessionId]] | None = getattr(
+            backend, "sessions_of", None
+        )
 
     # --- transport-facing API ------------------------------------------------------
 
@@ -168,6 +181,24 @@ class RtmService:
         session = self._sessions.get(session_id)
         if session is not None and not session.lost:
             session.link = link
+            session.channels = session.runner = None  # messages follow the link from now on
+
+    def route_channels(
+        self, session_id: SessionId, channels: Mapping[str, ChannelEnd], runner: MessageRunner
+    ) -> None:
+        """Hand the session's channel messages to ``channels[channel_id]`` instead of its
+        link, until the link is re-pointed or lost; the targets they collect are queued as
+        one user callback, ``runner(frame, targets)``, per message and run of sessions.
+
+        Only for a trusted session whose link is the client's own frame sink in this process
+        (``rtm.embedded``): it must do what the client would do with the frame itself (the
+        membership check stays the channel's). Why: a fan-out then costs a lookup and a call
+        per member, not a frame dispatch, a message object and a queued callback each."""
+        session = self._sessions.get(session_id)
+        if session is None or session.lost or not session.trusted:
+            raise ValueError(f"session {session_id} cannot take a direct channel route")
+        session.channels = channels
+        session.runner = runner
 
     def lose_session(self, session_id: SessionId, unsent: Iterable[p.ServerFrame] = ()) -> None:
         """The link broke (unlike :meth:`close_session`, not an orderly close).
@@ -187,6 +218,7 @@ class RtmService:
         session.lost = True
         session.lost_user = session.user
         session.link = functools.partial(self._hold, session)
+        session.channels = session.runner = None
         for frame in unsent:
             self._hold(session, frame)
         config, later = self.config, self.scheduler.call_later
@@ -426,12 +458,41 @@ class RtmService:
                 self._deliver_local(session_id, frame)
             return
         get = self._sessions.get
+        if type(frame) is not p.ChannelMessageIn:
+            for session_id in session_ids:
+                session = get(session_id)
+                if session is not None:
+                    session.link(frame)
+            return
+        # A channel message: sessions with a direct route collect their targets into one
+        # batch, queued before any frame goes another way (or to another runner), so the
+        # callbacks keep the order of the sessions.
+        channel_id = frame.channel_id
+        batch: list[MessageTarget] = []
+        runner: MessageRunner | None = None
+        deliver = self.scheduler.deliver
         for session_id in session_ids:
             session = get(session_id)
-            if session is not None:
-                session.link(frame)
+            if session is None:
+                continue
+            channels = session.channels
+            if channels is None or session.runner is not runner:
+                if batch and runner is not None:
+                    deliver(runner, frame, batch)
+                    batch = []
+                runner = session.runner
+                if channels is None:
+                    session.link(frame)
+                    continue
+            channel = channels.get(channel_id)
+            if channel is not None:
+                channel.collect_message(frame, batch)
+        if batch and runner is not None:
+            deliver(runner, frame, batch)
 
     def _sessions_of(self, app: str, users: list[str]) -> list[SessionId]:
+        if self._backend_sessions_of is not None:
+            return self._backend_sessions_of(app, users)
         session_of = self.backend.session_of
         out = []
         for user in users:
@@ -602,6 +663,9 @@ class RtmService:
         message = p.PeerMessageIn(s.user, f.payload, int(now * 1000))
         target = self.backend.session_of(s.app, f.peer_id)
         if target is not None:
+            if self._peer_at_once:  # no receipt to make: it would never be called
+                self.backend.deliver(target, message)
+                return s.link(p.Result(f.req, E.PEER_MESSAGE_ERR_OK))
             receipt = _PeerReceipt(s, f.req)
             if self.backend.deliver_peer(target, message, receipt.received):
                 return s.link(p.Result(f.req, E.PEER_MESSAGE_ERR_OK))
@@ -899,16 +963,8 @@ class RtmService:
             return s.link(p.Result(f.req, E.CHANNEL_MESSAGE_ERR_NOT_IN_CHANNEL, "not joined"))
         s.link(p.Result(f.req, 0))
         frame = p.ChannelMessageIn(f.channel_id, s.user, f.payload, int(now * 1000))
-        user = s.user
-        session_of = self.backend.session_of
-        app = s.app
-        targets = []
-        for member in members:
-            if member != user:
-                sid = session_of(app, member)
-                if sid is not None:
-                    targets.append(sid)
-        self.backend.deliver_many(targets, frame)
+        members.remove(s.user)  # not echoed to the sender
+        self.backend.deliver_many(self._sessions_of(s.app, members), frame)
 
     def _get_members(self, s: _Session, f: p.GetMembers) -> None:
         E = GET_MEMBERS_ERR

@@ -18,6 +18,9 @@ def _drop(session: SessionId, frame: ServerFrame) -> None:
 class MemoryBackend:
     #: One process holds everything: a restart starts from nothing, nothing to tell apart.
     incarnation = ""
+    #: Every session is in this process: ``deliver_peer`` hands a message over at once and
+    #: never calls its receipt (the service then makes none).
+    peer_at_once = True
 
     def __init__(self) -> None:
         self._sink: DeliverySink = _drop
@@ -55,6 +58,12 @@ class MemoryBackend:
 
     def session_of(self, app: str, user: str) -> SessionId | None:
         return self._sessions.get((app, user))
+
+    def sessions_of(self, app: str, users: list[str]) -> list[SessionId]:
+        """The sessions of those of ``users`` who have one, in order: one call for a
+        channel's members (the fan-out), not one per member."""
+        get = self._sessions.get
+        return [s for user in users if (s := get((app, user))) is not None]
 
     def deliver(self, session: SessionId, frame: ServerFrame) -> None:
         self._sink(session, frame)

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from typing import Any
 
 import pytest
 
+import rtm
 from rtm import (
     ATTRIBUTE_OPERATION_ERR,
     CHANNEL_MESSAGE_ERR_CODE,
@@ -289,6 +291,63 @@ def test_channel_message_reaches_others_not_the_sender(world: World, style: str)
             user, got = args
             assert user == "alice"
         assert got.getText() == "hi all" and not got.isOfflineMessage()
+
+
+class _Receiver(rtm.IChannelEventHandler):
+    """Keeps what reached it; ``fail`` makes it raise after keeping the message."""
+
+    def __init__(self, fail: bool = False) -> None:
+        self.got: list[tuple[str, RtmMessage]] = []
+        self.fail = fail
+
+    def onMessageReceived(self, userId: str, message: RtmMessage) -> None:
+        self.got.append((userId, message))
+        if self.fail:
+            raise RuntimeError("a receiver's own bug")
+
+
+def test_embedded_fan_out_survives_a_failing_receiver_and_follows_new_channel_objects(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    core = rtm.EmbeddedCore.deterministic()
+    app = "0123456789abcdef0123456789abcdef"
+    clients = {}
+    for user in ("alice", "bob", "carol"):
+        client = rtm.createRtmService(core)
+        client.initialize(app, rtm.IRtmServiceEventHandler())
+        client.login(None, user)
+        clients[user] = client
+    core.run_until_idle()
+    receivers = {"alice": _Receiver(), "bob": _Receiver(fail=True), "carol": _Receiver()}
+    channels = {u: c.createChannel("room", receivers[u]) for u, c in clients.items()}
+    for channel in channels.values():
+        assert channel is not None and channel.join() == 0
+    core.run_until_idle()
+    sender = channels["alice"]
+    assert sender is not None
+    with caplog.at_level(logging.ERROR, logger="rtm.callbacks"):
+        assert sender.sendMessage(clients["alice"].createMessage("one")) == 0
+        core.run_until_idle()
+    assert [(u, m.text) for u, m in receivers["carol"].got] == [("alice", "one")]
+    assert [(u, m.text) for u, m in receivers["bob"].got] == [("alice", "one")]
+    assert receivers["alice"].got == []
+    # Each member has a message object of its own (an app may change it).
+    assert receivers["bob"].got[0][1] is not receivers["carol"].got[0][1]
+    assert receivers["bob"].got[0][1].messageId != receivers["carol"].got[0][1].messageId
+    assert any("exception in user callback" in r.getMessage() for r in caplog.records)
+    # carol releases her channel object and joins with a new one: that one gets messages.
+    old = channels["carol"]
+    assert old is not None
+    old.release()
+    core.run_until_idle()
+    fresh = _Receiver()
+    again = clients["carol"].createChannel("room", fresh)
+    assert again is not None and again is not old and again.join() == 0
+    core.run_until_idle()
+    assert sender.sendMessage(clients["alice"].createMessage("two")) == 0
+    core.run_until_idle()
+    assert [m.text for _, m in fresh.got] == ["two"]
+    assert [m.text for _, m in receivers["carol"].got] == ["one"]
 
 
 def test_raw_channel_message(world: World) -> None:

@@ -325,6 +325,8 @@ def test_every_request_gets_exactly_one_result(steps: list[tuple[int, Any, float
 class _RemoteBackend(MemoryBackend):
     """Every peer message "goes to another node": held until the test confirms it."""
 
+    peer_at_once = False  # unlike its base: deliver_peer hands nothing over at once
+
     def __init__(self) -> None:
         super().__init__()
         self.in_transit: list[tuple[str, p.PeerMessageIn, Any]] = []
@@ -419,3 +421,99 @@ def test_relink_points_a_session_elsewhere_unless_it_was_lost() -> None:
     node.service.relink(bob, node.frames[bob].append)  # a lost session keeps holding
     assert node.request(alice, lambda r: p.SendPeer(r, "bob", TEXT, False)).code == 0
     assert node.pushed(bob, p.PeerMessageIn) == [] and len(moved) == 1
+
+
+# --- the direct channel route of in-process sessions -------------------------------------
+
+
+class _End:
+    """A channel end that collects its name as the target while ``joined``."""
+
+    def __init__(self, name: str, joined: bool = True) -> None:
+        self.name = name
+        self.joined = joined
+
+    def collect_message(self, frame: p.ChannelMessageIn, out: list[Any]) -> None:
+        if self.joined:
+            out.append(self.name)
+
+
+class _RoutedNode(Node):
+    """A node whose sessions may take a direct channel route; what reaches the sessions,
+    by link or by runner, is recorded on the scheduler, in the order it runs."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.order: list[tuple[str, Any]] = []
+
+    def trusted(self, user: str) -> str:
+        frames: list[p.ServerFrame] = []
+        sid = self.service.open_session(frames.append, trusted=True)
+        self.frames[sid] = frames
+        assert self.request(sid, lambda r: p.Login(r, APP, user, None)).code == 0
+        return sid
+
+    def runner(self, frame: p.ChannelMessageIn, targets: list[Any]) -> None:
+        self.order.append(("runner", tuple(targets)))
+
+    def join(self, sid: str) -> None:
+        assert self.request(sid, lambda r: p.Join(r, "room")).code == 0
+
+    def say(self, sid: str, text: str) -> None:
+        assert self.request(sid, lambda r: p.SendChannel(r, "room", p.Payload(1, text))).code == 0
+        self.sched.run_until_idle()
+
+
+def test_direct_channel_route_batches_members_in_order_around_plain_links() -> None:
+    node = _RoutedNode()
+    sender = node.session("sender")
+    a, b = node.trusted("a"), node.trusted("b")
+    plain = node.session("plain")
+    c = node.trusted("c")
+    for sid in (sender, a, b, plain, c):
+        node.join(sid)
+    left = _End("a-room", joined=False)  # the client left meanwhile: no target
+    for sid, end in ((a, _End("a-room")), (b, _End("b-room")), (c, _End("c-room"))):
+        node.service.route_channels(sid, {"room": end}, node.runner)
+    node.service.route_channels(a, {"room": left, "other": _End("a-other")}, node.runner)
+
+    def on_plain(frame: p.ServerFrame) -> None:
+        node.sched.deliver(node.order.append, ("link", frame))
+
+    node.service.relink(plain, on_plain)
+    node.say(sender, "hi")
+    assert [kind for kind, _ in node.order] == ["runner", "link", "runner"]
+    assert node.order[0][1] == ("b-room",)
+    assert isinstance(node.order[1][1], p.ChannelMessageIn)
+    assert node.order[2][1] == ("c-room",)
+    # Routed sessions get no frame through their link; the sender gets none at all.
+    assert node.pushed(b, p.ChannelMessageIn) == node.pushed(sender, p.ChannelMessageIn) == []
+
+
+def test_a_re_pointed_or_lost_link_ends_the_direct_route() -> None:
+    node = _RoutedNode()
+    sender, a, b = node.session("sender"), node.trusted("a"), node.trusted("b")
+    for sid in (sender, a, b):
+        node.join(sid)
+        if sid != sender:
+            node.service.route_channels(sid, {"room": _End(sid)}, node.runner)
+    moved: list[p.ServerFrame] = []
+    node.service.relink(a, moved.append)
+    node.service.lose_session(b)
+    node.say(sender, "while away")
+    assert node.order == []
+    assert [f.payload.text for f in moved if isinstance(f, p.ChannelMessageIn)] == ["while away"]
+    assert node.service.lost_session_count == 1  # b holds it for a resume
+
+
+def test_only_a_live_trusted_session_takes_a_direct_route() -> None:
+    node = _RoutedNode()
+    plain = node.session("plain")
+    with pytest.raises(ValueError, match="cannot take a direct channel route"):
+        node.service.route_channels(plain, {}, node.runner)
+    with pytest.raises(ValueError, match="cannot take a direct channel route"):
+        node.service.route_channels("n0:404", {}, node.runner)
+    lost = node.trusted("lost")
+    node.service.lose_session(lost)
+    with pytest.raises(ValueError, match="cannot take a direct channel route"):
+        node.service.route_channels(lost, {}, node.runner)

@@ -108,3 +108,12 @@ def test_deliver_many_hands_the_frame_over_once_to_a_many_sink() -> None:
     assert len(one) == 2  # not also one by one
     b.deliver("n0:3", frame)  # a single delivery still takes the plain sink
     assert one[-1] == ("n0:3", frame)
+
+
+def test_sessions_of_many_users_in_order_leaving_out_those_without_one() -> None:
+    b = MemoryBackend()
+    b.bind_user("app", "alice", "s1")
+    b.bind_user("app", "carol", "s3")
+    b.bind_user("other", "bob", "s9")  # another app's bob is not this app's
+    assert b.sessions_of("app", ["carol", "bob", "alice"]) == ["s3", "s1"]
+    assert b.sessions_of("app", []) == []
