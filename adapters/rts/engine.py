@@ -26,7 +26,7 @@ from rtm.handlers import IChannelEventHandler, IRtmServiceEventHandler
 from .api import IRTS
 from .handlers import IRTSEventHandler
 from .limits import BROADCAST_RATE, PEER_RATE, SERVER_RATE, SendRate, rtm_app_id
-from .rows import RtsRows, rts_rows
+from .rows import RtsRows, deliver_row, rts_rows
 from .sysstats import SysStatsReader
 
 if TYPE_CHECKING:
@@ -55,7 +55,7 @@ class RowTrace:
         self.rows: list[EventRow] = []
 
 
-class _NoWait:
+class NoWait:
     """RTS calls never wait behind a join (every row is immediate)."""
 
     busy = False
@@ -84,7 +84,7 @@ class RTSEngineBase(IRTS):
         self.handler = handler
         self.usage: RowTrace | None = None
         self.destroyed = False
-        self.join_wait = _NoWait()
+        self.join_wait = NoWait()
         self.rtc_naming = rtc_naming
         self.parameters: dict[str, Any] = {}
         self.business_id = ""
@@ -169,15 +169,7 @@ class RTSEngineBase(IRTS):
     def emit_row(self, row: EventRow, args: tuple[object, ...]) -> None:
         """A firing the compiled code did not hand to the handler itself (no handler, or
         a row trace is kept)."""
-        if self.usage is not None:
-            self.usage.rows.append(row)
-        handler = self.handler
-        if handler is None or self.destroyed:
-            return
-        try:
-            getattr(handler, row.legacy)(*args)
-        except Exception:
-            self.callback_failed(row.legacy)
+        deliver_row(self, row, args)
 
     def callback_failed(self, name: str) -> None:
         log.exception("exception in RTS callback %s (ignored)", name)

@@ -13,8 +13,9 @@ from typing import TYPE_CHECKING, Any
 from mapping_tables.model import EventRow
 
 from .api import IRTSRoom
-from .engine import _NoWait
+from .engine import NoWait
 from .handlers import IRTSRoomEventHandler
+from .rows import deliver_row
 
 if TYPE_CHECKING:
     from .engine import RTSEngineBase
@@ -36,7 +37,7 @@ class RTSRoomBase(IRTSRoom):
         self.handler: IRTSRoomEventHandler | None = None
         self.usage = engine.usage
         self.destroyed = False
-        self.join_wait = _NoWait()
+        self.join_wait = NoWait()
         self.lock = engine.lock
         #: "idle" | "joining" | "joined" | "leaving"
         self.state = "idle"
@@ -69,15 +70,7 @@ class RTSRoomBase(IRTSRoom):
         self.engine.trace_call(name)
 
     def emit_row(self, row: EventRow, args: tuple[object, ...]) -> None:
-        if self.usage is not None:
-            self.usage.rows.append(row)
-        handler = self.handler
-        if handler is None or self.destroyed:
-            return
-        try:
-            getattr(handler, row.legacy)(*args)
-        except Exception:
-            self.callback_failed(row.legacy)
+        deliver_row(self, row, args)
 
     def callback_failed(self, name: str) -> None:
         log.exception("exception in RTS room callback %s (ignored)", name)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Mapping
+from typing import Any
 
 import attrs
 
@@ -18,11 +19,11 @@ from mapping_tables.codegen import CompiledRows, compile_rows
 from mapping_tables.dialect import EXTENSION_ENUMS, load_dialect
 from mapping_tables.expr import Function
 from mapping_tables.functions import ErrorCodeLookup, standard_functions
-from mapping_tables.model import DialectTable
+from mapping_tables.model import DialectTable, EventRow
 
 from .views import ROW_VIEWS
 
-__all__ = ["RtsRows", "rts_rows"]
+__all__ = ["RtsRows", "deliver_row", "rts_rows"]
 
 
 class CodeLookup:
@@ -79,3 +80,18 @@ def rts_rows() -> RtsRows:
         )
 
     return RtsRows(table, functions, compiled(False), compiled(True), codes)
+
+
+def deliver_row(sink: Any, row: EventRow, args: tuple[object, ...]) -> None:
+    """A row firing the compiled code did not hand to the handler itself (no handler, or a
+    row trace is kept), for an engine or a room (``sink``: ``usage``, ``handler``,
+    ``destroyed``, ``callback_failed``)."""
+    if sink.usage is not None:
+        sink.usage.rows.append(row)
+    handler = sink.handler
+    if handler is None or sink.destroyed:
+        return
+    try:
+        getattr(handler, row.legacy)(*args)
+    except Exception:
+        sink.callback_failed(row.legacy)
