@@ -212,7 +212,31 @@ LEAVE_AFTER_A_LOGOUT_WHILE_THE_LINK_WAS_DOWN = Program(
     ),
 )
 
+#: bob's invitation waits for an offline user while his link is down; meanwhile bob logs in
+#: elsewhere (the dropped session is kicked, L6, which ends its calls), and the shim, not told
+#: until the link is back, holds its 703 timer push (t=21); bob back: onLogout(103), then a
+#: new login. The reference dropped what was held for the kicked session; the shim released
+#: the stale push after the new login (found by construction while fixing the hand-over,
+#: 2026-12-03, both flavours). Fixed: a session that ends drops what the shim held for it.
+HELD_PUSH_OF_A_SESSION_KICKED_WHILE_ITS_LINK_WAS_DOWN = Program(
+    config=attrs.evolve(CONFIG, app_certificate=None),
+    steps=(
+        *_instances(2),  # type: ignore[arg-type]
+        Login(client="c1", account="bob", token=TokenKind.NO_NEED, right_app=True),
+        InviteUser(client="c1", channel="lobby", account="zoë"),
+        Advance(seconds=1.0),
+        DropConnection(client="c1"),
+        Login(client="c0", account="bob", token=TokenKind.NO_NEED, right_app=True),
+        Advance(seconds=24.0),
+        RestoreConnection(client="c1"),
+        Login(client="c1", account="bob", token=TokenKind.NO_NEED, right_app=True),
+    ),
+)
+
 REGRESSIONS = {
+    "held_push_of_a_session_kicked_while_its_link_was_down": (
+        HELD_PUSH_OF_A_SESSION_KICKED_WHILE_ITS_LINK_WAS_DOWN
+    ),
     "leave_after_a_logout_while_the_link_was_down": LEAVE_AFTER_A_LOGOUT_WHILE_THE_LINK_WAS_DOWN,
     "held_pushes_interleaved_with_the_cores_after_a_reconnect": (
         HELD_PUSHES_INTERLEAVED_WITH_THE_CORES_AFTER_A_RECONNECT
