@@ -191,6 +191,7 @@ def test_a_dropped_session_is_remembered_when_its_client_name_is_re_created(
     assert model.dropped_accounts() == {"bob"}
     for _ in range(20):
         invite = _invite2(data.draw, model)  # type: ignore[arg-type]  # a DrawFn
+        assert isinstance(invite, InviteUser2)
         if invite.account == "bob":
             assert not invite_options(invite.extra)[0], invite
     assert _kick_safe(model, "c0", "bob") != "bob", "no kick of a dropped session either"
