@@ -136,7 +136,9 @@ class RtmClient:
             p.CallSignalIn: self._on_call_signal,
             p.Kicked: self._on_kicked,
             p.TokenWillExpire: self._on_token_will_expire,
+            p.HandOver: self._on_hand_over,
         }
+        self._hand_over_listener: Callable[[int | None], None] | None = None
 
     # --- creation ------------------------------------------------------------------
 
@@ -292,6 +294,18 @@ class RtmClient:
                 transport.close()
             self._inflight.clear()
             self._link_up = True
+
+    def setHandOverListener(self, listener: Callable[[int | None], None] | None) -> None:
+        """Be told where, among the events a resumed session is handed, time moves on.
+
+        A sig2rtm extension (RTM has no such callback) for a client that makes events of its
+        own while its link is down (the legacy shim's call timers) and must put them in time
+        order among the service's held ones: ``listener(held_at)`` runs in order with the
+        handler callbacks, before the events held at ``held_at`` (ms, the service's clock),
+        and with None once the held events are over (see ``HandOver`` in rtm.protocol).
+        """
+        with self._lock:
+            self._hand_over_listener = listener
 
     def _gate(self) -> int:
         """0 when logged in, else the shared NOT_INITIALIZED / USER_NOT_LOGGED_IN code."""
@@ -1252,6 +1266,11 @@ class RtmClient:
         self._change_state(reason)
         if reason is R.CONNECTION_CHANGE_REASON_TOKEN_EXPIRED:
             self._emit("onTokenExpired", (), "onTokenExpired")
+
+    def _on_hand_over(self, frame: p.HandOver) -> None:
+        listener = self._hand_over_listener
+        if listener is not None:
+            self._deliver(listener, frame.held_at)
 
     def _on_token_will_expire(self, frame: p.TokenWillExpire) -> None:
         self._emit("onTokenPrivilegeWillExpire", (), "onTokenPrivilegeWillExpire")

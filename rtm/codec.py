@@ -417,6 +417,7 @@ SPECS: Final[tuple[_Spec, ...]] = (
           content=STR, channel_id=STR),
     _spec(p.Kicked, "kicked", False, reason=INT),
     _spec(p.TokenWillExpire, "token_will_expire", False, seconds_left=NUMBER),
+    _spec(p.HandOver, "hand_over", False, held_at=OPT_UINT),
     _spec(Welcome, "welcome", False, session=STR, node=STR, v=UINT, heartbeat=NUMBER,
           max_frame=UINT),
     _spec(ErrorFrame, "error", False, code=STR, message=STR, req=OPT_UINT),

@@ -322,6 +322,21 @@ class TokenWillExpire:
     seconds_left: float
 
 
+@attrs.frozen
+class HandOver:
+    """A mark among the frames a resumed session is handed (*Resume* in docs/protocol.md).
+
+    The frames after it, up to the next mark, were held for the session at ``held_at``
+    (milliseconds, the service's clock) while its link was down. ``held_at`` None ends the
+    hand-over's channel and presence events: what follows was addressed to the user (peer
+    messages, invitations), or nothing when there was nothing to resume. Why: a client that
+    makes events of its own while its link is down (the legacy shim's call timers) can put
+    them in time order among the service's, as one server would have.
+    """
+
+    held_at: int | None
+
+
 ServerFrame = (
     Result
     | PeerMessageIn
@@ -334,4 +349,5 @@ ServerFrame = (
     | CallSignalIn
     | Kicked
     | TokenWillExpire
+    | HandOver
 )

@@ -145,8 +145,13 @@ class _Common:
             obj.release()
 
     def abandon_link(self) -> None:
-        """Give up a broken link (legacy C3): the next login opens a new connection."""
+        """Give up a broken link (legacy C3): the next login opens a new connection.
+
+        The requests still open on it will never be answered, so the per-channel queues
+        forget them: else the next answer of the same kind (a later leave's, say) would be
+        taken for theirs."""
         self.client.abandonLink()
+        self._pending.clear()
 
 
 #: C++ service callbacks answered without a request ID, and what answers them.

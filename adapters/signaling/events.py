@@ -13,6 +13,7 @@ waited for this outcome.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -53,8 +54,11 @@ def _connection_before(shim: ShimAgoraAPI, params: dict[str, Any]) -> bool:
         shim.session.reconnect_attempt = 1
         if shim.legacy_mode:
             shim.reconnect.start()  # C1: onReconnecting(1) is the row's; 2..n the timers'
+            shim.binding.client.setHandOverListener(functools.partial(_handed_over, shim))
     elif state == _S.CONNECTION_STATE_CONNECTED or aborted:
         shim.reconnect.cancel()  # back, or kicked while reconnecting (L6): no more retries
+        if aborted:  # the session ended: what was held for it is dropped (L6, as C3)
+            shim.reconnect.discard()
     return False
 
 
@@ -65,7 +69,18 @@ def _connection_after(shim: ShimAgoraAPI, params: dict[str, Any]) -> None:
         shim.logged_in = False
         shim.binding.logout(Request("logout", {}, silent=True))
     elif state == _S.CONNECTION_STATE_CONNECTED:
-        for name, args in shim.reconnect.release():
+        shim.reconnect.reconnected()  # held pushes wait for their place in the hand-over
+
+
+def _handed_over(shim: ShimAgoraAPI, held_at: int | None) -> None:
+    """A mark of the core's hand-over after a reconnect (``rtm.protocol.HandOver``): the
+    pushes the shim held that were made up to ``held_at`` go before the core's events held
+    then (C2: the legacy server held both in one list, in time order); None: all the rest,
+    before the mailbox."""
+    with shim.lock:
+        if shim.destroyed or not shim.reconnect.handing_over:
+            return
+        for name, args in shim.reconnect.release(held_at):
             shim.dispatch(name, args)
 
 

@@ -161,8 +161,8 @@ class ShimAgoraAPI(IAgoraAPI):
         """A legacy server push made by a shim timer: held while the link is down (C1),
         like every other push, and delivered after onReconnected (C2)."""
         entry = (name, tuple(_plain(a) for a in args))
-        if self.reconnect.active and name != "onReconnecting":
-            self.reconnect.hold(entry)
+        if self.reconnect.holding and name != "onReconnecting":
+            self.reconnect.hold(entry, self.sched.time())
         else:
             self.sched.deliver(self.dispatch, *entry)
 

@@ -82,6 +82,10 @@ class ServiceConfig:
         return TokenVerifier(app_id, self.app_certificates.get(app_id))
 
 
+#: A frame held for a lost session, with when it was held (ms, the service's clock).
+_Held = tuple[int, p.ServerFrame]
+
+
 @attrs.define
 class _Session:
     id: SessionId
@@ -95,7 +99,8 @@ class _Session:
     #: Set by ``lose_session``: the link is gone, frames are held for a resume.
     lost: bool = False
     lost_user: str = ""
-    held: list[p.ServerFrame] = attrs.field(factory=list)
+    #: (when it was held, in ms of the service's clock; the frame), in arrival order.
+    held: list[_Held] = attrs.field(factory=list)
     lost_timers: list[TimerHandle] = attrs.field(factory=list)
     unreachable_announced: bool = False
     #: The front-end checked IDs and sizes already (``RtmService.open_session``).
@@ -248,7 +253,7 @@ class RtmService:
         session = self._sessions.pop(session_id, None)
         if session is None:
             return
-        held: list[p.ServerFrame] = []
+        held: list[_Held] = []
         if session.lost:
             # A lost session closed for good (its client gave the link up): what it held
             # for the user is kept (offline store) or goes where the user is, as at expiry.
@@ -308,7 +313,7 @@ class RtmService:
         if isinstance(frame, p.CallSignalIn) and frame.kind == "cancel":
             # An invitation canceled before the callee got it is withdrawn, as from the
             # offline store: the callee, back, hears of neither.
-            for index, held in enumerate(session.held):
+            for index, (_, held) in enumerate(session.held):
                 if (
                     isinstance(held, p.CallSignalIn)
                     and held.kind == "invite"
@@ -324,15 +329,15 @@ class RtmService:
             # invitations held here are the user's, and go to that login now (after its
             # result), not when this link returns or expires (nothing acknowledged waits on
             # a dead link; an invitation rings where the user is, V3).
-            moved: list[p.ServerFrame] = [f for f in session.held if _addressed(f)]
+            moved = [entry for entry in session.held if _addressed(entry[1])]
             if moved:
-                session.held = [f for f in session.held if not _addressed(f)]
+                session.held = [entry for entry in session.held if not _addressed(entry[1])]
                 rehome = functools.partial(
                     self._rehome, session.app, session.lost_user, session.id, moved,
                     everything=False,
                 )  # fmt: skip
                 self.scheduler.call_soon(rehome)
-        session.held.append(frame)
+        session.held.append((self._now_ms(), frame))
         if len(session.held) == self.config.held_frames:
             self.scheduler.call_soon(self._lost_expired, session.id)
 
@@ -362,7 +367,7 @@ class RtmService:
         self._rehome(app, user, session_id, held, everything=False)
 
     def _rehome(
-        self, app: str, user: str, old: SessionId, held: list[p.ServerFrame], *, everything: bool
+        self, app: str, user: str, old: SessionId, held: list[_Held], *, everything: bool
     ) -> None:
         """Pass held frames on: all of them to the session that resumed ``old``
         (``everything``), else only what was addressed to the user (peer messages and
@@ -372,12 +377,10 @@ class RtmService:
         target = self.backend.session_of(app, user)
         if target == old:
             target = None
-        if everything:
-            # Channel and presence events first, then what was addressed to the user (peer
-            # messages, invitations), each group in arrival order: RTM orders neither against
-            # the other, and legacy apps got their mailbox after the held events.
-            held = [f for f in held if not _addressed(f)] + [f for f in held if _addressed(f)]
-        for frame in held:
+        if everything and target is not None:
+            self._hand_over(target, held)
+            return
+        for _, frame in held:
             if target is not None and (everything or _addressed(frame)):
                 self.backend.deliver(target, frame)
             elif target is None and isinstance(frame, p.CallSignalIn) and frame.kind == "invite":
@@ -396,6 +399,26 @@ class RtmService:
                     self.limits.offline_messages_per_user,
                     self.scheduler.time() + self.limits.offline_message_ttl,
                 )
+
+    def _hand_over(self, target: SessionId, held: list[_Held]) -> None:
+        """Everything a lost session held, to the session that resumed it: channel and
+        presence events first, then what was addressed to the user (peer messages,
+        invitations), each group in arrival order (RTM orders neither against the other, and
+        legacy apps got their mailbox after the held events). Each run of events held at
+        one time follows a ``HandOver`` mark with that time, and a mark without one ends the
+        events, so the client can put events of its own in time order among them."""
+        deliver = self.backend.deliver
+        mark: int | None = None
+        for at, frame in held:
+            if not _addressed(frame):
+                if at != mark:
+                    mark = at
+                    deliver(target, p.HandOver(at))
+                deliver(target, frame)
+        deliver(target, p.HandOver(None))
+        for _, frame in held:
+            if _addressed(frame):
+                deliver(target, frame)
 
     def _supersede(self, session: _Session) -> None:
         """A login of the same user resumed this session: hand its frames over, vanish."""
@@ -588,6 +611,7 @@ class RtmService:
                 return self._displaced(s, f.req)
         s.app, s.user = app, user
         previous = self.backend.bind_user(app, user, s.id)
+        resuming = s.resume_of is not None
         resumed = previous is not None and previous == s.resume_of
         # A connection resumes at most once, with its first login: a later login on it (after
         # a logout) is a fresh one, also as another user (it would be "displaced" else).
@@ -611,6 +635,8 @@ class RtmService:
                 previous,
                 p.Kicked(int(CONNECTION_CHANGE_REASON.CONNECTION_CHANGE_REASON_INTERRUPTED)),
             )
+        elif resuming:  # the session to resume ended meanwhile: an empty hand-over
+            s.link(p.HandOver(None))
         for message in self.backend.pop_offline(app, user, self.scheduler.time()):
             s.link(message)
         if previous is None:

@@ -158,6 +158,9 @@ class _Model:
     clients: dict[str, _Client] = attrs.Factory(lambda: {c: _Client() for c in u.CLIENTS})
     #: Invitations believed to be alive.
     invites: list[_Invite] = attrs.Factory(list)
+    #: Instances with a session that no name reaches any more (a client re-created under
+    #: their name): still logged in, maybe with a dropped link, until kicked or given up.
+    orphans: list[_Client] = attrs.Factory(list)
     server_down: bool = False
     clock: float = 0.0
 
@@ -168,16 +171,29 @@ class _Model:
         """The client believed logged in as ``account``."""
         return next((n for n, c in self.clients.items() if c.account == account), None)
 
+    def replace(self, name: str) -> None:
+        """``name`` now means a new instance; the old one keeps its session (an orphan)."""
+        old = self.clients[name]
+        if old.alive and old.account is not None:
+            self.orphans.append(old)
+        self.clients[name] = _Client(created=True, alive=True)
+
+    def dropped_accounts(self) -> set[str]:
+        """Accounts whose session's link is down, on a named instance or an orphan."""
+        every = [*self.clients.values(), *self.orphans]
+        return {c.account for c in every if c.dropped and c.account is not None}
+
     def token_works(self, kind: TokenKind) -> bool:
         if self.config.app_certificate is None:
             return True
         return kind is TokenKind.VALID or (kind is TokenKind.NO_NEED and self.config.debug_switch)
 
     def logged_in(self, name: str, account: str) -> None:
-        for other in self.clients.values():
+        for other in [*self.clients.values(), *self.orphans]:
             if other.account == account:
                 other.logged_out()  # kicked (L6)
                 self.forget_calls(account)
+        self.orphans = [o for o in self.orphans if o.account is not None]
         client = self.clients[name]
         client.account, client.channel, client.dropped_at = account, None, None
 
@@ -198,6 +214,12 @@ class _Model:
         for name, client in self.clients.items():
             if client.dropped_at is not None and self.clock - client.dropped_at >= GIVE_UP_S:
                 self.logged_out(name)
+        for orphan in self.orphans:
+            if orphan.dropped_at is not None and self.clock - orphan.dropped_at >= GIVE_UP_S:
+                if orphan.account is not None:
+                    self.forget_calls(orphan.account)
+                orphan.logged_out()
+        self.orphans = [o for o in self.orphans if o.account is not None]
 
 
 # ----------------------------------------------------------------------------- draw helpers
@@ -289,7 +311,7 @@ def _create(draw: st.DrawFn, m: _Model) -> Step:
     singleton = _chance(draw, 15)
     valid = not _chance(draw, 4)
     if valid:
-        m.clients[name] = _Client(created=True, alive=True)
+        m.replace(name)
     return CreateInstance(name, singleton=singleton, valid_app_id=valid)
 
 
@@ -330,7 +352,7 @@ def _kick_safe(m: _Model, name: str, account: str) -> str:
     if KICK_ENDS_CALLS not in m.capabilities:
         busy |= {a for i in m.invites for a in (i.caller, i.callee)}
     if KICK_WHILE_DROPPED not in m.capabilities:
-        busy |= {c.account for c in m.clients.values() if c.dropped and c.account is not None}
+        busy |= m.dropped_accounts()
     if account not in busy:
         return account
     # The account may be logged in on an instance the model no longer names (a client
@@ -624,8 +646,8 @@ def _invite(draw: st.DrawFn, m: _Model) -> Step:
 def _invite2(draw: st.DrawFn, m: _Model) -> Step:
     name, channel, callee = _invite_parts(draw, m)
     extra = _pick(draw, u.INVITE_EXTRAS)
-    dropped = {c.account for c in m.clients.values() if c.dropped}
-    if CALL_RECONNECTING not in m.capabilities and callee in dropped:
+    # A dropped session may live on an instance the model no longer names (an orphan).
+    if CALL_RECONNECTING not in m.capabilities and callee in m.dropped_accounts():
         extra = ""  # "peer online?" for a reconnecting callee: not asked of such worlds
     _note_invite(m, name, channel, callee, extra)
     return InviteUser2(name, channel, callee, extra)

@@ -10,6 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from legacy_signaling.equivalence import (
+    CONNECTION,
     Coverage,
     Program,
     WorldConfig,
@@ -21,7 +22,15 @@ from legacy_signaling.equivalence.universe import CLIENTS
 from legacy_signaling.identity import invite_options
 from legacy_signaling.reference.testing import APP_ID
 from tests.equivalence.conftest import META_PROFILE
-from tests.equivalence.strategies import _call, _Client, _kick_safe, _Model, programs
+from tests.equivalence.strategies import (
+    GIVE_UP_S,
+    _call,
+    _Client,
+    _invite2,
+    _kick_safe,
+    _Model,
+    programs,
+)
 
 #: Outcomes (see ``coverage.outcome``; ``*`` matches any method) that 1000 programs must
 #: produce, by decision row.
@@ -162,3 +171,30 @@ def test_a_call_left_to_its_timers_is_believed_alive_until_it_times_out(
         assert alive == ([{"ann", "bob"}] if rings else [])
         for account in ("ann", "bob"):  # neither party may be kicked while it rings
             assert (_kick_safe(model, "c2", account) != account) == rings
+
+
+@settings(deadline=None, max_examples=200)
+@given(st.data())
+def test_a_dropped_session_is_remembered_when_its_client_name_is_re_created(
+    data: st.DataObject,
+) -> None:
+    """Regression (random run, seed 2002, cpp, 2026-12-03): bob's link dropped, then his
+    client's name was given to a new instance; the model forgot bob's dropped session, still
+    alive on the old instance, and invited him "_require_peer_online" (a reconnecting callee,
+    which the shim declares it cannot tell apart: CALL_RECONNECTING). The old session lives
+    on as an orphan until it is kicked or gives up (C3)."""
+    model = _Model(WorldConfig(APP_ID), frozenset({CONNECTION}), long_advances=False)
+    for name, account in zip(CLIENTS, ("ann", "bob", "čaj", None), strict=True):
+        model.clients[name] = _Client(created=True, alive=True, account=account)
+    model.clients["c1"].dropped_at = 0.0
+    model.replace("c1")  # what _create does when it draws a name in use
+    assert model.dropped_accounts() == {"bob"}
+    for _ in range(20):
+        invite = _invite2(data.draw, model)  # type: ignore[arg-type]  # a DrawFn
+        assert isinstance(invite, InviteUser2)
+        if invite.account == "bob":
+            assert not invite_options(invite.extra)[0], invite
+    assert _kick_safe(model, "c0", "bob") != "bob", "no kick of a dropped session either"
+    model.tick(GIVE_UP_S)
+    assert model.dropped_accounts() == set() and model.orphans == []
+    assert _kick_safe(model, "c0", "bob") == "bob"

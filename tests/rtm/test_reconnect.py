@@ -94,6 +94,40 @@ def test_a_short_outage_is_invisible_to_channel_members_and_watchers(world: Worl
     assert len(world.trace.of(alice.ch("room"), "onMessageReceived")) == 1
 
 
+def test_the_hand_over_listener_hears_when_held_events_were_held(world: World) -> None:
+    """``setHandOverListener`` (a sig2rtm extension): in order with the callbacks, the time
+    each run of held events was held, then None before what was addressed to the user."""
+    alice, bob = world.online("alice", "bob")
+    alice.join("room")
+    world.advance(2)
+    marks: list[int | None] = []
+
+    def heard(held_at: int | None) -> None:
+        marks.append(held_at)
+        world.trace.add("alice", "handOver", (held_at,))
+
+    alice.client.setHandOverListener(heard)
+    transport(alice).drop()
+    world.advance(3)
+    joined_at = int(world.sched.time() * 1000)
+    bob.join("room")
+    bob.send("alice", "while you were away")
+    world.advance(3)
+    world.trace.clear()
+    transport(alice).restore()
+    world.run()
+    events = [e for e in world.trace.events if e.who in ("alice", alice.ch("room"))]
+    names = [e.name for e in events if e.name != "onMemberCountUpdated"]
+    joined = names.index("onMemberJoined")
+    assert names[0] == "onConnectionStateChanged"
+    assert names[joined - 1] == "handOver", "the join's run starts with its mark"
+    assert names[-2:] == ["handOver", "onMessageReceivedFromPeer"], "the mailbox comes last"
+    assert events[[e.name for e in events].index("onMemberJoined") - 1].args == (joined_at,)
+    times = [mark for mark in marks[:-1] if mark is not None]
+    assert marks[-1] is None and len(times) == len(marks) - 1
+    assert times == sorted(times)
+
+
 def test_unreachable_after_6s_and_online_again_on_resume(world: World) -> None:
     alice, bob = world.online("alice", "bob")
     assert bob.client.subscribePeersOnlineStatus(["alice"]) == 0

@@ -517,3 +517,57 @@ def test_only_a_live_trusted_session_takes_a_direct_route() -> None:
     node.service.lose_session(lost)
     with pytest.raises(ValueError, match="cannot take a direct channel route"):
         node.service.route_channels(lost, {}, node.runner)
+
+
+def _resume(node: Node, old: str, user: str) -> str:
+    """A new session that resumes ``old`` (its broken link replaced), logged in as ``user``."""
+    frames: list[p.ServerFrame] = []
+    back = node.service.open_session(frames.append, resume_of=old)
+    node.frames[back] = frames
+    assert node.request(back, lambda r: p.Login(r, APP, user, None)).code == 0
+    return back
+
+
+def test_a_resume_hands_over_held_events_marked_with_when_they_were_held() -> None:
+    """Held events in order, each run after a HandOver with its time (ms); a HandOver
+    without one ends them; what was addressed to the user comes after it."""
+    node = Node()
+    t0 = int(node.sched.time() * 1000)
+    alice, bob = node.session("alice"), node.session("bob")
+    assert node.request(alice, lambda r: p.Join(r, "room")).code == 0
+    node.service.lose_session(alice)
+    node.sched.advance(5)
+    assert node.request(bob, lambda r: p.Join(r, "room")).code == 0
+    assert node.request(bob, lambda r: p.SendPeer(r, "alice", TEXT, False)).code == 0
+    node.sched.advance(2.5)
+    assert node.request(bob, lambda r: p.Leave(r, "room")).code == 0
+    back = _resume(node, alice, "alice")
+    frames = node.frames[back]
+    assert frames[[type(f) for f in frames].index(p.Result) + 1 :] == [
+        p.HandOver(t0 + 1000),  # the member count, pushed a second after a change
+        p.MemberCountIn("room", 1),
+        p.HandOver(t0 + 5000),
+        p.MemberJoinedIn("room", "bob"),
+        p.HandOver(t0 + 6000),
+        p.MemberCountIn("room", 2),
+        p.HandOver(t0 + 7500),
+        p.MemberLeftIn("room", "bob"),
+        p.HandOver(None),
+        p.PeerMessageIn("bob", TEXT, t0 + 5000),
+    ]
+
+
+def test_a_resume_with_nothing_held_or_nothing_left_to_resume_ends_at_once() -> None:
+    """Nothing held: just the closing HandOver. The lost session ended meanwhile (its grace
+    ran out): the login is a fresh one, and the client is told there is nothing to wait for."""
+    node = Node()
+    alice = node.session("alice")
+    node.service.lose_session(alice)
+    back = _resume(node, alice, "alice")
+    assert node.pushed(back, p.HandOver) == [p.HandOver(None)]
+    node.service.lose_session(back)
+    node.sched.advance(ServiceConfig().session_grace + 1)
+    again = _resume(node, back, "alice")
+    assert node.pushed(again, p.HandOver) == [p.HandOver(None)]
+    fresh = node.session("bob")
+    assert node.pushed(fresh, p.HandOver) == [], "a login that resumes nothing is not told"
