@@ -64,18 +64,13 @@ def rtm_app_id(app_id: str) -> str:
 
 
 class SendRate:
-    """One per-client send rate (GCRA, O(1)) on the core's clock.
+    """One per-client send rate (``rtm.limits.SlidingWindow``) on the core's clock."""
 
-    Time is measured from the rate's creation: at epoch-sized clock values (1.7e9 s) the
-    limiter's float sums lose the precision a full burst needs (65 a second would allow 64).
-    """
-
-    __slots__ = ("_clock", "_origin", "_window")
+    __slots__ = ("_clock", "_window")
 
     def __init__(self, rate: Rate, clock: Callable[[], float]) -> None:
         self._window = SlidingWindow(rate)
         self._clock = clock
-        self._origin = float(clock())
 
     def allow(self) -> bool:
-        return self._window.allow(float(self._clock()) - self._origin)
+        return self._window.allow(self._clock())
