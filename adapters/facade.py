@@ -71,14 +71,25 @@ def _source(
         "    ):",
         "        return",
         *trace,
-        "    with self.lock:",
-        f"        OP_{row.operation}({call_args})",
+        *_locked(f"OP_{row.operation}({call_args})"),
         "",
         f"def RUN_{name}({', '.join(['self', args]) if args else 'self'}):",
         "    # a call that waited for a join, replayed in order",
         *trace,
-        "    with self.lock:",
-        f"        OP_{row.operation}({call_args})",
+        *_locked(f"OP_{row.operation}({call_args})"),
+    ]
+
+
+def _locked(call: str) -> list[str]:
+    """``call`` under the instance lock: acquire/release, not ``with`` (half the cost of
+    the context manager protocol, on every call of the legacy API)."""
+    return [
+        "    lock = self.lock",
+        "    lock.acquire()",
+        "    try:",
+        f"        {call}",
+        "    finally:",
+        "        lock.release()",
     ]
 
 

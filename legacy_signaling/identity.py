@@ -62,7 +62,6 @@ _LARGE = ECODE.GENERAL_E_LARGE_PARAM
 _DTMF = re.compile(r"[0-9*#]+")
 
 
-@functools.lru_cache(maxsize=8192)
 @functools.lru_cache(maxsize=65536)
 def legacy_uid(account: str) -> int:
     """The uid the legacy server would report for ``account`` (cached: every legacy
@@ -119,7 +118,6 @@ def _check_name(name: str, limit: int, *, allow_space: bool) -> ECODE | None:
     return None
 
 
-@functools.lru_cache(maxsize=8192)
 @functools.lru_cache(maxsize=8192)
 def check_account(name: str) -> ECODE | None:
     """None if ``name`` is a valid account (1..128 printable chars, no whitespace).

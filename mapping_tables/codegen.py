@@ -25,6 +25,7 @@ own tests; everything that runs rows — the adapters and the row tests — runs
 
 from __future__ import annotations
 
+import itertools
 import linecache
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Protocol
@@ -49,10 +50,12 @@ from mapping_tables.rowexpr import (
 __all__ = [
     "CompiledRows",
     "Emit",
+    "Entry",
     "EventFunction",
     "RowError",
     "RowRequest",
     "Sink",
+    "compile_entries",
     "compile_rows",
 ]
 
@@ -132,6 +135,18 @@ class CompiledRows:
     bodies: Mapping[str, tuple[int, int]]
     #: (RTM callback, trigger) -> generated function name.
     names: Mapping[tuple[str, str], str]
+    #: What :func:`compile_entries` regenerates the rows from: each function's rows (with
+    #: their 1-based index in the table), how parameters are shown, the callbacks that
+    #: always go through ``emit_row``, the prefix-guarded functions, the globals.
+    groups: Mapping[tuple[str, str], tuple[tuple[int, EventRow], ...]] = attrs.field(factory=dict)
+    views: Views | None = None
+    slow: frozenset[str] = frozenset()
+    guarded: Mapping[str, PrefixGuarded] = attrs.field(factory=dict)
+    namespace: Mapping[str, Any] = attrs.field(factory=dict)
+    #: Rows compiled into entries (:func:`compile_entries`): file name -> spans.
+    entry_spans: dict[str, tuple[tuple[int, int, EventRow], ...]] = attrs.field(
+        factory=dict, eq=False
+    )
 
     def run(
         self,
@@ -160,16 +175,13 @@ class CompiledRows:
         tb = exc.__traceback__
         found: EventRow | None = None
         while tb is not None:
-            if tb.tb_frame.f_code.co_filename == self.filename:
-                found = self._row_at(tb.tb_lineno) or found
+            filename = tb.tb_frame.f_code.co_filename
+            if filename == self.filename:
+                found = _row_at(self.spans, tb.tb_lineno) or found
+            elif filename in self.entry_spans:
+                found = _row_at(self.entry_spans[filename], tb.tb_lineno) or found
             tb = tb.tb_next
         return found
-
-    def _row_at(self, lineno: int) -> EventRow | None:
-        for first, last, row in self.spans:
-            if first <= lineno <= last:
-                return row
-        return None
 
     def code_for(self, row: EventRow) -> str:
         """The generated function that runs ``row`` (its whole function: rows of one RTM
@@ -181,33 +193,51 @@ class CompiledRows:
         return "\n".join(self.source.splitlines()[first - 1 : last]) + "\n"
 
 
-def _firing(indent: str, index: int, row: EventRow, args: str, slow: frozenset[str]) -> list[str]:
-    """One firing: the handler's method called directly when it can be, else ``emit_row``."""
+def _row_at(spans: Sequence[tuple[int, int, EventRow]], lineno: int) -> EventRow | None:
+    for first, last, row in spans:
+        if first <= lineno <= last:
+            return row
+    return None
+
+
+def _firing(
+    indent: str, index: int, row: EventRow, args: Sequence[str], slow: frozenset[str]
+) -> list[str]:
+    """One firing: the handler's method called directly when it can be, else ``emit_row``.
+
+    The arguments are computed first, into locals (a failing projection is the row's error,
+    never taken for the app's), and passed as such: no tuple and no ``*`` on the path of
+    every callback."""
+    names = [f"_a{i}" for i in range(len(args))]
+    packed = "(" + "".join(f"{n}, " for n in names) + ")"
+    lines = [f"{indent}{n} = {code}" for n, code in zip(names, args, strict=True)]
     if row.legacy in slow:
-        return [f"{indent}sink.emit_row(R{index}, {args})"]
+        return [*lines, f"{indent}sink.emit_row(R{index}, {packed})"]
     return [
-        f"{indent}_a = {args}",
+        *lines,
         f"{indent}if sink.usage is None and (_h := sink.handler) is not None"
         " and not sink.destroyed:",
         f"{indent}    try:",
-        f"{indent}        _h.{row.legacy}(*_a)",
+        f"{indent}        _h.{row.legacy}({', '.join(names)})",
         f"{indent}    except Exception:",
         f"{indent}        sink.callback_failed({row.legacy!r})",
         f"{indent}else:",
-        f"{indent}    sink.emit_row(R{index}, _a)",
+        f"{indent}    sink.emit_row(R{index}, {packed})",
     ]
 
 
-def _function(
-    name: str,
+def _rows_block(
     rows: Sequence[tuple[int, EventRow]],
     views: Views,
-    first_line: int,
     constants: dict[str, object],
     slow: frozenset[str],
     guarded: Mapping[str, PrefixGuarded],
+    param: Callable[[str], str] | None = None,
 ) -> tuple[list[str], list[tuple[int, int, EventRow]]]:
-    w = ExpressionWriter(views, repeated([row for _, row in rows]), constants, guarded)
+    """The statements running ``rows`` (indented one level) and each row's (first, last)
+    line in them, 0-based; they read ``params``/``req``/``session``/``sink`` (an event
+    parameter as ``param`` writes it)."""
+    w = ExpressionWriter(views, repeated([row for _, row in rows]), constants, guarded, param)
     body: list[str] = []
     spans: list[tuple[int, int, EventRow]] = []
     needs_method = any(row.request for _, row in rows)
@@ -241,18 +271,37 @@ def _function(
             body += w.assign_local(row_local([r for _, r in rows], row), indent)
             body += _firing(indent, index, row, projection_code(w, row, None), slow)
         spans.append((start, len(body) - 1, row))
-    head = [f"def {name}(params, req, session, sink):"]
+    head: list[str] = []
     if needs_method:
         head.append("    method = req.method if req is not None else None")
     if needs_code:
-        head.append("    code = params['errorCode']")
-    prelude_at = first_line + len(head)
+        head.append(f"    code = {(param or _from_params)('errorCode')}")
+    prelude_at = len(head)
     head.extend(w.prelude)
     head.extend(f"    {var} = _U" for var in w.cached.values())
-    offset = first_line + len(head)
-    lines = head + body
     hoisted = [(prelude_at + i, prelude_at + i, row) for i, row in enumerate(w.prelude_rows)]
-    return lines, hoisted + [(offset + a, offset + b, row) for a, b, row in spans]
+    offset = len(head)
+    return head + body, hoisted + [(offset + a, offset + b, row) for a, b, row in spans]
+
+
+def _from_params(name: str) -> str:
+    return f"params[{name!r}]"
+
+
+def _function(
+    name: str,
+    rows: Sequence[tuple[int, EventRow]],
+    views: Views,
+    first_line: int,
+    constants: dict[str, object],
+    slow: frozenset[str],
+    guarded: Mapping[str, PrefixGuarded],
+) -> tuple[list[str], list[tuple[int, int, EventRow]]]:
+    block, spans = _rows_block(rows, views, constants, slow, guarded)
+    at = first_line + 1  # after the ``def`` line
+    return [f"def {name}(params, req, session, sink):", *block], [
+        (at + a, at + b, row) for a, b, row in spans
+    ]
 
 
 def compile_rows(
@@ -313,4 +362,97 @@ def compile_rows(
         spans=tuple(spans),
         bodies=bodies,
         names=names,
+        groups={key: tuple(group) for key, group in grouped.items()},
+        views=views,
+        slow=slow,
+        guarded=guarded,
+        namespace=namespace,
     )
+
+
+# --------------------------------------------------------------------------- entries
+
+
+#: Names an entry's generated code binds itself: no event parameter may be called so.
+_RESERVED = frozenset({"self", "params", "req", "session", "sink", "method", "code"})
+
+
+@attrs.frozen
+class Entry:
+    """A handler method that runs one RTM callback's rows in its own frame.
+
+    Why: a callback reaching its rows through a forwarder costs a frame and a dict of the
+    arguments on every delivery, which in a channel fan-out is every member's. An entry is
+    ``def name(self, <params>=None, ...)``: the adapter's ``before`` statements (indented
+    one level; they bind ``session``, ``sink`` and ``req`` and open ``indent`` levels of
+    blocks the rows run in), the rows with each event parameter read as a local, then
+    ``after``. ``namespace`` holds the names the adapter's statements use.
+    """
+
+    name: str
+    rtm: str
+    trigger: str
+    params: tuple[str, ...]
+    before: tuple[str, ...]
+    indent: int
+    after: tuple[str, ...] = ()
+    namespace: Mapping[str, Any] = attrs.field(factory=dict)
+
+
+_entry_files = itertools.count(1)
+
+
+def compile_entries(
+    rows: CompiledRows, entries: Sequence[Entry], label: str
+) -> dict[str, Callable[..., None]]:
+    """Generate and compile ``entries`` against ``rows``: name -> function (unbound method).
+
+    The source is registered with :mod:`linecache` and its row spans with ``rows``, so a
+    row's failure inside an entry is named by ``rows.row_error`` as inside a rows function.
+    An entry whose callback has no rows runs its statements alone.
+    """
+    if rows.views is None:
+        raise ValueError("these rows were not compiled by compile_rows: no entries")
+    filename = f"<sig2rtm entries {label} #{next(_entry_files)}>"
+    lines = [f"# Generated from {rows.file} by mapping_tables.codegen: do not edit.", ""]
+    spans: list[tuple[int, int, EventRow]] = []
+    constants: dict[str, object] = {}
+    namespace: dict[str, Any] = dict(rows.namespace)
+    for entry in entries:
+        clash = _RESERVED.intersection(entry.params)
+        if clash:
+            raise ValueError(f"{entry.rtm}: parameter names {sorted(clash)} are reserved")
+        for key, value in entry.namespace.items():
+            if namespace.setdefault(key, value) is not value:
+                raise ValueError(f"entry {entry.name}: global {key!r} is already taken")
+        known = frozenset(entry.params)
+
+        def local(name: str, *, rtm: str = entry.rtm, known: frozenset[str] = known) -> str:
+            if name not in known:
+                raise ValueError(f"a row of {rtm} reads event.{name}: no such parameter")
+            return name
+
+        signature = ", ".join(["self", *(f"{p}=None" for p in entry.params)])
+        lines.append(f"def {entry.name}({signature}):")
+        lines.extend(entry.before)
+        group = rows.groups.get((entry.rtm, entry.trigger), ())
+        pad = "    " * entry.indent
+        if group:
+            at = len(lines) + 1
+            block, block_spans = _rows_block(
+                group, rows.views, constants, rows.slow, rows.guarded, local
+            )
+            lines.extend(pad + line for line in block)
+            spans.extend((at + a, at + b, row) for a, b, row in block_spans)
+        else:
+            lines.append(f"{pad}    pass")
+        lines.extend(entry.after)
+        lines.append("")
+    source = "\n".join(lines) + "\n"
+    for key, value in constants.items():
+        if namespace.setdefault(key, value) is not value:
+            namespace[key] = value  # the entries' own constants (K...): theirs to use
+    exec(compile(source, filename, "exec"), namespace)  # generated from validated rows
+    linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
+    rows.entry_spans[filename] = tuple(spans)
+    return {entry.name: namespace[entry.name] for entry in entries}

@@ -42,6 +42,7 @@ __all__ = [
     "row_local",
 ]
 
+
 class PrefixGuarded:
     """A function of one text whose result is ``otherwise`` unless the text starts with one
     of ``prefixes`` (``peer_signal``: only the shim's own signals decode to anything).
@@ -164,8 +165,12 @@ class ExpressionWriter:
         repeated: set[str],
         constants: dict[str, object],
         guarded: Mapping[str, PrefixGuarded] | None = None,
+        param: Callable[[str], str] | None = None,
     ) -> None:
         self.constants = constants
+        #: How an event parameter is read: ``params['userId']`` in a rows function, the
+        #: local ``userId`` in an entry (:func:`mapping_tables.codegen.compile_entries`).
+        self.param = param or _param_from_dict
         #: Functions whose calls are guarded inline by their prefixes (:class:`PrefixGuarded`).
         self.guarded = guarded or {}
         self.views = views
@@ -293,12 +298,12 @@ class ExpressionWriter:
         parts = e.parts
         direct = self.views.paths.get(e.dotted) if e.root == "event" else None
         if direct is not None:
-            raw = f"params[{parts[0]!r}]" + "".join(f".{name}" for name in parts[1:])
+            raw = self.param(parts[0]) + "".join(f".{name}" for name in parts[1:])
             return f"V_{direct}({raw})"
         if e.root == "event":
             param, rest = parts[0], parts[1:]
             view = self.views.by_param.get(param, self.views.default)
-            base = f"params[{param!r}]"
+            base = self.param(param)
             head = base if view is None else f"V_{view}({base})"
             sub = Path("event", (param,))
             if rest and format_expr(sub) in self.repeated:
@@ -318,6 +323,10 @@ class ExpressionWriter:
                 raise ExprEvalError("'item' exists only in projections of 'each' rows", e.pos)
             head, rest = item, parts
         return head + "".join(f".{name}" for name in rest)
+
+
+def _param_from_dict(name: str) -> str:
+    return f"params[{name!r}]"
 
 
 #: Generated code that reads a value without calling anything (a name or a subscript).
@@ -454,7 +463,8 @@ def row_local(rows: Sequence[EventRow], row: EventRow) -> list[Expr]:
     return local
 
 
-def projection_code(w: ExpressionWriter, row: EventRow, item: str | None) -> str:
+def projection_code(w: ExpressionWriter, row: EventRow, item: str | None) -> list[str]:
+    """The code of each of ``row``'s legacy callback arguments, in order."""
     parts = []
     for arg in row.args:
         e = compile_expr(row.projection[arg])
@@ -473,7 +483,7 @@ def projection_code(w: ExpressionWriter, row: EventRow, item: str | None) -> str
             or (isinstance(e, Path) and w.views.paths.get(e.dotted) in w.views.plain)
         )
         parts.append(code if plain else f"_p({code})")
-    return "(" + "".join(f"{p}, " for p in parts) + ")"
+    return parts
 
 
 #: The helpers generated code calls, by the names it uses.

@@ -31,22 +31,28 @@ _message_ids = itertools.count(1)
 
 
 class RtmMessage:
-    """A text or raw message (Java ``RtmMessage``; C++ ``IMessage``)."""
+    """A text or raw message (Java ``RtmMessage``; C++ ``IMessage``).
+
+    ``text`` is a plain attribute (``getText``/``setText`` read and write it): adapters
+    read it on every delivery, where a property would cost a call each time.
+    """
 
     __slots__ = (
         "_offline",
         "_raw",
         "_server_ts",
-        "_text",
         "_type",
         "messageId",
+        "text",
     )
+
+    text: str
 
     def __init__(
         self, text: str = "", raw: bytes | None = None, *, message_type: int | None = None
     ) -> None:
         self.messageId = next(_message_ids)
-        self._text = text
+        self.text = text
         self._raw = b"" if raw is None else bytes(raw)
         if message_type is None:
             message_type = (
@@ -65,7 +71,7 @@ class RtmMessage:
 
     def payload(self) -> Payload:
         """What is sent for this message (a snapshot: later edits do not change it)."""
-        return Payload(self._type, self._text, self._raw)
+        return Payload(self._type, self.text, self._raw)
 
     # RTM getters/setters
     def getMessageId(self) -> int:
@@ -75,10 +81,10 @@ class RtmMessage:
         return self._type
 
     def getText(self) -> str:
-        return self._text
+        return self.text
 
     def setText(self, text: str) -> None:
-        self._text = text
+        self.text = text
 
     def getRawMessage(self) -> bytes:
         return self._raw
@@ -93,7 +99,7 @@ class RtmMessage:
         self._raw = bytes(raw)
         self._type = MESSAGE_TYPE.MESSAGE_TYPE_RAW
         if description is not None:
-            self._text = description
+            self.text = description
 
     def getServerReceivedTs(self) -> int:
         return self._server_ts
@@ -114,10 +120,6 @@ class RtmMessage:
 
     # Python properties
     @property
-    def text(self) -> str:
-        return self._text
-
-    @property
     def raw(self) -> bytes:
         return self._raw
 
@@ -134,7 +136,7 @@ class RtmMessage:
         return self._offline
 
     def __repr__(self) -> str:
-        return f"RtmMessage(id={self.messageId}, type={self._type}, text={self._text!r})"
+        return f"RtmMessage(id={self.messageId}, type={self._type}, text={self.text!r})"
 
 
 IMessage = RtmMessage
@@ -152,7 +154,7 @@ def received_message(payload: Payload, ts: int, offline: bool) -> RtmMessage:
     """
     message: RtmMessage = _new_message(RtmMessage)
     message.messageId = next(_message_ids)
-    message._text = payload.text
+    message.text = payload.text
     message._raw = payload.raw
     message._type = payload.type
     message._server_ts = ts
@@ -179,7 +181,7 @@ def server_message(payload: Payload, ts: int, offline: bool, room: str) -> RtmMe
     "" outside rooms): built as directly, one object per delivery."""
     message: _ServerMessage = _new_message(_ServerMessage)
     message.messageId = next(_message_ids)
-    message._text = payload.text
+    message.text = payload.text
     message._raw = payload.raw
     message._type = payload.type
     message._server_ts = ts

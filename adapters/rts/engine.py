@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 import rtm
 from adapters.signaling.context import Request
-from adapters.signaling.forwarding import answers, forwarding_class
+from adapters.signaling.forwarding import answers, handler_class
 from mapping_tables.model import EventRow
 from rtm.handlers import IChannelEventHandler, IRtmServiceEventHandler
 
@@ -106,19 +106,19 @@ class RTSEngineBase(IRTS):
         self._requests: dict[int, Request] = {}
         self._silent_logout = False
         self._lost_timer: Any = None
-        service_cls = forwarding_class(
+        service_cls = handler_class(
             IRtmServiceEventHandler,
             "IRtmServiceEventHandler",
-            self.on_rtm_event,
-            None,
-            answers(IRtmServiceEventHandler, "IRtmServiceEventHandler", {}),
-            by_id={"requestId": self._requests},
+            routed=answers(IRtmServiceEventHandler, "IRtmServiceEventHandler", {}),
+            by_id=("requestId",),
         )
-        self._channel_cls = forwarding_class(
-            IChannelEventHandler, "IChannelEventHandler", self.on_rtm_event, channel=True
+        self._channel_cls = handler_class(
+            IChannelEventHandler, "IChannelEventHandler", channel=True
         )
         self.client = rtm.RtmClient(core)
-        code = self.client.initialize(self.rtm_app_id, service_cls())
+        code = self.client.initialize(
+            self.rtm_app_id, service_cls(self.on_rtm_event, None, {"requestId": self._requests})
+        )
         if code:
             raise ValueError(f"createRTS: the core refused app ID {self.rtm_app_id!r} ({code})")
         self._stats = SysStatsReader()
@@ -142,9 +142,7 @@ class RTSEngineBase(IRTS):
 
     def channel_handler(self, room_id: str) -> Any:
         """The RTM channel handler of one room (its events come back tagged with it)."""
-        handler = self._channel_cls()
-        handler.channel_id = room_id
-        return handler
+        return self._channel_cls(self.on_rtm_event, channel_id=room_id)
 
     def track_request(self, request_id: int, request: Request) -> None:
         self._requests[request_id] = request

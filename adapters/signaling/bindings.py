@@ -31,7 +31,7 @@ from .forwarding import (
     EventSink,
     ResultEvent,
     answers,
-    forwarding_class,
+    handler_class,
 )
 
 if TYPE_CHECKING:
@@ -82,7 +82,8 @@ class _Common:
         self._sink = sink
         self._channels: dict[str, rtm.RtmChannel] = {}
         self._pending: dict[tuple[str, str], deque[Request]] = {}
-        self._channel_cls: type = object
+        #: Makes the handler of one channel (given its RTM channel ID).
+        self._channel_handler: Callable[[str], Any] = lambda channel: None
         self.calls: rtm.RtmCallManager
         self.client: rtm.RtmClient = rtm.RtmClient(core)
         self.app_id = app_id
@@ -128,9 +129,7 @@ class _Common:
         return obj
 
     def _make_channel(self, channel: str) -> rtm.RtmChannel:
-        handler = self._channel_cls()
-        handler.channel_id = channel
-        created = self.client.createChannel(channel, handler)
+        created = self.client.createChannel(channel, self._channel_handler(channel))
         if created is None:
             raise ValueError(f"RTM refused channel ID {channel!r}")
         return created
@@ -177,36 +176,39 @@ class CppBinding(_Common):
     """RTM C++ style (seed 001): event handlers; results correlated by request or message ID."""
 
     def __init__(
-        self, core: Any, app_id: str, sink: EventSink, direct: DirectEvents | None = None
+        self,
+        core: Any,
+        app_id: str,
+        sink: EventSink,
+        direct: DirectEvents | None = None,
+        target: Any = None,
     ) -> None:
         super().__init__(core, app_id, sink)
         self._by_request: dict[int, Request] = {}
         self._by_message: dict[int, Request] = {}
         by_id = {"requestId": self._by_request, "messageId": self._by_message}
-        service_cls = forwarding_class(
+        keys = tuple(by_id)
+        service_cls = handler_class(
             IRtmServiceEventHandler,
             "IRtmServiceEventHandler",
-            sink,
-            self._service_event,
-            answers(IRtmServiceEventHandler, "IRtmServiceEventHandler", _SERVICE_RESULTS),
-            by_id=by_id,
+            routed=answers(IRtmServiceEventHandler, "IRtmServiceEventHandler", _SERVICE_RESULTS),
+            by_id=keys,
             direct=direct,
         )
-        call_cls = forwarding_class(
-            IRtmCallEventHandler, "IRtmCallEventHandler", sink, direct=direct
-        )
-        self._channel_cls = forwarding_class(
+        call_cls = handler_class(IRtmCallEventHandler, "IRtmCallEventHandler", direct=direct)
+        channel_cls = handler_class(
             IChannelEventHandler,
             "IChannelEventHandler",
-            sink,
-            self._channel_event,
-            answers(IChannelEventHandler, "IChannelEventHandler", _CHANNEL_RESULTS),
+            routed=answers(IChannelEventHandler, "IChannelEventHandler", _CHANNEL_RESULTS),
             channel=True,
-            by_id=by_id,
+            by_id=keys,
             direct=direct,
         )
-        self.client.initialize(app_id, service_cls())
-        self.calls = self.client.getRtmCallManager(call_cls())
+        self._channel_handler = lambda channel: channel_cls(
+            sink, self._channel_event, by_id, target, channel
+        )
+        self.client.initialize(app_id, service_cls(sink, self._service_event, by_id, target))
+        self.calls = self.client.getRtmCallManager(call_cls(sink, None, None, target))
         self._login_req: Request | None = None
         self._logout_req: Request | None = None
 
@@ -351,19 +353,23 @@ class JavaBinding(_Common):
     """RTM Java style (seed 003): listeners for events, a ResultCallback per call."""
 
     def __init__(
-        self, core: Any, app_id: str, sink: EventSink, direct: DirectEvents | None = None
+        self,
+        core: Any,
+        app_id: str,
+        sink: EventSink,
+        direct: DirectEvents | None = None,
+        target: Any = None,
     ) -> None:
         super().__init__(core, app_id, sink)
-        client_cls = forwarding_class(RtmClientListener, "RtmClientListener", sink, direct=direct)
-        call_cls = forwarding_class(
-            RtmCallEventListener, "RtmCallEventListener", sink, direct=direct
+        client_cls = handler_class(RtmClientListener, "RtmClientListener", direct=direct)
+        call_cls = handler_class(RtmCallEventListener, "RtmCallEventListener", direct=direct)
+        channel_cls = handler_class(
+            RtmChannelListener, "RtmChannelListener", channel=True, direct=direct
         )
-        self._channel_cls = forwarding_class(
-            RtmChannelListener, "RtmChannelListener", sink, channel=True, direct=direct
-        )
-        self.client.initialize(app_id, client_cls())
+        self._channel_handler = lambda channel: channel_cls(sink, None, None, target, channel)
+        self.client.initialize(app_id, client_cls(sink, None, None, target))
         self.calls = self.client.getRtmCallManager()
-        self.calls.setEventListener(call_cls())
+        self.calls.setEventListener(call_cls(sink, None, None, target))
 
     def _cb(self, trigger: str, req: Request | None, channel: str = "") -> rtm.ResultCallback[Any]:
         return ResultEvent(self._sink, req, trigger, channel)
@@ -474,9 +480,16 @@ class JavaBinding(_Common):
 
 
 def make_binding(
-    flavour: str, core: Any, app_id: str, sink: EventSink, direct: DirectEvents | None = None
+    flavour: str,
+    core: Any,
+    app_id: str,
+    sink: EventSink,
+    direct: DirectEvents | None = None,
+    target: Any = None,
 ) -> Binding:
-    factories: dict[str, Callable[[Any, str, EventSink, DirectEvents | None], Binding]] = {
+    """The flavour's binding; ``direct`` callbacks run their rows on ``target`` (the shim
+    instance) in the handlers' entries."""
+    factories: dict[str, Callable[[Any, str, EventSink, DirectEvents | None, Any], Binding]] = {
         "cpp": CppBinding,
         "java": JavaBinding,
     }
@@ -484,4 +497,4 @@ def make_binding(
         factory = factories[flavour]
     except KeyError:
         raise ValueError(f"unknown RTM flavour {flavour!r}; use 'cpp' or 'java'") from None
-    return factory(core, app_id, sink, direct)
+    return factory(core, app_id, sink, direct, target)

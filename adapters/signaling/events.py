@@ -21,8 +21,10 @@ import attrs
 
 import rtm
 from legacy_signaling.codes import ECODE
+from mapping_tables.functions import SIGNAL_HEADS
 
 from .context import Request
+from .forwarding import DirectEvents, GuardedHook
 from .ops.calls import CALL_HOOKS, peer_signal_hook, presence_hook
 from .ops.session import session_lost
 from .views import legacy_attrs
@@ -30,7 +32,7 @@ from .views import legacy_attrs
 if TYPE_CHECKING:
     from .instance import ShimAgoraAPI
 
-__all__ = ["Plan", "direct_plans", "outcome", "plan_for"]
+__all__ = ["Plan", "direct_events", "outcome", "plan_for"]
 
 #: A hook before the rows (True: the rows stay silent) or after them.
 Before = Callable[["ShimAgoraAPI", dict[str, Any]], bool]
@@ -100,9 +102,12 @@ def _attributes_after(shim: ShimAgoraAPI, params: dict[str, Any]) -> None:
 BEFORE: Mapping[str, Before] = {
     "onConnectionStateChanged": _connection_before,
     "onTokenPrivilegeWillExpire": _token_will_expire,
-    # Peer messages (not channel messages) may carry a call's end or DTMF.
-    "IRtmServiceEventHandler.onMessageReceivedFromPeer": peer_signal_hook,
-    "RtmClientListener.onMessageReceived": peer_signal_hook,
+    # Peer messages (not channel messages) may carry a call's end or DTMF: only the shim's
+    # own signals do (the hook does nothing for other texts, tested inline by an entry).
+    "IRtmServiceEventHandler.onMessageReceivedFromPeer": GuardedHook(
+        peer_signal_hook, "message", SIGNAL_HEADS
+    ),
+    "RtmClientListener.onMessageReceived": GuardedHook(peer_signal_hook, "message", SIGNAL_HEADS),
     "onPeersOnlineStatusChanged": presence_hook,
     **CALL_HOOKS,
 }
@@ -134,19 +139,18 @@ class Plan:
     after: After | None
 
 
-def direct_plans(shim: ShimAgoraAPI) -> dict[str, tuple[Before | None, Any]]:
-    """The RTM callbacks (no trigger) whose plan has no hook after the rows: their
-    forwarders run the hook before and the rows themselves (:class:`~.forwarding.DirectEvents`).
-    """
-    out: dict[str, tuple[Before | None, Any]] = {}
+def direct_events(shim: ShimAgoraAPI) -> DirectEvents:
+    """The RTM callbacks (no trigger) whose plan has no hook after the rows: their entries
+    run the hook before and the rows themselves (:class:`~.forwarding.DirectEvents`)."""
+    out: dict[str, Before | None] = {}
     names = {name for name, trigger in shim.rows.functions if not trigger} | set(BEFORE)
     for name in names:
         if "." not in name:
             continue  # a hook by short name: found with its qualified callback's rows
         plan = plan_for(shim, name, "")
         if plan.after is None and (plan.before is not None or plan.rows is not None):
-            out[name] = (plan.before, plan.rows)
-    return out
+            out[name] = plan.before
+    return DirectEvents(shim.rows, out)
 
 
 def plan_for(shim: ShimAgoraAPI, name: str, trigger: str) -> Plan:

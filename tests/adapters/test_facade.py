@@ -50,10 +50,10 @@ class State:
 class _Lock:
     held = 0
 
-    def __enter__(self) -> None:
+    def acquire(self) -> None:
         self.held += 1
 
-    def __exit__(self, *exc: object) -> None:
+    def release(self) -> None:
         self.held -= 1
 
 

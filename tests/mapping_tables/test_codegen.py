@@ -6,6 +6,7 @@ test_rows.py's sweep; here, the properties of the generated code itself.
 
 from __future__ import annotations
 
+import linecache
 import traceback
 from typing import Any
 
@@ -15,7 +16,7 @@ import pytest
 from adapters.signaling.context import Session
 from adapters.signaling.views import ROW_VIEWS
 from mapping_tables import MappingTables
-from mapping_tables.codegen import RowError, compile_rows
+from mapping_tables.codegen import Entry, RowError, compile_entries, compile_rows
 from mapping_tables.functions import encode_peer_signal, standard_functions
 from mapping_tables.rowexpr import PrefixGuarded
 from sig2rtm.cli import main
@@ -147,7 +148,7 @@ def test_show_code_prints_what_the_shim_runs(capsys: pytest.CaptureFixture[str])
     assert main(["tables", "--show-code", "onMessageInstantReceive"]) == 0
     out = capsys.readouterr().out
     assert "def ev" in out and "onMessageReceivedFromPeer" in out
-    assert "_h.onMessageInstantReceive(*_a)" in out and "sink.emit_row(R" in out
+    assert "_h.onMessageInstantReceive(_a0, _a1, _a2)" in out and "sink.emit_row(R" in out
     assert main(["tables", "--show-code", "messageInstantSend", "--flavour", "java"]) == 0
     method = capsys.readouterr().out
     assert method.startswith("def messageInstantSend(self, account, uid, msg, msgID):")
@@ -156,3 +157,66 @@ def test_show_code_prints_what_the_shim_runs(capsys: pytest.CaptureFixture[str])
     assert "no row 'noSuchThing' in the cpp table" in capsys.readouterr().err
     with pytest.raises(LookupError, match="answered by the world"):
         show_code("getInstance")
+
+
+# --------------------------------------------------------------------------- entries
+
+
+def _entry_rows(tables: MappingTables, fns: dict[str, Any], label: str) -> Any:
+    return compile_rows(
+        tables.flavour("cpp").events, fns, ROW_VIEWS, file="signaling_cpp.toml", label=label
+    )
+
+
+def _peer_entry(**changes: Any) -> Entry:
+    entry = Entry(
+        name="onMessageReceivedFromPeer",
+        rtm="IRtmServiceEventHandler.onMessageReceivedFromPeer",
+        trigger="",
+        params=("peerId", "message"),
+        before=(
+            "    sink = self.sink",
+            "    session = self.session",
+            "    req = None",
+            "    sink.log.append('before')",
+        ),
+        indent=0,
+        after=("    sink.log.append('after')",),
+    )
+    return attrs.evolve(entry, **changes)
+
+
+def test_an_entry_runs_its_statements_around_the_rows_with_parameters_as_locals(
+    tables: MappingTables, fns: dict[str, Any]
+) -> None:
+    rows = _entry_rows(tables, fns, "e1")
+    method = compile_entries(rows, [_peer_entry()], "test")["onMessageReceivedFromPeer"]
+
+    class Handler:
+        def __init__(self) -> None:
+            self.session = Session()
+            self.sink = attrs.make_class("S", ["log"])([])
+            self.sink.handler, self.sink.usage, self.sink.destroyed = None, True, False
+            self.sink.emit_row = lambda row, args: self.sink.log.append((row.legacy, args))
+
+    handler = Handler()
+    method(handler, "bob", Msg("hi"))
+    assert handler.sink.log == ["before", ("onMessageInstantReceive", ("bob", 0, "hi")), "after"]
+    source = linecache.getlines(method.__code__.co_filename)
+    assert "params[" not in "".join(source)  # parameters are locals, not a dict
+
+
+def test_an_entry_reading_a_parameter_its_callback_lacks_is_refused(
+    tables: MappingTables, fns: dict[str, Any]
+) -> None:
+    rows = _entry_rows(tables, fns, "e2")
+    with pytest.raises(ValueError, match=r"reads event\.message: no such parameter"):
+        compile_entries(rows, [_peer_entry(params=("peerId",))], "test")
+
+
+def test_an_entry_may_not_name_a_parameter_as_generated_code_does(
+    tables: MappingTables, fns: dict[str, Any]
+) -> None:
+    rows = _entry_rows(tables, fns, "e3")
+    with pytest.raises(ValueError, match="reserved"):
+        compile_entries(rows, [_peer_entry(params=("peerId", "message", "code"))], "test")

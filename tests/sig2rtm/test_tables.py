@@ -16,7 +16,7 @@ def test_rts_table_as_markdown() -> None:
 def test_rts_show_code() -> None:
     done = run_cli("tables", "--dialect", "rts", "--show-code", "onUserJoined")
     assert done.returncode == 0, done.stderr
-    assert "def ev" in done.stdout and "_h.onUserJoined(*_a)" in done.stdout
+    assert "def ev" in done.stdout and "_h.onUserJoined(_a0, _a1)" in done.stdout
     method = run_cli("tables", "--dialect", "rts", "--show-code", "joinRoom")
     assert method.stdout.startswith("def joinRoom(self):")
     missing = run_cli("tables", "--dialect", "rts", "--show-code", "noSuchThing")

@@ -1,4 +1,4 @@
-"""Generated forwarders: the direct path runs on_rtm_event's steps itself, in the same order."""
+"""Generated handlers: entries run on_rtm_event's steps and the rows themselves, in order."""
 
 from __future__ import annotations
 
@@ -8,104 +8,176 @@ from typing import Any
 import pytest
 
 from adapters.signaling.context import Session
-from adapters.signaling.forwarding import DirectEvents, forwarding_class
+from adapters.signaling.forwarding import DirectEvents, GuardedHook, handler_class
+from adapters.signaling.world import compiled_rows, row_functions
+from mapping_tables import load
+from mapping_tables.codegen import CompiledRows, RowError
+from mapping_tables.functions import SIGNAL_HEADS, encode_peer_signal
 from rtm import IChannelEventHandler, IRtmServiceEventHandler
 
+PEER = "IRtmServiceEventHandler.onMessageReceivedFromPeer"
+CHANNEL = "IChannelEventHandler.onMessageReceived"
 
-class _Rows:
-    def row_error(self, exc: Exception) -> Exception:
-        return RuntimeError(f"row failed: {exc}")
+
+class Msg:
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+
+class _App:
+    """A legacy app's handler: records the callbacks the rows call."""
+
+    def __init__(self, target: _Target) -> None:
+        self.target = target
+
+    def __getattr__(self, name: str) -> Any:
+        if not name.startswith("on"):
+            raise AttributeError(name)
+        return lambda *args: self.target.seen.append((name, args, self.target.lock._is_owned()))
 
 
 class _Target:
-    def __init__(self) -> None:
+    """What an entry needs of a shim instance (and what the rows need of their sink)."""
+
+    def __init__(self, rows: CompiledRows) -> None:
         self.destroyed = False
-        self.lock = threading.RLock()
-        self.session = Session()
-        self.rows = _Rows()
-        self.seen: list[tuple[str, Any]] = []
+        self.lock: Any = threading.RLock()  # _is_owned(): who holds it, for the tests
+        self.session = Session(self_account="me", channel="lobby one")
+        self.rows = rows
+        self.usage: object | None = None
+        self.handler: Any = _App(self)
+        self.seen: list[tuple[Any, ...]] = []
+
+    def emit_row(self, row: Any, args: tuple[object, ...]) -> None:
+        raise KeyError("emit failed")
+
+    def callback_failed(self, name: str) -> None:
+        raise AssertionError(name)
+
+
+@pytest.fixture(scope="module")
+def rows() -> CompiledRows:
+    tables = load()
+    return compiled_rows(tables.flavour("cpp"), row_functions(tables), legacy_mode=True)
 
 
 def _sink(*event: Any) -> None:
     raise AssertionError(f"a direct callback went to the sink: {event}")
 
 
-def _peer_handler(target: _Target, suppress: bool) -> Any:
-    def before(t: Any, params: dict[str, Any]) -> bool:
-        t.seen.append(("before", dict(params), t.lock._is_owned()))
+def _peer_handler(rows: CompiledRows, target: _Target, suppress: bool) -> Any:
+    def hook(t: Any, params: dict[str, Any]) -> bool:
+        t.seen.append(("hook", params["peerId"], params["message"].text, t.lock._is_owned()))
         return suppress
 
-    def rows(params: dict[str, Any], req: Any, session: Any, t: Any) -> None:
-        t.seen.append(("rows", params["peerId"], session is t.session, req))
-
-    name = "IRtmServiceEventHandler.onMessageReceivedFromPeer"
-    cls = forwarding_class(
+    guarded = GuardedHook(hook, "message", SIGNAL_HEADS)
+    cls = handler_class(
         IRtmServiceEventHandler,
         "IRtmServiceEventHandler",
-        _sink,
-        direct=DirectEvents(target, {name: (before, rows)}),
+        direct=DirectEvents(rows, {PEER: guarded}),
     )
-    return cls()
+    return cls(_sink, None, None, target)
 
 
-def test_hook_then_rows_under_the_instance_lock() -> None:
-    target = _Target()
-    _peer_handler(target, suppress=False).onMessageReceivedFromPeer("bob", "msg")
-    assert target.seen == [
-        ("before", {"peerId": "bob", "message": "msg"}, True),
-        ("rows", "bob", True, None),
-    ]
+def test_an_ordinary_peer_message_runs_the_rows_without_the_hook(rows: CompiledRows) -> None:
+    target = _Target(rows)
+    _peer_handler(rows, target, suppress=False).onMessageReceivedFromPeer("bob", Msg("hi"))
+    # The guard saw no call signal: no hook; the row ran under the instance lock.
+    assert target.seen == [("onMessageInstantReceive", ("bob", 0, "hi"), True)]
+    assert not target.lock._is_owned()
 
 
-def test_a_hook_that_suppresses_keeps_the_rows_silent() -> None:
-    target = _Target()
-    _peer_handler(target, suppress=True).onMessageReceivedFromPeer("bob", "msg")
-    assert [entry[0] for entry in target.seen] == ["before"]
+def test_a_call_signal_runs_the_hook_first_and_it_may_keep_the_rows_silent(
+    rows: CompiledRows,
+) -> None:
+    text = encode_peer_signal("dtmf", "ch1", "9")
+    target = _Target(rows)
+    _peer_handler(rows, target, suppress=False).onMessageReceivedFromPeer("bob", Msg(text))
+    assert [entry[0] for entry in target.seen] == ["hook", "onInviteMsg"]
+    assert target.seen[0] == ("hook", "bob", text, True)
+    target = _Target(rows)
+    _peer_handler(rows, target, suppress=True).onMessageReceivedFromPeer("bob", Msg(text))
+    assert [entry[0] for entry in target.seen] == ["hook"]
 
 
-def test_a_destroyed_instance_gets_nothing() -> None:
-    target = _Target()
+def test_a_destroyed_instance_gets_nothing(rows: CompiledRows) -> None:
+    target = _Target(rows)
     target.destroyed = True
-    _peer_handler(target, suppress=False).onMessageReceivedFromPeer("bob", "msg")
+    _peer_handler(rows, target, suppress=False).onMessageReceivedFromPeer("bob", Msg("hi"))
     assert target.seen == []
 
 
-def test_a_failing_row_is_reported_as_the_row_error() -> None:
-    target = _Target()
-
-    def rows(params: dict[str, Any], req: Any, session: Any, t: Any) -> None:
-        raise KeyError("x")
-
-    cls = forwarding_class(
+def _channel_handler(rows: CompiledRows, target: _Target, channel: str) -> Any:
+    cls = handler_class(
         IChannelEventHandler,
         "IChannelEventHandler",
-        _sink,
         channel=True,
-        direct=DirectEvents(target, {"IChannelEventHandler.onMessageReceived": (None, rows)}),
+        direct=DirectEvents(rows, {CHANNEL: None}),
     )
-    handler = cls()
-    handler.channel_id = "lobby%20one"
-    with pytest.raises(RuntimeError, match="row failed"):
-        handler.onMessageReceived("bob", "msg")
+    return cls(_sink, None, None, target, channel)
+
+
+def test_a_channel_entry_sets_the_delivering_channel_and_runs_its_rows(
+    rows: CompiledRows,
+) -> None:
+    target = _Target(rows)
+    _channel_handler(rows, target, "lobby%20one").onMessageReceived("bob", Msg("hello"))
     # The channel that delivered it, as a legacy name, was set before the rows ran.
     assert target.session.handler_channel == "lobby one"
+    (name, args, locked), *rest = target.seen
+    assert (name, args[0], args[1], args[3], locked, rest) == (
+        "onMessageChannelReceive", "lobby one", "bob", "hello", True, []
+    )  # fmt: skip
+    # Another channel's handler: the row's condition keeps it silent.
+    target.seen.clear()
+    _channel_handler(rows, target, "elsewhere").onMessageReceived("bob", Msg("hello"))
+    assert target.seen == []
 
 
-def test_callbacks_without_a_direct_plan_go_to_the_sink() -> None:
-    target, events = _Target(), []
-    cls = forwarding_class(
+def test_a_failing_row_inside_an_entry_is_named_by_its_row(rows: CompiledRows) -> None:
+    target = _Target(rows)
+    target.usage = True  # firings go through emit_row, which fails here
+    with pytest.raises(
+        RowError, match=r"signaling_cpp\.toml:\d+: event row onMessageChannelReceive"
+    ):
+        _channel_handler(rows, target, "lobby%20one").onMessageReceived("bob", Msg("x"))
+    assert not target.lock._is_owned()  # released on the way out
+
+
+def test_callbacks_without_a_direct_plan_go_to_the_sink(rows: CompiledRows) -> None:
+    events: list[tuple[Any, ...]] = []
+    cls = handler_class(
+        IRtmServiceEventHandler, "IRtmServiceEventHandler", direct=DirectEvents(rows, {})
+    )
+    cls(lambda *event: events.append(event)).onMessageReceivedFromPeer("bob", "msg")
+    assert events == [(PEER, {"peerId": "bob", "message": "msg"}, None, "", "")]
+
+
+def test_a_request_answered_by_id_is_found_in_the_handlers_own_map() -> None:
+    events: list[tuple[Any, ...]] = []
+    cls = handler_class(
         IRtmServiceEventHandler,
         "IRtmServiceEventHandler",
-        lambda *event: events.append(event),
-        direct=DirectEvents(target, {}),
+        routed=frozenset({"onSendMessageResult"}),
+        by_id=("messageId",),
     )
-    cls().onMessageReceivedFromPeer("bob", "msg")
-    assert events == [
-        (
-            "IRtmServiceEventHandler.onMessageReceivedFromPeer",
-            {"peerId": "bob", "message": "msg"},
-            None,
-            "",
-            "",
-        )
-    ]
+    requests: dict[int, Any] = {7: "request 7"}
+    handler = cls(lambda *event: events.append(event), None, {"messageId": requests})
+    handler.onSendMessageResult(7, 0)
+    handler.onSendMessageResult(7, 0)  # answered once: the second finds nothing
+    assert [event[2] for event in events] == ["request 7", None]
+    assert requests == {}
+
+
+def test_handler_classes_are_made_once_per_interface_and_table(rows: CompiledRows) -> None:
+    direct = DirectEvents(rows, {CHANNEL: None})
+    first = handler_class(IChannelEventHandler, "IChannelEventHandler", channel=True, direct=direct)
+    again = handler_class(
+        IChannelEventHandler,
+        "IChannelEventHandler",
+        channel=True,
+        direct=DirectEvents(rows, {CHANNEL: None}),
+    )
+    assert first is again
+    other = handler_class(IChannelEventHandler, "IChannelEventHandler", channel=True)
+    assert other is not first
