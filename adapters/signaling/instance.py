@@ -292,16 +292,19 @@ class ShimAgoraAPI(IAgoraAPI):
     def over_quota(self, channel: str | None) -> bool:
         """Legacy send quotas (D10): checked and, when within them, counted."""
         now = self.sched.time()
+        sends = self.sends
         if channel is None:
-            return not self.sends.take(now)
-        if self.sends.full(now):
+            return not sends.take(now)
+        if sends.full(now):
             return True
-        with self.world.quota_lock:  # the channel's window is shared by the world's instances
-            window = self.world.channel_sends(channel)
-            if window.full(now):
+        lock = self.world.quota_lock  # the channel's window is shared by the world's instances
+        lock.acquire()
+        try:
+            if not self.world.channel_sends(channel).take(now):
                 return True
-            window.record(now)
-        self.sends.record(now)
+        finally:
+            lock.release()
+        sends.record(now)
         return False
 
     def next_marker(self) -> str:

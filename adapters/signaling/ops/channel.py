@@ -12,7 +12,13 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from legacy_signaling.codes import ECODE, RESERVED_CHANNELS, ErrorDesc
-from legacy_signaling.identity import check_account, check_channel, check_extra, check_message
+from legacy_signaling.identity import (
+    MESSAGE_CHARS_ALWAYS_FIT,
+    check_account,
+    check_channel,
+    check_extra,
+    check_message,
+)
 from mapping_tables.markers import MARKER_KEY, USER_CHANNEL_KEY, Marker, encode_marker
 
 from ..context import Request
@@ -124,8 +130,8 @@ def _send(
         not shim.live()
         or check_channel(channel) is not None
         or rtm_channel is None
-        or check_message(msg) is not None
-        or check_extra(extra) is not None
+        or (len(msg) > MESSAGE_CHARS_ALWAYS_FIT and check_message(msg) is not None)
+        or (extra and check_extra(extra) is not None)
         or (not force and shim.session.channel != channel)
         or shim.over_quota(channel)
     ):
@@ -135,7 +141,7 @@ def _send(
         )
         shim.deliver("onMessageSendError", msg_id, ECODE.SENDMESSAGE_E_OTHER)
         return
-    req = shim.request(method, channelID=channel, msg=msg, msgID=msg_id)
+    req = Request(method, {"channelID": channel, "msg": msg, "msgID": msg_id})
     if force and shim.legacy_mode:
         marker = Marker(shim.next_marker(), "msg", "", msg, shim.session.self_account)
         shim.binding.channel_attrs_add(
