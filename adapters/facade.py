@@ -42,7 +42,11 @@ def _parameters(signature: inspect.Signature) -> tuple[str, str]:
 
 
 def _source(
-    row: MethodRow, signature: inspect.Signature, check_of: ArgumentCheck, fast: Mapping[str, str]
+    row: MethodRow,
+    signature: inspect.Signature,
+    check_of: ArgumentCheck,
+    fast: Mapping[str, str],
+    gated: bool,
 ) -> list[str]:
     params, args = _parameters(signature)
     name = row.legacy
@@ -71,25 +75,39 @@ def _source(
         "    ):",
         "        return",
         *trace,
-        *_locked(f"OP_{row.operation}({call_args})"),
+        *_locked(f"OP_{row.operation}({call_args})", gated),
         "",
         f"def RUN_{name}({', '.join(['self', args]) if args else 'self'}):",
         "    # a call that waited for a join, replayed in order",
         *trace,
-        *_locked(f"OP_{row.operation}({call_args})"),
+        *_locked(f"OP_{row.operation}({call_args})", gated),
     ]
 
 
-def _locked(call: str) -> list[str]:
+def _locked(call: str, gated: bool) -> list[str]:
     """``call`` under the instance lock: acquire/release, not ``with`` (half the cost of
     the context manager protocol, on every call of the legacy API)."""
+    if not gated:
+        return [
+            "    lock = self.lock",
+            "    lock.acquire()",
+            "    try:",
+            f"        {call}",
+            "    finally:",
+            "        lock.release()",
+        ]
     return [
-        "    lock = self.lock",
+        "    gate = self.gate",
+        "    lock = gate.lock",
         "    lock.acquire()",
         "    try:",
         f"        {call}",
         "    finally:",
         "        lock.release()",
+        "        if gate.backlog:",
+        "            gate.released()",
+        "    if gate.outbox:",
+        "        gate.flush()",
     ]
 
 
@@ -104,8 +122,13 @@ def build_methods(
     label: str,
     skip: frozenset[str] = frozenset(),
     fast: Mapping[str, str] | None = None,
+    gated: bool = False,
 ) -> tuple[dict[str, Callable[..., Any]], str]:
     """The methods for ``rows`` (except those named in ``skip``) and their source.
+
+    ``gated``: the owner's lock belongs to a gate (``adapters.signaling.gate``): after
+    letting go, a method hands the events deferred meanwhile (``self.gate.backlog``) on,
+    then makes the RTM requests its operation left for after the lock (``outbox``).
 
     ``fast`` maps a check to a Python test (``{0}`` is the argument) generated inline: the
     check function runs (and raises) only when the test fails, so a valid call pays no
@@ -127,7 +150,7 @@ def build_methods(
         if method is None:
             raise LookupError(f"method row {row.legacy}: not a method of {interface.__name__}")
         namespace[f"OP_{row.operation}"] = operations[row.operation]
-        lines += _source(row, inspect.signature(method), check_of, fast or {})
+        lines += _source(row, inspect.signature(method), check_of, fast or {}, gated)
         lines.append("")
         names.append(row.legacy)
     source = "\n".join(lines) + "\n"

@@ -78,12 +78,15 @@ def _handed_over(shim: ShimAgoraAPI, held_at: int | None) -> None:
     """A mark of the core's hand-over after a reconnect (``rtm.protocol.HandOver``): the
     pushes the shim held that were made up to ``held_at`` go before the core's events held
     then (C2: the legacy server held both in one list, in time order); None: all the rest,
-    before the mailbox."""
-    with shim.lock:
-        if shim.destroyed or not shim.reconnect.handing_over:
-            return
-        for name, args in shim.reconnect.release(held_at):
-            shim.dispatch(name, args)
+    before the mailbox. In order with the instance's other events (its gate)."""
+    shim.gate.run(_release_held, shim, held_at)
+
+
+def _release_held(shim: ShimAgoraAPI, held_at: int | None) -> None:
+    if shim.destroyed or not shim.reconnect.handing_over:
+        return
+    for name, args in shim.reconnect.release(held_at):
+        shim.dispatch(name, args)
 
 
 def _token_will_expire(shim: ShimAgoraAPI, params: dict[str, Any]) -> bool:

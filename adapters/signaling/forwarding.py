@@ -68,11 +68,11 @@ class GuardedHook:
 class DirectEvents:
     """RTM callbacks answering no request whose plan is a hook and/or rows.
 
-    Their entries run the shim's event preamble inline — the instance alive, its lock, the
-    channel that delivered the event — then the hook (``hooks``; None: none) and the
-    callback's rows of ``rows``. ``ShimAgoraAPI.on_rtm_event`` runs the same steps for every
-    other event. The target (the instance) is given to each handler object: it has
-    ``destroyed``, ``lock``, ``session`` and is the rows' sink.
+    Their entries run the shim's event preamble inline — the instance alive, its lock (or
+    its backlog: :mod:`.gate`), the channel that delivered the event — then the hook
+    (``hooks``; None: none) and the callback's rows of ``rows``. ``ShimAgoraAPI.on_rtm_event``
+    runs the same steps for every other event. The target (the instance) is given to each
+    handler object: it has ``destroyed``, ``gate``, ``session`` and is the rows' sink.
     """
 
     rows: CompiledRows
@@ -180,8 +180,12 @@ def _entry(
         "    target = self.target",
         "    if target.destroyed:",
         "        return",
-        "    lock = target.lock",
-        "    lock.acquire()",  # not ``with``: half the cost, on every delivery
+        "    gate = target.gate",
+        "    lock = gate.lock",
+        # Never wait for an app thread here: defer behind it (adapters.signaling.gate).
+        "    if (gate.backlog and not gate.draining) or not lock.acquire(False):",
+        f"        gate.defer(self.{name}, ({''.join(p + ', ' for p in params)}))",
+        "        return",
         "    try:",
         "        session = target.session",
         "        session.handler_channel = " + ("self.legacy_channel" if channel else "''"),

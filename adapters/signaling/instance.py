@@ -17,7 +17,6 @@ from __future__ import annotations
 import functools
 import itertools
 import logging
-import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, cast
 
@@ -33,6 +32,7 @@ from . import events
 from .bindings import Binding, make_binding
 from .calls import CallRegistry
 from .context import Request, Session
+from .gate import InstanceGate
 from .joinwait import JoinWait
 from .ops import session as session_ops
 from .ordering import InFlight, TrackedBinding
@@ -67,9 +67,11 @@ class ShimAgoraAPI(IAgoraAPI):
         #: RTM events (the callback thread) and the shim's timers and replays, which
         #: :class:`ShimWork` runs off the core thread — so this lock is always taken before
         #: the core's (inside the RTM client), never after it, and RTM events of one
-        #: instance do not wait for the core thread's batch.
-        self.lock = threading.RLock()
-        self.work = ShimWork(self.sched, self.lock)
+        #: instance do not wait for the core thread's batch. On the callback thread it is
+        #: never waited for: the gate defers what finds it taken (:mod:`.gate`).
+        self.gate = InstanceGate(self.sched.deliver)
+        self.lock = self.gate.lock
+        self.work = ShimWork(self.sched, self.gate)
         self.usage = world.usage
         self.rows = world.rows
         self.handler: ICallBack | None = None
@@ -213,8 +215,11 @@ class ShimAgoraAPI(IAgoraAPI):
         except KeyError:
             plan = self._plans.setdefault(trigger, {})[name] = events.plan_for(self, name, trigger)
         # events.run, inlined: every RTM callback of the instance passes here.
-        lock = self.lock
-        lock.acquire()  # not ``with``: half the cost, on every event
+        gate = self.gate
+        lock = gate.lock
+        if (gate.backlog and not gate.draining) or not lock.acquire(False):
+            gate.defer(self.on_rtm_event, (name, params, req, trigger, rtm_channel))
+            return
         try:
             session = self.session
             session.handler_channel = legacy_name(rtm_channel) if rtm_channel else ""
@@ -342,6 +347,7 @@ def shim_class(table: FlavourTable) -> type[ShimAgoraAPI]:
         label=f"ShimAgoraAPI_{table.flavour.value}",
         skip=FACTORIES,
         fast=FAST_CHECKS,
+        gated=True,
     )
     cls: type[ShimAgoraAPI] = type(
         f"ShimAgoraAPI_{table.flavour.value}",

@@ -10,16 +10,19 @@ threaded scheduler, shim work therefore hops from the core thread to the callbac
 inversion possible) it runs in place, so virtual-time traces keep their order.
 
 A timer cancelled after it fired but before its work ran (the hop is a queue) does nothing:
-its flag is read under the instance lock, which the canceller holds too.
+its flag is read under the instance lock, which the canceller holds too. The work runs
+through the instance's gate (:mod:`.gate`): if an app thread holds the lock, it waits in the
+instance's backlog, in order with the instance's events, instead of blocking the thread.
 """
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
 from typing import Any
 
 from rtm.scheduler import DeterministicScheduler, Scheduler
+
+from .gate import InstanceGate
 
 __all__ = ["ShimTimer", "ShimWork"]
 
@@ -27,10 +30,10 @@ __all__ = ["ShimTimer", "ShimWork"]
 class ShimTimer:
     """A cancellable piece of shim work at a later time (what ``call_later`` returns)."""
 
-    __slots__ = ("_args", "_fn", "_handle", "_lock", "cancelled")
+    __slots__ = ("_args", "_fn", "_gate", "_handle", "cancelled")
 
-    def __init__(self, lock: threading.RLock, fn: Callable[..., Any], args: tuple[Any, ...]):
-        self._lock = lock
+    def __init__(self, gate: InstanceGate, fn: Callable[..., Any], args: tuple[Any, ...]):
+        self._gate = gate
         self._fn = fn
         self._args = args
         self._handle: Any = None
@@ -42,25 +45,27 @@ class ShimTimer:
             self._handle.cancel()
 
     def fire(self) -> None:
-        with self._lock:
-            if not self.cancelled:
-                self.cancelled = True  # once
-                self._fn(*self._args)
+        self._gate.run(self._fire_locked)
+
+    def _fire_locked(self) -> None:
+        if not self.cancelled:
+            self.cancelled = True  # once
+            self._fn(*self._args)
 
 
 class ShimWork:
     """Schedules an instance's own work (timers, replays) under its lock, never on the core
     thread of a threaded scheduler."""
 
-    __slots__ = ("_in_place", "_lock", "_sched")
+    __slots__ = ("_gate", "_in_place", "_sched")
 
-    def __init__(self, sched: Scheduler, lock: threading.RLock) -> None:
+    def __init__(self, sched: Scheduler, gate: InstanceGate) -> None:
         self._sched = sched
-        self._lock = lock
+        self._gate = gate
         self._in_place = isinstance(sched, DeterministicScheduler)
 
     def call_later(self, delay: float, fn: Callable[..., Any], *args: Any) -> ShimTimer:
-        timer = ShimTimer(self._lock, fn, args)
+        timer = ShimTimer(self._gate, fn, args)
         sched = self._sched
         if self._in_place:
             timer._handle = sched.call_later(delay, timer.fire)
@@ -69,7 +74,7 @@ class ShimWork:
         return timer
 
     def call_soon(self, fn: Callable[..., Any], *args: Any) -> None:
-        timer = ShimTimer(self._lock, fn, args)
+        timer = ShimTimer(self._gate, fn, args)
         if self._in_place:
             self._sched.call_soon(timer.fire)
         else:

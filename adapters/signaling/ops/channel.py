@@ -148,7 +148,8 @@ def _send(
             rtm_channel, [(MARKER_KEY, encode_marker(marker))], True, req
         )
     else:
-        shim.binding.send_channel(rtm_channel, msg, req)
+        # The RTM request goes out once the call lets go of the instance lock (.gate).
+        shim.gate.after_release(shim.binding.send_channel, rtm_channel, msg, req)
 
 
 # ---------------------------------------------------------------- membership queries (Q)

@@ -75,7 +75,8 @@ def send_peer_message(
         shim.deliver("onMessageSendSuccess", msg_id)
         return
     req = Request(method, {"account": account, "uid": 0, "msg": msg, "msgID": msg_id})
-    shim.binding.send_peer(peer, msg, shim.legacy_mode, req)
+    # The RTM request goes out once the call lets go of the instance lock (.gate).
+    shim.gate.after_release(shim.binding.send_peer, peer, msg, shim.legacy_mode, req)
 
 
 def _problem(shim: ShimAgoraAPI, account: str, msg: str, options: str) -> str:

@@ -83,7 +83,8 @@ def is_online(shim: ShimAgoraAPI) -> bool:
 
 
 def destroy(shim: ShimAgoraAPI) -> None:
-    with shim.lock:
+    shim.lock.acquire()
+    try:
         shim.destroyed = True
         shim.join_wait.closed = True
         if shim.logged_in:
@@ -91,6 +92,8 @@ def destroy(shim: ShimAgoraAPI) -> None:
         shim.logged_in = False
         shim.binding.release()
         shim.world.forget(shim)
+    finally:
+        shim.gate.release()  # what waited for the lock sees the instance destroyed
 
 
 # ---------------------------------------------------------------- login and logout

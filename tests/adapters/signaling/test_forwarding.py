@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import threading
 from typing import Any
 
 import pytest
 
 from adapters.signaling.context import Session
 from adapters.signaling.forwarding import DirectEvents, GuardedHook, handler_class
+from adapters.signaling.gate import InstanceGate
 from adapters.signaling.world import compiled_rows, row_functions
 from mapping_tables import load
 from mapping_tables.codegen import CompiledRows, RowError
@@ -41,7 +41,8 @@ class _Target:
 
     def __init__(self, rows: CompiledRows) -> None:
         self.destroyed = False
-        self.lock: Any = threading.RLock()  # _is_owned(): who holds it, for the tests
+        self.gate = InstanceGate(lambda fn, *args: fn(*args))
+        self.lock: Any = self.gate.lock  # _is_owned(): who holds it, for the tests
         self.session = Session(self_account="me", channel="lobby one")
         self.rows = rows
         self.usage: object | None = None

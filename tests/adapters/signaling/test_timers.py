@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import threading
 
+from adapters.signaling.gate import InstanceGate
 from adapters.signaling.timers import ShimTimer, ShimWork
 from rtm.scheduler import DeterministicScheduler, ThreadedScheduler
 
 
 def test_threaded_timer_runs_on_the_callback_thread_holding_the_instance_lock() -> None:
     sched = ThreadedScheduler(name="timers")
-    lock = threading.RLock()
+    gate = InstanceGate(sched.deliver)
+    lock = gate.lock
     seen: list[tuple[str, bool]] = []
     done = threading.Event()
 
@@ -19,11 +21,11 @@ def test_threaded_timer_runs_on_the_callback_thread_holding_the_instance_lock() 
         done.set()
 
     try:
-        ShimWork(sched, lock).call_later(0.01, work, "t")
+        ShimWork(sched, gate).call_later(0.01, work, "t")
         assert done.wait(5.0)
         assert seen == [("timers-callbacks", True)]
         done.clear()
-        ShimWork(sched, lock).call_soon(work, "s")
+        ShimWork(sched, gate).call_soon(work, "s")
         assert done.wait(5.0)
         assert seen[1] == ("timers-callbacks", True)
     finally:
@@ -32,17 +34,23 @@ def test_threaded_timer_runs_on_the_callback_thread_holding_the_instance_lock() 
 
 def test_threaded_timer_work_waits_for_the_instance_lock_not_the_core() -> None:
     """While the app holds the instance lock, a due timer's work waits for it — and the core
-    thread goes on meanwhile (it never waits for an instance lock)."""
+    thread and the callback thread go on meanwhile (neither waits for an instance lock)."""
     sched = ThreadedScheduler(name="timers2")
-    lock = threading.RLock()
+    gate = InstanceGate(sched.deliver)
     ran = threading.Event()
     core_ran = threading.Event()
+    callback_ran = threading.Event()
     try:
-        with lock:
-            ShimWork(sched, lock).call_later(0.0, ran.set)
+        gate.lock.acquire()
+        try:
+            ShimWork(sched, gate).call_later(0.0, ran.set)
             sched.call_later(0.05, core_ran.set)
+            sched.call_later(0.05, sched.deliver, callback_ran.set)
             assert core_ran.wait(5.0)  # the core is not blocked by the held instance lock
+            assert callback_ran.wait(5.0)  # the callback thread is not blocked either
             assert not ran.is_set()
+        finally:
+            gate.release()
         assert ran.wait(5.0)
     finally:
         sched.close()
@@ -50,9 +58,8 @@ def test_threaded_timer_work_waits_for_the_instance_lock_not_the_core() -> None:
 
 def test_deterministic_timer_runs_in_place_in_timer_order() -> None:
     sched = DeterministicScheduler()
-    lock = threading.RLock()
     order: list[str] = []
-    work = ShimWork(sched, lock)
+    work = ShimWork(sched, InstanceGate(sched.deliver))
     work.call_later(2.0, order.append, "shim at 2")
     sched.call_later(1.0, order.append, "core at 1")
     sched.call_later(3.0, order.append, "core at 3")
@@ -64,7 +71,7 @@ def test_a_cancelled_timer_does_nothing_even_after_it_fired() -> None:
     """On a threaded scheduler a timer may fire (queue its work) just before the app cancels
     it; the work then finds the flag, read under the same lock, and does nothing."""
     calls: list[int] = []
-    timer = ShimTimer(threading.RLock(), calls.append, (1,))
+    timer = ShimTimer(InstanceGate(lambda fn: fn()), calls.append, (1,))
     timer.cancel()
     timer.fire()
     assert calls == []
@@ -72,7 +79,7 @@ def test_a_cancelled_timer_does_nothing_even_after_it_fired() -> None:
 
 def test_a_timer_runs_once() -> None:
     calls: list[int] = []
-    timer = ShimTimer(threading.RLock(), calls.append, (1,))
+    timer = ShimTimer(InstanceGate(lambda fn: fn()), calls.append, (1,))
     timer.fire()
     timer.fire()
     assert calls == [1]
@@ -81,7 +88,7 @@ def test_a_timer_runs_once() -> None:
 def test_cancel_stops_the_scheduled_timer() -> None:
     sched = DeterministicScheduler()
     calls: list[str] = []
-    timer = ShimWork(sched, threading.RLock()).call_later(1.0, calls.append, "x")
+    timer = ShimWork(sched, InstanceGate(sched.deliver)).call_later(1.0, calls.append, "x")
     timer.cancel()
     sched.advance(2.0)
     assert calls == []
