@@ -35,6 +35,7 @@ import attrs
 from mapping_tables.expr import (
     Function,
     compile_expr,
+    paths,
 )
 from mapping_tables.model import EventRow, Status
 from mapping_tables.rowexpr import (
@@ -183,6 +184,20 @@ class CompiledRows:
             tb = tb.tb_next
         return found
 
+    def session_fields(self, rtm: str, trigger: str) -> frozenset[str]:
+        """The session fields the rows of (``rtm``, ``trigger``) read."""
+        out: set[str] = set()
+        for _, row in self.groups.get((rtm, trigger), ()):
+            texts = [row.when, row.each, *row.projection.values()]
+            for text in texts:
+                if text:
+                    out.update(p.parts[0] for p in paths(compile_expr(text)) if p.root == "session")
+        return frozenset(out)
+
+    def fires_slow(self, rtm: str, trigger: str) -> bool:
+        """Whether a row of (``rtm``, ``trigger``) fires a callback named ``slow``."""
+        return any(row.legacy in self.slow for _, row in self.groups.get((rtm, trigger), ()))
+
     def code_for(self, row: EventRow) -> str:
         """The generated function that runs ``row`` (its whole function: rows of one RTM
         callback are compiled together)."""
@@ -233,11 +248,14 @@ def _rows_block(
     slow: frozenset[str],
     guarded: Mapping[str, PrefixGuarded],
     param: Callable[[str], str] | None = None,
+    session: Mapping[str, str] | None = None,
 ) -> tuple[list[str], list[tuple[int, int, EventRow]]]:
     """The statements running ``rows`` (indented one level) and each row's (first, last)
     line in them, 0-based; they read ``params``/``req``/``session``/``sink`` (an event
-    parameter as ``param`` writes it)."""
-    w = ExpressionWriter(views, repeated([row for _, row in rows]), constants, guarded, param)
+    parameter as ``param`` writes it; the ``session`` fields named there as given)."""
+    w = ExpressionWriter(
+        views, repeated([row for _, row in rows]), constants, guarded, param, session
+    )
     body: list[str] = []
     spans: list[tuple[int, int, EventRow]] = []
     needs_method = any(row.request for _, row in rows)
@@ -397,6 +415,8 @@ class Entry:
     indent: int
     after: tuple[str, ...] = ()
     namespace: Mapping[str, Any] = attrs.field(factory=dict)
+    #: Session fields the rows read as these expressions instead (``handler_channel``).
+    session: Mapping[str, str] = attrs.field(factory=dict)
 
 
 _entry_files = itertools.count(1)
@@ -440,7 +460,7 @@ def compile_entries(
         if group:
             at = len(lines) + 1
             block, block_spans = _rows_block(
-                group, rows.views, constants, rows.slow, rows.guarded, local
+                group, rows.views, constants, rows.slow, rows.guarded, local, entry.session
             )
             lines.extend(pad + line for line in block)
             spans.extend((at + a, at + b, row) for a, b, row in block_spans)

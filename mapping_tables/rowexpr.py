@@ -166,8 +166,11 @@ class ExpressionWriter:
         constants: dict[str, object],
         guarded: Mapping[str, PrefixGuarded] | None = None,
         param: Callable[[str], str] | None = None,
+        session: Mapping[str, str] | None = None,
     ) -> None:
         self.constants = constants
+        #: Session fields an entry has as expressions of its own (``handler_channel``).
+        self.session = session or {}
         #: How an event parameter is read: ``params['userId']`` in a rows function, the
         #: local ``userId`` in an entry (:func:`mapping_tables.codegen.compile_entries`).
         self.param = param or _param_from_dict
@@ -317,7 +320,7 @@ class ExpressionWriter:
             else:
                 head = f"req.args[{param!r}]"
         elif e.root == "session":
-            head, rest = f"session.{parts[0]}", parts[1:]
+            head, rest = self.session.get(parts[0], f"session.{parts[0]}"), parts[1:]
         else:  # item
             if item is None:
                 raise ExprEvalError("'item' exists only in projections of 'each' rows", e.pos)

@@ -32,6 +32,7 @@ from .forwarding import (
     ResultEvent,
     answers,
     handler_class,
+    result_class,
 )
 
 if TYPE_CHECKING:
@@ -349,6 +350,9 @@ class CppBinding(_Common):
         return invitation
 
 
+_PEER_TRIGGER = "RtmClient.sendMessageToPeer"
+
+
 class JavaBinding(_Common):
     """RTM Java style (seed 003): listeners for events, a ResultCallback per call."""
 
@@ -370,9 +374,28 @@ class JavaBinding(_Common):
         self.client.initialize(app_id, client_cls(sink, None, None, target))
         self.calls = self.client.getRtmCallManager()
         self.calls.setEventListener(call_cls(sink, None, None, target))
+        self._direct = direct
+        self._target = target
+        #: The generated ResultCallback class of each trigger (with ``direct``).
+        self._results: dict[str, type] = {}
+        self._peer_result = self._result_type(_PEER_TRIGGER)
+
+    def _result_type(self, trigger: str) -> type | None:
+        if self._direct is None:
+            return None
+        cls = self._results.get(trigger)
+        if cls is None:
+            cls = self._results[trigger] = result_class(trigger, self._direct)
+        return cls
 
     def _cb(self, trigger: str, req: Request | None, channel: str = "") -> rtm.ResultCallback[Any]:
-        return ResultEvent(self._sink, req, trigger, channel)
+        """One call's ResultCallback: a generated entry class when the table is given (its
+        rows run in its own frame), else an event for the sink."""
+        cls = self._result_type(trigger)
+        if cls is None:
+            return ResultEvent(self._sink, req, trigger, channel)
+        result: rtm.ResultCallback[Any] = cls(self._target, req, channel)
+        return result
 
     def login(self, token: str | None, user: str, req: Request) -> None:
         self.client.login(token, user, self._cb("RtmClient.login", req))
@@ -382,11 +405,14 @@ class JavaBinding(_Common):
 
     def send_peer(self, peer: str, text: str, offline: bool, req: Request) -> None:
         client = self.client
+        cls = self._peer_result  # _cb, inlined: every peer message passes here
         client.sendMessageToPeer(
             peer,
             client.createMessage(text),
             OPTIONS[offline],
-            ResultEvent(self._sink, req, "RtmClient.sendMessageToPeer", ""),  # _cb, inlined
+            ResultEvent(self._sink, req, _PEER_TRIGGER, "")
+            if cls is None
+            else cls(self._target, req, ""),
         )
 
     def join(self, channel: str, req: Request) -> None:

@@ -144,7 +144,8 @@ class Plan:
 
 def direct_events(shim: ShimAgoraAPI) -> DirectEvents:
     """The RTM callbacks (no trigger) whose plan has no hook after the rows: their entries
-    run the hook before and the rows themselves (:class:`~.forwarding.DirectEvents`)."""
+    run the hook before and the rows themselves (:class:`~.forwarding.DirectEvents`); and
+    the hooked names, whose answers keep going through ``on_rtm_event``."""
     out: dict[str, Before | None] = {}
     names = {name for name, trigger in shim.rows.functions if not trigger} | set(BEFORE)
     for name in names:
@@ -153,7 +154,7 @@ def direct_events(shim: ShimAgoraAPI) -> DirectEvents:
         plan = plan_for(shim, name, "")
         if plan.after is None and (plan.before is not None or plan.rows is not None):
             out[name] = plan.before
-    return DirectEvents(shim.rows, out)
+    return DirectEvents(shim.rows, out, frozenset(BEFORE) | frozenset(AFTER))
 
 
 def plan_for(shim: ShimAgoraAPI, name: str, trigger: str) -> Plan:

@@ -77,6 +77,18 @@ class DirectEvents:
 
     rows: CompiledRows
     hooks: Mapping[str, BeforeHook | None]
+    #: Callbacks with a hook (before or after the rows), qualified or short: an answer
+    #: runs inline only without one (:meth:`answers_inline`).
+    hooked: frozenset[str] = frozenset()
+    #: ``rows.row_error``, bound once (every entry's namespace holds the same object).
+    row_error: Any = attrs.field(init=False, eq=False)
+
+    def __attrs_post_init__(self) -> None:
+        object.__setattr__(self, "row_error", self.rows.row_error)
+
+    def answers_inline(self, qualified: str) -> bool:
+        """Whether the answer ``qualified`` gets an entry (it has no hook)."""
+        return qualified not in self.hooked and qualified.rpartition(".")[2] not in self.hooked
 
 
 class _Forwarder:
@@ -103,6 +115,22 @@ class _Forwarder:
 _classes: dict[tuple[Any, ...], tuple[DirectEvents | None, type]] = {}
 
 
+def _cache_key(direct: DirectEvents | None) -> tuple[Any, ...]:
+    if direct is None:
+        return (None,)
+    return (id(direct.rows), tuple(sorted(direct.hooks.items(), key=lambda kv: kv[0])),
+            direct.hooked)  # fmt: skip
+
+
+def _cached(key: tuple[Any, ...], direct: DirectEvents | None) -> type | None:
+    cached = _classes.get(key)
+    if cached is not None and (
+        cached[0] is None or direct is None or cached[0].rows is direct.rows
+    ):
+        return cached[1]
+    return None
+
+
 def handler_class(
     base: type,
     interface: str,
@@ -118,19 +146,16 @@ def handler_class(
     target, channel_id)``. A callback carrying a parameter named in ``by_id`` (``requestId``,
     ``messageId``) finds its request in ``requests[that name]``; other callbacks named in
     ``routed`` answer a request and go through ``route(handler, callback, params)`` to find
-    it; those ``direct`` lists get an entry; the rest go straight to ``sink`` (with the
-    handler's ``channel_id`` when ``channel``)."""
-    key = (base, interface, routed, channel, by_id, id(direct.rows) if direct else None,
-           tuple(sorted(direct.hooks.items(), key=lambda kv: kv[0])) if direct else ())  # fmt: skip
-    cached = _classes.get(key)
-    if cached is not None and (
-        cached[0] is None or direct is None or cached[0].rows is direct.rows
-    ):
-        return cached[1]
+    it; the rest go straight to ``sink`` (with the handler's ``channel_id`` when
+    ``channel``). With ``direct``, the callbacks it lists and those answering by ID with no
+    hook get entries instead (:func:`mapping_tables.codegen.compile_entries`)."""
+    key = (base, interface, routed, channel, by_id, *_cache_key(direct))
+    found = _cached(key, direct)
+    if found is not None:
+        return found
     where = "self.channel_id" if channel else "''"
     lines: list[str] = []
     entries: list[Entry] = []
-    row_error = direct.rows.row_error if direct is not None else None
     for name, fn in inspect.getmembers(base, inspect.isfunction):
         if not name.startswith("on"):
             continue
@@ -139,8 +164,18 @@ def handler_class(
         fields = "{" + ", ".join(f"{p!r}: {p}" for p in params) + "}"
         qualified = f"{interface}.{name}"
         request_key = next((p for p in params if p in by_id), None)
+        where_legacy = "self.legacy_channel" if channel else "''"
         if name in routed and request_key is not None:
             request = f"self.{request_key}_requests.pop({request_key}, None)"
+            if direct is not None and direct.answers_inline(qualified):
+                ok = "errorCode == 0" if "errorCode" in params else "True"
+                entries.append(
+                    _answer_entry(
+                        name, qualified, "", params, fields, request, where, where_legacy, ok,
+                        direct,
+                    )
+                )  # fmt: skip
+                continue
             lines += [
                 f"def {name}({signature}):",
                 f"    self.sink({qualified!r}, {fields}, {request}, '', {where})",
@@ -148,7 +183,7 @@ def handler_class(
         elif name in routed:
             lines += [f"def {name}({signature}):", f"    self.route(self, {qualified!r}, {fields})"]
         elif direct is not None and qualified in direct.hooks:
-            entries.append(_entry(name, qualified, params, fields, channel, direct, row_error))
+            entries.append(_entry(name, qualified, params, fields, where_legacy, direct))
         else:
             lines += [
                 f"def {name}({signature}):",
@@ -165,18 +200,48 @@ def handler_class(
     return cls
 
 
-def _entry(
-    name: str,
-    qualified: str,
-    params: tuple[str, ...],
-    fields: str,
-    channel: bool,
-    direct: DirectEvents,
-    row_error: Any,
-) -> Entry:
-    """A direct callback's entry: ``on_rtm_event``'s steps for an event with no request."""
-    hook = direct.hooks[qualified]
-    before = [
+class _Result:
+    """What a generated Java-style result callback holds: one call's request and channel."""
+
+    __slots__ = ("channel_id", "req", "target")
+
+    def __init__(self, target: Any, req: Request | None, channel_id: str) -> None:
+        self.target = target
+        self.req = req
+        self.channel_id = channel_id
+
+
+def result_class(trigger: str, direct: DirectEvents) -> type:
+    """The ResultCallback class of the Java-style calls ``trigger`` names, its ``onSuccess``
+    and ``onFailure`` entries running that trigger's rows (made once per trigger and table).
+    An instance is built with ``(target, request, rtm channel or "")`` per call."""
+    key = ("ResultCallback", trigger, *_cache_key(direct))
+    found = _cached(key, direct)
+    if found is not None:
+        return found
+    entries = []
+    for name, param, ok in (
+        ("onSuccess", "responseInfo", "True"),
+        ("onFailure", "errorInfo", "False"),
+    ):
+        qualified = f"ResultCallback.{name}"
+        entries.append(
+            _answer_entry(
+                name, qualified, trigger, (param,), f"{{{param!r}: {param}}}", "self.req",
+                "self.channel_id",
+                "(legacy_name(self.channel_id) if self.channel_id else '')", ok, direct,
+            )
+        )  # fmt: skip
+    methods = compile_entries(direct.rows, entries, f"{trigger} results")
+    cls = type(f"ShimResult_{trigger.replace('.', '_')}", (_Result, rtm.ResultCallback), methods)
+    _classes[key] = (direct, cls)
+    return cls
+
+
+def _preamble(defer: str, legacy_channel: str, row_error: Any) -> tuple[list[str], dict[str, Any]]:
+    """The shim's event preamble, inline: the instance alive, its lock or its backlog
+    (:mod:`.gate`: ``defer`` is what waits there), the channel that delivered the event."""
+    lines = [
         "    target = self.target",
         "    if target.destroyed:",
         "        return",
@@ -184,15 +249,52 @@ def _entry(
         "    lock = gate.lock",
         # Never wait for an app thread here: defer behind it (adapters.signaling.gate).
         "    if (gate.backlog and not gate.draining) or not lock.acquire(False):",
-        f"        gate.defer(self.{name}, ({''.join(p + ', ' for p in params)}))",
+        f"        gate.defer({defer})",
         "        return",
-        "    try:",
+        "    try:",  # acquire/release, not ``with``: half the cost, on every delivery
         "        session = target.session",
-        "        session.handler_channel = " + ("self.legacy_channel" if channel else "''"),
+        f"        session.handler_channel = {legacy_channel}",
         "        sink = target",
-        "        req = None",
     ]
-    namespace: dict[str, Any] = {"ROW_ERROR": row_error}
+    return lines, {"ROW_ERROR": row_error, "legacy_name": legacy_name}
+
+
+#: How every entry ends: a row's failure is reported as that row's, the lock let go.
+_EPILOGUE = (
+    "    except Exception as exc:",
+    "        error = ROW_ERROR(exc)",
+    "        if error is exc:",
+    "            raise",
+    "        raise error from exc",
+    "    finally:",
+    "        lock.release()",
+)
+
+
+#: Session fields a read-only entry may read: each one value, read atomically.
+_SCALAR_FIELDS = frozenset({"channel", "handler_channel", "self_account", "uid"})
+
+
+def _entry(
+    name: str,
+    qualified: str,
+    params: tuple[str, ...],
+    fields: str,
+    legacy_channel: str,
+    direct: DirectEvents,
+) -> Entry:
+    """A direct callback's entry: ``on_rtm_event``'s steps for an event with no request."""
+    hook = direct.hooks[qualified]
+    defer = f"self.{name}, ({''.join(p + ', ' for p in params)})"
+    rows = direct.rows
+    if (
+        hook is None
+        and rows.session_fields(qualified, "") <= _SCALAR_FIELDS
+        and not rows.fires_slow(qualified, "")
+    ):
+        return _read_only_entry(name, qualified, params, defer, legacy_channel, direct)
+    before, namespace = _preamble(defer, legacy_channel, direct.row_error)
+    before.append("        req = None")
     indent = 2
     if isinstance(hook, GuardedHook):
         namespace[f"before_{name}"] = hook.fn
@@ -207,15 +309,6 @@ def _entry(
         namespace[f"before_{name}"] = hook
         before.append(f"        if not before_{name}(target, {fields}):")
         indent = 3
-    after = [
-        "    except Exception as exc:",
-        "        error = ROW_ERROR(exc)",
-        "        if error is exc:",
-        "            raise",
-        "        raise error from exc",
-        "    finally:",
-        "        lock.release()",
-    ]
     return Entry(
         name=name,
         rtm=qualified,
@@ -223,7 +316,99 @@ def _entry(
         params=params,
         before=tuple(before),
         indent=indent - 1,
-        after=tuple(after),
+        after=_EPILOGUE,
+        namespace=namespace,
+    )
+
+
+def _read_only_entry(
+    name: str,
+    qualified: str,
+    params: tuple[str, ...],
+    defer: str,
+    legacy_channel: str,
+    direct: DirectEvents,
+) -> Entry:
+    """The entry of a callback whose rows only read single session fields and call the app
+    (a peer or channel message, a member joining): it runs as the facade's own callbacks do
+    (``ShimAgoraAPI.dispatch``) — on the callback thread, in order with the instance's
+    deferred events, without the instance lock, changing no shim state (the delivering
+    channel is the handler's own, not written to the session)."""
+    before = [
+        "    target = self.target",
+        "    if target.destroyed:",
+        "        return",
+        "    gate = target.gate",
+        "    if gate.backlog and not gate.draining:",  # behind the events deferred before it
+        f"        gate.defer({defer})",
+        "        return",
+        "    try:",
+        "        session = target.session",
+        "        sink = target",
+        "        req = None",
+    ]
+    after = (
+        "    except Exception as exc:",
+        "        error = ROW_ERROR(exc)",
+        "        if error is exc:",
+        "            raise",
+        "        raise error from exc",
+    )
+    return Entry(
+        name=name,
+        rtm=qualified,
+        trigger="",
+        params=params,
+        before=tuple(before),
+        indent=1,
+        after=after,
+        namespace={"ROW_ERROR": direct.row_error, "legacy_name": legacy_name},
+        session={"handler_channel": legacy_channel},
+    )
+
+
+def _answer_entry(
+    name: str,
+    qualified: str,
+    trigger: str,
+    params: tuple[str, ...],
+    fields: str,
+    request: str,
+    where: str,
+    legacy_channel: str,
+    ok: str,
+    direct: DirectEvents,
+) -> Entry:
+    """The entry of a callback answering a request, with no hook: ``on_rtm_event``'s steps
+    (``ShimAgoraAPI.settle`` unless the answer is a plain success with nothing held behind
+    it), then the rows unless the request is silent, then what was held behind it."""
+    first = f"    req = {request}"
+    defer = f"target.on_rtm_event, ({qualified!r}, {fields}, req, {trigger!r}, {where})"
+    before, namespace = _preamble(defer, legacy_channel, direct.row_error)
+    before.insert(0, first)
+    before += [
+        "        released = ()",
+        "        if req is not None:",
+        "            inflight = target.inflight",
+        f"            if inflight.idle and req.then is None and {ok}:",
+        "                inflight.open_requests.pop(id(req), None)",
+        "            else:",
+        f"                released = target.settle(req, {qualified!r}, {fields})",
+        "        if req is None or not req.silent:",
+    ]
+    after = (
+        "        for release in released:",
+        "            release()",
+        *_EPILOGUE,
+    )
+    return Entry(
+        name=name,
+        rtm=qualified,
+        trigger=trigger,
+        params=params,
+        before=tuple(before),
+        indent=2,
+        after=after,
         namespace=namespace,
     )
 

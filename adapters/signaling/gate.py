@@ -16,10 +16,11 @@ under the lock. Events of other instances are not held up.
 
 The other half: an app thread holds the lock for its call's work on the shim's state, not
 while it waits inside the RTM client for the core. A hot operation (a peer or channel
-message) leaves its RTM request in the gate's **outbox** (:meth:`InstanceGate.after_release`)
-and the generated method sends it as soon as it has let go of the lock, before it returns —
-so the request still goes out in the call, after everything the operation did, and the
-lock is held for a few microseconds instead of the whole round into the core.
+message) leaves its RTM request in the gate's **outbox** (``ShimAgoraAPI.after_lock``, its
+request opened at once) and the generated method makes it as soon as it has let go of the
+lock, before it returns — so the request still goes out in the call, after everything the
+operation did, and the lock is held for a few microseconds instead of the whole round into
+the core.
 
 Only an app thread holds the lock while the callback thread wants it, so on the
 deterministic scheduler (one thread) nothing is ever deferred and traces are unchanged.
@@ -58,7 +59,8 @@ class InstanceGate:
         self.backlog: deque[Work] = deque()
         #: True while the backlog runs (its events must not be deferred behind themselves).
         self.draining = False
-        #: Requests to make once the lock is let go (:meth:`after_release`).
+        #: Requests to make once the lock is let go: appended under the lock (an operation's
+        #: last step), made by :meth:`flush` after the release, before the call returns.
         self.outbox: deque[Work] = deque()
 
     # ------------------------------------------------------------ callback thread
@@ -119,11 +121,6 @@ class InstanceGate:
     def released(self) -> None:
         """Called after an inline ``lock.release()`` found a backlog."""
         self._deliver(self.drain)
-
-    def after_release(self, fn: Callable[..., Any], *args: Any) -> None:
-        """Under the lock: make ``fn(*args)`` (an RTM request, the operation's last step)
-        once the generated method lets go of the lock (:meth:`flush`), before it returns."""
-        self.outbox.append((fn, args))
 
     def flush(self) -> None:
         """Make the requests left in the outbox, in order (called after the release). If one

@@ -93,20 +93,22 @@ class ShimAgoraAPI(IAgoraAPI):
         self._markers = itertools.count(1)
         self._marker_prefix = f"{id(self):x}"
         self._plans: dict[str, dict[str, events.Plan]] = {}
+        rtm_binding = make_binding(
+            world.flavour,
+            world.core,
+            world.rtm_app_id,
+            self.on_rtm_event,
+            events.direct_events(self),
+            self,
+        )
         self.binding: Binding = cast(
+            Binding, TrackedBinding(rtm_binding, self.inflight, self._abandoned)
+        )
+        #: The same binding, for an operation's last request: made once the legacy method
+        #: has let go of the instance lock (the gate's outbox), its request opened now.
+        self.after_lock: Binding = cast(
             Binding,
-            TrackedBinding(
-                make_binding(
-                    world.flavour,
-                    world.core,
-                    world.rtm_app_id,
-                    self.on_rtm_event,
-                    events.direct_events(self),
-                    self,
-                ),
-                self.inflight,
-                self._abandoned,
-            ),
+            TrackedBinding(rtm_binding, self.inflight, self._abandoned, self.gate.outbox),
         )
 
     def __repr__(self) -> str:
@@ -228,18 +230,7 @@ class ShimAgoraAPI(IAgoraAPI):
             released: list[Callable[[], None]] | tuple[()] = ()
             silent = False
             if req is not None:
-                inflight = self.inflight
-                if inflight.idle:  # InFlight.forget, inlined: every answer passes here
-                    inflight.open_requests.pop(id(req), None)
-                else:
-                    released = inflight.answered(req)
-                if not req.silent and (
-                    name == "ResultCallback.onFailure" or params.get("errorCode", 0) != 0
-                ):
-                    self.explain(f"{req.method}: RTM {name} answered {events.outcome(params)[0]}")
-                if req.then is not None:
-                    code, value = events.outcome(params)
-                    req.then(code, value)
+                released = self.settle(req, name, params)
                 silent = req.silent
             rows = plan.rows
             if rows is not None and not suppress and not silent:
@@ -253,6 +244,27 @@ class ShimAgoraAPI(IAgoraAPI):
                 release()
         finally:
             lock.release()
+
+    def settle(
+        self, req: Request, name: str, params: dict[str, Any]
+    ) -> list[Callable[[], None]] | tuple[()]:
+        """An answer's bookkeeping, before its rows: the request is no longer open (what was
+        held behind it is returned, to run after the rows), a failure is explained, and the
+        request's continuation runs (so an app reacting to the rows sees its effects)."""
+        inflight = self.inflight
+        released: list[Callable[[], None]] | tuple[()] = ()
+        if inflight.idle:  # InFlight.forget, inlined: every answer passes here
+            inflight.open_requests.pop(id(req), None)
+        else:
+            released = inflight.answered(req)
+        if not req.silent and (
+            name == "ResultCallback.onFailure" or params.get("errorCode", 0) != 0
+        ):
+            self.explain(f"{req.method}: RTM {name} answered {events.outcome(params)[0]}")
+        if req.then is not None:
+            code, value = events.outcome(params)
+            req.then(code, value)
+        return released
 
     def _abandoned(self) -> None:
         """The link was given up: nothing open will be answered; release what waited."""

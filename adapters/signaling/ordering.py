@@ -83,14 +83,26 @@ class InFlight:
 
 
 class TrackedBinding:
-    """A binding whose calls open their :class:`Request` in an :class:`InFlight` first."""
+    """A binding whose calls open their :class:`Request` in an :class:`InFlight` first.
 
-    _OWN = frozenset({"_binding", "_inflight", "_on_abandon"})
+    With an ``outbox`` (the instance gate's, :mod:`.gate`), a call opens its request at
+    once — in the order of the app's calls, under the instance lock — and leaves the binding
+    call itself in the outbox, made when the legacy method lets go of the lock.
+    """
 
-    def __init__(self, binding: Any, inflight: InFlight, on_abandon: Callable[[], None]) -> None:
+    _OWN = frozenset({"_binding", "_inflight", "_on_abandon", "_outbox"})
+
+    def __init__(
+        self,
+        binding: Any,
+        inflight: InFlight,
+        on_abandon: Callable[[], None],
+        outbox: deque[tuple[Callable[..., Any], tuple[Any, ...]]] | None = None,
+    ) -> None:
         self._binding = binding
         self._inflight = inflight
         self._on_abandon = on_abandon
+        self._outbox = outbox
 
     def __setattr__(self, name: str, value: Any) -> None:
         # Attributes belong to the binding (a tool may wrap ``binding.client``, say).
@@ -114,6 +126,16 @@ class TrackedBinding:
                 result = attribute(*args)
                 self._on_abandon()
                 return result
+
+        elif self._outbox is not None:
+            open_requests, outbox = inflight.open_requests, self._outbox
+
+            def call(*args: Any) -> Any:
+                last = args[-1]
+                if last.__class__ is Request:
+                    inflight._seq += 1
+                    open_requests[id(last)] = inflight._seq
+                outbox.append((attribute, args))
 
         else:
             open_requests = inflight.open_requests

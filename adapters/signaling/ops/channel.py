@@ -148,8 +148,8 @@ def _send(
             rtm_channel, [(MARKER_KEY, encode_marker(marker))], True, req
         )
     else:
-        # The RTM request goes out once the call lets go of the instance lock (.gate).
-        shim.gate.after_release(shim.binding.send_channel, rtm_channel, msg, req)
+        # Made once the call lets go of the instance lock (see adapters.signaling.gate).
+        shim.after_lock.send_channel(rtm_channel, msg, req)
 
 
 # ---------------------------------------------------------------- membership queries (Q)

@@ -75,8 +75,8 @@ def send_peer_message(
         shim.deliver("onMessageSendSuccess", msg_id)
         return
     req = Request(method, {"account": account, "uid": 0, "msg": msg, "msgID": msg_id})
-    # The RTM request goes out once the call lets go of the instance lock (.gate).
-    shim.gate.after_release(shim.binding.send_peer, peer, msg, shim.legacy_mode, req)
+    # Made once the call lets go of the instance lock (see adapters.signaling.gate).
+    shim.after_lock.send_peer(peer, msg, shim.legacy_mode, req)
 
 
 def _problem(shim: ShimAgoraAPI, account: str, msg: str, options: str) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 
 import pytest
@@ -118,21 +119,51 @@ def _channel_handler(rows: CompiledRows, target: _Target, channel: str) -> Any:
     return cls(_sink, None, None, target, channel)
 
 
-def test_a_channel_entry_sets_the_delivering_channel_and_runs_its_rows(
+def test_a_channel_message_entry_reads_its_own_channel_and_takes_no_lock(
     rows: CompiledRows,
 ) -> None:
+    """Its rows only read single session fields: it runs like the facade's own callbacks,
+    without the instance lock, and writes nothing (the delivering channel is its own)."""
     target = _Target(rows)
     _channel_handler(rows, target, "lobby%20one").onMessageReceived("bob", Msg("hello"))
-    # The channel that delivered it, as a legacy name, was set before the rows ran.
-    assert target.session.handler_channel == "lobby one"
+    assert target.session.handler_channel == ""  # not written
     (name, args, locked), *rest = target.seen
     assert (name, args[0], args[1], args[3], locked, rest) == (
-        "onMessageChannelReceive", "lobby one", "bob", "hello", True, []
+        "onMessageChannelReceive", "lobby one", "bob", "hello", False, []
     )  # fmt: skip
     # Another channel's handler: the row's condition keeps it silent.
     target.seen.clear()
     _channel_handler(rows, target, "elsewhere").onMessageReceived("bob", Msg("hello"))
     assert target.seen == []
+
+
+def test_a_read_only_entry_runs_while_an_app_holds_the_lock_but_not_before_deferred_events(
+    rows: CompiledRows,
+) -> None:
+    target = _Target(rows)
+    handler = _channel_handler(rows, target, "lobby%20one")
+    held, let_go = threading.Event(), threading.Event()
+
+    def app() -> None:
+        target.lock.acquire()
+        held.set()
+        let_go.wait(5.0)
+        target.gate.release()
+
+    thread = threading.Thread(target=app)
+    thread.start()
+    assert held.wait(5.0)
+    try:
+        handler.onMessageReceived("bob", Msg("one"))  # nothing deferred: runs at once
+        assert [entry[1][3] for entry in target.seen] == ["one"]
+        target.gate.run(target.seen.append, ("deferred", ("", "", 0, "x"), False))
+        handler.onMessageReceived("bob", Msg("two"))  # behind the deferred event
+        assert [entry[1][3] for entry in target.seen] == ["one"]
+    finally:
+        let_go.set()
+        thread.join(5.0)
+    # The release handed the backlog to the (here: inline) callback thread, in order.
+    assert [entry[1][3] for entry in target.seen] == ["one", "x", "two"]
 
 
 def test_a_failing_row_inside_an_entry_is_named_by_its_row(rows: CompiledRows) -> None:

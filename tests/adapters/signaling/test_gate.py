@@ -132,9 +132,7 @@ def test_the_outbox_is_made_in_order_and_a_failure_does_not_lose_the_rest() -> N
         made.append(n)
         raise ValueError("refused")
 
-    gate.after_release(made.append, 1)
-    gate.after_release(refused, 2)
-    gate.after_release(made.append, 3)
+    gate.outbox.extend([(made.append, (1,)), (refused, (2,)), (made.append, (3,))])
     with pytest.raises(ValueError, match="refused"):
         gate.flush()
     assert made == [1, 2, 3]
