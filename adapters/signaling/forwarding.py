@@ -288,11 +288,11 @@ def _entry(
     defer = f"self.{name}, ({''.join(p + ', ' for p in params)})"
     rows = direct.rows
     if (
-        hook is None
+        (hook is None or isinstance(hook, GuardedHook))
         and rows.session_fields(qualified, "") <= _SCALAR_FIELDS
         and not rows.fires_slow(qualified, "")
     ):
-        return _read_only_entry(name, qualified, params, defer, legacy_channel, direct)
+        return _read_only_entry(name, qualified, params, fields, defer, legacy_channel, direct)
     before, namespace = _preamble(defer, legacy_channel, direct.row_error)
     before.append("        req = None")
     indent = 2
@@ -325,6 +325,7 @@ def _read_only_entry(
     name: str,
     qualified: str,
     params: tuple[str, ...],
+    fields: str,
     defer: str,
     legacy_channel: str,
     direct: DirectEvents,
@@ -333,7 +334,10 @@ def _read_only_entry(
     (a peer or channel message, a member joining): it runs as the facade's own callbacks do
     (``ShimAgoraAPI.dispatch``) — on the callback thread, in order with the instance's
     deferred events, without the instance lock, changing no shim state (the delivering
-    channel is the handler's own, not written to the session)."""
+    channel is the handler's own, not written to the session). A guarded hook (a peer
+    message that is a call signal) takes the lock and runs the hook first."""
+    hook = direct.hooks[qualified]
+    namespace: dict[str, Any] = {"ROW_ERROR": direct.row_error, "legacy_name": legacy_name}
     before = [
         "    target = self.target",
         "    if target.destroyed:",
@@ -342,27 +346,45 @@ def _read_only_entry(
         "    if gate.backlog and not gate.draining:",  # behind the events deferred before it
         f"        gate.defer({defer})",
         "        return",
-        "    try:",
-        "        session = target.session",
-        "        sink = target",
-        "        req = None",
     ]
-    after = (
+    after = [
         "    except Exception as exc:",
         "        error = ROW_ERROR(exc)",
         "        if error is exc:",
         "            raise",
         "        raise error from exc",
-    )
+    ]
+    head = [
+        "    try:",
+        "        session = target.session",
+        "        sink = target",
+        "        req = None",
+    ]
+    indent = 1
+    if isinstance(hook, GuardedHook):
+        namespace[f"before_{name}"] = hook.fn
+        namespace[f"GUARD_{name}"] = hook.prefixes
+        before += [
+            "    locked = False",
+            f"    if ((_g := {hook.param}) is not None"
+            f" and (_g := _g.text).__class__ is str and _g.startswith(GUARD_{name})):",
+            "        if not gate.lock.acquire(False):",
+            f"            gate.defer({defer})",
+            "            return",
+            "        locked = True",
+        ]
+        head.append(f"        if not (locked and before_{name}(target, {fields})):")
+        after += ["    finally:", "        if locked:", "            gate.lock.release()"]
+        indent = 2
     return Entry(
         name=name,
         rtm=qualified,
         trigger="",
         params=params,
-        before=tuple(before),
-        indent=1,
-        after=after,
-        namespace={"ROW_ERROR": direct.row_error, "legacy_name": legacy_name},
+        before=(*before, *head),
+        indent=indent,
+        after=tuple(after),
+        namespace=namespace,
         session={"handler_channel": legacy_channel},
     )
 

@@ -84,8 +84,8 @@ def _peer_handler(rows: CompiledRows, target: _Target, suppress: bool) -> Any:
 def test_an_ordinary_peer_message_runs_the_rows_without_the_hook(rows: CompiledRows) -> None:
     target = _Target(rows)
     _peer_handler(rows, target, suppress=False).onMessageReceivedFromPeer("bob", Msg("hi"))
-    # The guard saw no call signal: no hook; the row ran under the instance lock.
-    assert target.seen == [("onMessageInstantReceive", ("bob", 0, "hi"), True)]
+    # The guard saw no call signal: no hook, and no lock (the rows only read).
+    assert target.seen == [("onMessageInstantReceive", ("bob", 0, "hi"), False)]
     assert not target.lock._is_owned()
 
 
@@ -96,7 +96,8 @@ def test_a_call_signal_runs_the_hook_first_and_it_may_keep_the_rows_silent(
     target = _Target(rows)
     _peer_handler(rows, target, suppress=False).onMessageReceivedFromPeer("bob", Msg(text))
     assert [entry[0] for entry in target.seen] == ["hook", "onInviteMsg"]
-    assert target.seen[0] == ("hook", "bob", text, True)
+    assert target.seen[0] == ("hook", "bob", text, True)  # a signal: under the lock
+    assert target.seen[1][2] is True and not target.lock._is_owned()
     target = _Target(rows)
     _peer_handler(rows, target, suppress=True).onMessageReceivedFromPeer("bob", Msg(text))
     assert [entry[0] for entry in target.seen] == ["hook"]
