@@ -34,6 +34,7 @@ import attrs
 
 from mapping_tables.expr import (
     Function,
+    Path,
     compile_expr,
     paths,
 )
@@ -186,13 +187,19 @@ class CompiledRows:
 
     def session_fields(self, rtm: str, trigger: str) -> frozenset[str]:
         """The session fields the rows of (``rtm``, ``trigger``) read."""
-        out: set[str] = set()
+        return frozenset(p.parts[0] for p in self._paths(rtm, trigger) if p.root == "session")
+
+    def event_paths(self, rtm: str, trigger: str) -> frozenset[str]:
+        """The event paths the rows of (``rtm``, ``trigger``) read (``message.text``)."""
+        return frozenset(".".join(p.parts) for p in self._paths(rtm, trigger) if p.root == "event")
+
+    def _paths(self, rtm: str, trigger: str) -> list[Path]:
+        out: list[Path] = []
         for _, row in self.groups.get((rtm, trigger), ()):
-            texts = [row.when, row.each, *row.projection.values()]
-            for text in texts:
+            for text in (row.when, row.each, *row.projection.values()):
                 if text:
-                    out.update(p.parts[0] for p in paths(compile_expr(text)) if p.root == "session")
-        return frozenset(out)
+                    out.extend(paths(compile_expr(text)))
+        return out
 
     def fires_slow(self, rtm: str, trigger: str) -> bool:
         """Whether a row of (``rtm``, ``trigger``) fires a callback named ``slow``."""
@@ -249,12 +256,13 @@ def _rows_block(
     guarded: Mapping[str, PrefixGuarded],
     param: Callable[[str], str] | None = None,
     session: Mapping[str, str] | None = None,
+    aliases: Mapping[str, str] | None = None,
 ) -> tuple[list[str], list[tuple[int, int, EventRow]]]:
     """The statements running ``rows`` (indented one level) and each row's (first, last)
     line in them, 0-based; they read ``params``/``req``/``session``/``sink`` (an event
     parameter as ``param`` writes it; the ``session`` fields named there as given)."""
     w = ExpressionWriter(
-        views, repeated([row for _, row in rows]), constants, guarded, param, session
+        views, repeated([row for _, row in rows]), constants, guarded, param, session, aliases
     )
     body: list[str] = []
     spans: list[tuple[int, int, EventRow]] = []
@@ -417,6 +425,8 @@ class Entry:
     namespace: Mapping[str, Any] = attrs.field(factory=dict)
     #: Session fields the rows read as these expressions instead (``handler_channel``).
     session: Mapping[str, str] = attrs.field(factory=dict)
+    #: Event paths the rows read as these expressions instead (``fromMember.userId``).
+    aliases: Mapping[str, str] = attrs.field(factory=dict)
 
 
 _entry_files = itertools.count(1)
@@ -460,7 +470,14 @@ def compile_entries(
         if group:
             at = len(lines) + 1
             block, block_spans = _rows_block(
-                group, rows.views, constants, rows.slow, rows.guarded, local, entry.session
+                group,
+                rows.views,
+                constants,
+                rows.slow,
+                rows.guarded,
+                local,
+                entry.session,
+                entry.aliases,
             )
             lines.extend(pad + line for line in block)
             spans.extend((at + a, at + b, row) for a, b, row in block_spans)

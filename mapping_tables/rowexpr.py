@@ -167,10 +167,14 @@ class ExpressionWriter:
         guarded: Mapping[str, PrefixGuarded] | None = None,
         param: Callable[[str], str] | None = None,
         session: Mapping[str, str] | None = None,
+        aliases: Mapping[str, str] | None = None,
     ) -> None:
         self.constants = constants
         #: Session fields an entry has as expressions of its own (``handler_channel``).
         self.session = session or {}
+        #: Event paths an entry has as expressions of its own (``fromMember.userId`` ->
+        #: ``userId``), still shown through their path views.
+        self.aliases = aliases or {}
         #: How an event parameter is read: ``params['userId']`` in a rows function, the
         #: local ``userId`` in an entry (:func:`mapping_tables.codegen.compile_entries`).
         self.param = param or _param_from_dict
@@ -300,6 +304,9 @@ class ExpressionWriter:
     def _path(self, e: Path, item: str | None) -> str:
         parts = e.parts
         direct = self.views.paths.get(e.dotted) if e.root == "event" else None
+        alias = self.aliases.get(".".join(parts)) if e.root == "event" else None
+        if alias is not None:
+            return alias if direct is None else f"V_{direct}({alias})"
         if direct is not None:
             raw = self.param(parts[0]) + "".join(f".{name}" for name in parts[1:])
             return f"V_{direct}({raw})"

@@ -17,7 +17,7 @@ from .errors import (
     JOIN_CHANNEL_ERR,
     LEAVE_CHANNEL_ERR,
 )
-from .handlers import ResultCallback, RtmChannelListener
+from .handlers import ChannelPayloadReceiver, ResultCallback, RtmChannelListener
 from .membership import MemberEvent, MembershipMachine, MemberState
 from .objects import (
     RtmChannelAttribute,
@@ -28,7 +28,7 @@ from .objects import (
     server_message,
 )
 from .scheduler import log_callback_failure
-from .transport import MessageTarget
+from .transport import MessageTarget, MessageTargets, PayloadTarget
 
 if TYPE_CHECKING:
     from .requests import RequestCore
@@ -38,8 +38,9 @@ __all__ = ["IChannel", "RtmChannel", "deliver_messages"]
 _JOINED = MemberState.JOINED
 
 
-def deliver_messages(frame: p.ChannelMessageIn, targets: list[MessageTarget]) -> None:
-    """Run as one user callback: hand ``frame`` to each target with a message of its own.
+def deliver_messages(frame: p.ChannelMessageIn, targets: MessageTargets) -> None:
+    """Run as one user callback: hand ``frame`` to each target with a message of its own,
+    then to each payload target with the frame's payload.
 
     The in-process fan-out (``RtmService.route_channels``) queues this once per channel
     message with the targets of all members. Why the messages are built here, on the
@@ -55,6 +56,13 @@ def deliver_messages(frame: p.ChannelMessageIn, targets: list[MessageTarget]) ->
             target(user, build(payload, ts, False))
         except Exception:
             log_callback_failure(target)
+    payloads = targets.payloads
+    if payloads:
+        for payload_target in payloads:
+            try:
+                payload_target(user, payload)
+            except Exception:
+                log_callback_failure(payload_target)
 
 
 def _server_broadcast(payload: p.Payload, ts: int, offline: bool) -> RtmMessage:
@@ -75,10 +83,18 @@ class RtmChannel:
         self._message_target: Callable[..., object] | None = (
             None if eventHandler is None else getattr(eventHandler, "onMessageReceived", None)
         )
+        #: A sig2rtm extension for adapters that read only a message's text (the legacy
+        #: shim, :class:`~rtm.handlers.ChannelPayloadReceiver`): the message's payload,
+        #: shared by all such members, instead of an RtmMessage of its own.
+        self._payload_target: PayloadTarget | None = (
+            eventHandler.onMessagePayload
+            if isinstance(eventHandler, ChannelPayloadReceiver)
+            else None
+        )
         #: The same, called as a :data:`MessageTarget` (``collect_message``).
         self._collected: MessageTarget | None = (
             None
-            if self._message_target is None
+            if self._message_target is None or self._payload_target is not None
             else self._java_message
             if self._java
             else self._message_target
@@ -273,6 +289,9 @@ class RtmChannel:
         """
         if self._membership.state is not _JOINED:
             return
+        if self._payload_target is not None:
+            self._deliver(self._payload_target, frame.from_user, frame.payload)
+            return
         target = self._message_target
         if target is not None:
             if frame.origin:
@@ -284,12 +303,16 @@ class RtmChannel:
             else:
                 self._deliver(target, frame.from_user, message)
 
-    def collect_message(self, frame: p.ChannelMessageIn, out: list[MessageTarget]) -> None:
+    def collect_message(self, frame: p.ChannelMessageIn, out: MessageTargets) -> None:
         """:meth:`message_in` for the in-process fan-out: append where the message goes to
         ``out`` if this channel is joined (checked now, at routing time, as ``message_in``
         does); :func:`deliver_messages` calls it later (``rtm.transport.ChannelEnd``)."""
-        if self._membership.state is _JOINED and self._collected is not None:
-            out.append(self._collected)
+        if self._membership.state is _JOINED:
+            collected = self._collected
+            if collected is not None:
+                out.append(collected)
+            elif self._payload_target is not None:
+                out.payloads.append(self._payload_target)
 
     def _java_message(self, from_user: str, message: RtmMessage) -> None:
         """A Java listener's ``onMessageReceived(message, member)``."""

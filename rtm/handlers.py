@@ -25,8 +25,10 @@ if TYPE_CHECKING:
         RtmChannelMember,
         RtmMessage,
     )
+    from .protocol import Payload
 
 __all__ = [
+    "ChannelPayloadReceiver",
     "IChannelEventHandler",
     "IRtmCallEventHandler",
     "IRtmServiceEventHandler",
@@ -195,3 +197,16 @@ class RtmChannelListener:
 
 
 AnyHandler = Any
+
+
+class ChannelPayloadReceiver:
+    """A sig2rtm extension for adapters that read only a channel message's text (the legacy
+    shim): a channel handler that also derives from this class is given each message's
+    payload — the one the frame carries, shared by all such members — through
+    :meth:`onMessagePayload`, instead of an ``RtmMessage`` (and, Java style, an
+    ``RtmChannelMember``) of its own through ``onMessageReceived``. An explicit base
+    class, not a method name looked up: an app's catch-all handler never opts in by chance.
+    """
+
+    def onMessagePayload(self, userId: str, payload: Payload) -> None:
+        """A channel message from ``userId``: its text is ``payload.text``."""

@@ -13,7 +13,7 @@ from collections.abc import Callable, Mapping
 from typing import Protocol, runtime_checkable
 
 from .objects import RtmMessage
-from .protocol import ChannelMessageIn, ClientFrame, ServerFrame
+from .protocol import ChannelMessageIn, ClientFrame, Payload, ServerFrame
 from .scheduler import Scheduler
 
 __all__ = [
@@ -25,6 +25,8 @@ __all__ = [
     "LinkSink",
     "MessageRunner",
     "MessageTarget",
+    "MessageTargets",
+    "PayloadTarget",
     "Transport",
     "check_outage",
 ]
@@ -35,8 +37,25 @@ FrameSink = Callable[[ServerFrame], None]
 LinkSink = Callable[[bool], None]
 #: Where a received channel message goes: called with (sender's user ID, the message).
 MessageTarget = Callable[[str, RtmMessage], object]
+#: Where a channel message goes as its payload (a handler's ``onMessagePayload``): called
+#: with (sender's user ID, the payload all such members share).
+PayloadTarget = Callable[[str, Payload], object]
+
+
+class MessageTargets(list[MessageTarget]):
+    """Where one channel message goes: the handlers that are each given a message of their
+    own (the list), and those that take the shared payload (``payloads``, see
+    ``RtmChannel``: adapters reading only the text need no ``RtmMessage`` per member)."""
+
+    __slots__ = ("payloads",)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.payloads: list[PayloadTarget] = []
+
+
 #: Queued as one user callback: hands a channel message to many targets (``rtm.channel``).
-MessageRunner = Callable[[ChannelMessageIn, list[MessageTarget]], None]
+MessageRunner = Callable[[ChannelMessageIn, MessageTargets], None]
 
 
 class Transport(Protocol):
@@ -63,7 +82,7 @@ class LinkAware(Protocol):
 class ChannelEnd(Protocol):
     """A client's channel object as the in-process fan-out reaches it (``rtm.channel``)."""
 
-    def collect_message(self, frame: ChannelMessageIn, out: list[MessageTarget]) -> None:
+    def collect_message(self, frame: ChannelMessageIn, out: MessageTargets) -> None:
         """Append where ``frame`` goes (nothing if not joined) to ``out``."""
 
 

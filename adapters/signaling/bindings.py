@@ -25,9 +25,9 @@ from rtm.handlers import (
     RtmClientListener,
 )
 
+from .entries import DirectEvents
 from .forwarding import (
     OPTIONS,
-    DirectEvents,
     EventSink,
     ResultEvent,
     answers,
@@ -270,7 +270,7 @@ class CppBinding(_Common):
     def send_channel(self, channel: str, text: str, req: Request) -> None:
         message = self.client.createMessage(text)
         self._by_message[message.messageId] = req
-        self._channel(channel).sendMessage(message)
+        (self._channels.get(channel) or self._channel(channel)).sendMessage(message)
 
     def get_members(self, channel: str, req: Request) -> None:
         self._queue(channel, "members").append(req)

@@ -24,7 +24,7 @@ from legacy_signaling.codes import ECODE
 from mapping_tables.functions import SIGNAL_HEADS
 
 from .context import Request
-from .forwarding import DirectEvents, GuardedHook
+from .entries import DirectEvents, GuardedHook
 from .ops.calls import CALL_HOOKS, peer_signal_hook, presence_hook
 from .ops.session import session_lost
 from .views import legacy_attrs

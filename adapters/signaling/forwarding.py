@@ -7,11 +7,12 @@ callback that answers a request by ID finds it inline. What differs between inst
 the sink, the request maps, the shim instance, the channel — is read from the handler
 object, so no instance compiles code of its own.
 
-Callbacks that answer no request and whose plan is a hook and/or rows (:class:`DirectEvents`)
-get an *entry* instead (:func:`mapping_tables.codegen.compile_entries`): one method that runs
-the shim's event preamble, the hook and the rows in its own frame, the event's parameters
-as locals — a channel fan-out calls one per member, so this is the shim's hottest code.
-Java-style calls get one small :class:`ResultEvent` object each, reporting to the sink.
+Callbacks that answer no request and whose plan is a hook and/or rows (:class:`DirectEvents`),
+and answers with no hook, get an *entry* instead (:mod:`.entries`): one method that runs the
+shim's event preamble, the hook and the rows in its own frame, the event's parameters as
+locals — a channel fan-out calls one per member, so this is the shim's hottest code.
+Java-style calls get one small result object each: with the table, an instance of the
+trigger's generated class (:func:`result_class`), else a :class:`ResultEvent` for the sink.
 """
 
 from __future__ import annotations
@@ -20,11 +21,11 @@ import inspect
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
-import attrs
-
 import rtm
-from mapping_tables.codegen import CompiledRows, Entry, compile_entries
+from mapping_tables.codegen import Entry, compile_entries
+from rtm.handlers import ChannelPayloadReceiver
 
+from .entries import DirectEvents, answer_entry, direct_entry, payload_entry
 from .profile import legacy_name
 
 if TYPE_CHECKING:
@@ -32,63 +33,15 @@ if TYPE_CHECKING:
 
 __all__ = [
     "OPTIONS",
-    "DirectEvents",
     "EventSink",
-    "GuardedHook",
     "ResultEvent",
     "answers",
     "handler_class",
+    "result_class",
 ]
 
 #: (qualified RTM callback, parameters, request or None, trigger, channel or "")
 EventSink = Callable[[str, dict[str, Any], "Request | None", str, str], None]
-
-#: A hook before the rows: (target, parameters) -> True to keep the rows silent.
-BeforeHook = Callable[[Any, dict[str, Any]], bool]
-
-
-@attrs.frozen(eq=False)
-class GuardedHook:
-    """A hook before the rows that does nothing (returns False) unless event parameter
-    ``param``'s ``text`` is a string starting with one of ``prefixes``.
-
-    A direct entry tests that inline and builds the hook's arguments only then: a peer
-    message concerns the call registry only when it is one of the shim's call signals.
-    """
-
-    fn: BeforeHook
-    param: str
-    prefixes: tuple[str, ...]
-
-    def __call__(self, target: Any, params: dict[str, Any]) -> bool:
-        return self.fn(target, params)
-
-
-@attrs.frozen
-class DirectEvents:
-    """RTM callbacks answering no request whose plan is a hook and/or rows.
-
-    Their entries run the shim's event preamble inline — the instance alive, its lock (or
-    its backlog: :mod:`.gate`), the channel that delivered the event — then the hook
-    (``hooks``; None: none) and the callback's rows of ``rows``. ``ShimAgoraAPI.on_rtm_event``
-    runs the same steps for every other event. The target (the instance) is given to each
-    handler object: it has ``destroyed``, ``gate``, ``session`` and is the rows' sink.
-    """
-
-    rows: CompiledRows
-    hooks: Mapping[str, BeforeHook | None]
-    #: Callbacks with a hook (before or after the rows), qualified or short: an answer
-    #: runs inline only without one (:meth:`answers_inline`).
-    hooked: frozenset[str] = frozenset()
-    #: ``rows.row_error``, bound once (every entry's namespace holds the same object).
-    row_error: Any = attrs.field(init=False, eq=False)
-
-    def __attrs_post_init__(self) -> None:
-        object.__setattr__(self, "row_error", self.rows.row_error)
-
-    def answers_inline(self, qualified: str) -> bool:
-        """Whether the answer ``qualified`` gets an entry (it has no hook)."""
-        return qualified not in self.hooked and qualified.rpartition(".")[2] not in self.hooked
 
 
 class _Forwarder:
@@ -170,7 +123,7 @@ def handler_class(
             if direct is not None and direct.answers_inline(qualified):
                 ok = "errorCode == 0" if "errorCode" in params else "True"
                 entries.append(
-                    _answer_entry(
+                    answer_entry(
                         name, qualified, "", params, fields, request, where, where_legacy, ok,
                         direct,
                     )
@@ -183,19 +136,26 @@ def handler_class(
         elif name in routed:
             lines += [f"def {name}({signature}):", f"    self.route(self, {qualified!r}, {fields})"]
         elif direct is not None and qualified in direct.hooks:
-            entries.append(_entry(name, qualified, params, fields, where_legacy, direct))
+            entries.append(direct_entry(name, qualified, params, fields, where_legacy, direct))
         else:
             lines += [
                 f"def {name}({signature}):",
                 f"    self.sink({qualified!r}, {fields}, None, '', {where})",
             ]
+    bases: tuple[type, ...] = (_Forwarder, base)
+    payload = (
+        payload_entry(interface, "self.legacy_channel", direct) if direct and channel else None
+    )
+    if payload is not None:
+        entries.append(payload)
+        bases = (_Forwarder, ChannelPayloadReceiver, base)
     namespace: dict[str, Any] = {}
     exec("\n".join(lines), namespace)  # generated from the handler class's own signatures
     methods = {k: v for k, v in namespace.items() if k.startswith("on")}
     if entries:
         assert direct is not None
         methods.update(compile_entries(direct.rows, entries, f"{interface} handlers"))
-    cls = type(f"Shim{base.__name__}", (_Forwarder, base), methods)
+    cls = type(f"Shim{base.__name__}", bases, methods)
     _classes[key] = (direct, cls)
     return cls
 
@@ -226,7 +186,7 @@ def result_class(trigger: str, direct: DirectEvents) -> type:
     ):
         qualified = f"ResultCallback.{name}"
         entries.append(
-            _answer_entry(
+            answer_entry(
                 name, qualified, trigger, (param,), f"{{{param!r}: {param}}}", "self.req",
                 "self.channel_id",
                 "(legacy_name(self.channel_id) if self.channel_id else '')", ok, direct,
@@ -236,203 +196,6 @@ def result_class(trigger: str, direct: DirectEvents) -> type:
     cls = type(f"ShimResult_{trigger.replace('.', '_')}", (_Result, rtm.ResultCallback), methods)
     _classes[key] = (direct, cls)
     return cls
-
-
-def _preamble(defer: str, legacy_channel: str, row_error: Any) -> tuple[list[str], dict[str, Any]]:
-    """The shim's event preamble, inline: the instance alive, its lock or its backlog
-    (:mod:`.gate`: ``defer`` is what waits there), the channel that delivered the event."""
-    lines = [
-        "    target = self.target",
-        "    if target.destroyed:",
-        "        return",
-        "    gate = target.gate",
-        "    lock = gate.lock",
-        # Never wait for an app thread here: defer behind it (adapters.signaling.gate).
-        "    if (gate.backlog and not gate.draining) or not lock.acquire(False):",
-        f"        gate.defer({defer})",
-        "        return",
-        "    try:",  # acquire/release, not ``with``: half the cost, on every delivery
-        "        session = target.session",
-        f"        session.handler_channel = {legacy_channel}",
-        "        sink = target",
-    ]
-    return lines, {"ROW_ERROR": row_error, "legacy_name": legacy_name}
-
-
-#: How every entry ends: a row's failure is reported as that row's, the lock let go.
-_EPILOGUE = (
-    "    except Exception as exc:",
-    "        error = ROW_ERROR(exc)",
-    "        if error is exc:",
-    "            raise",
-    "        raise error from exc",
-    "    finally:",
-    "        lock.release()",
-)
-
-
-#: Session fields a read-only entry may read: each one value, read atomically.
-_SCALAR_FIELDS = frozenset({"channel", "handler_channel", "self_account", "uid"})
-
-
-def _entry(
-    name: str,
-    qualified: str,
-    params: tuple[str, ...],
-    fields: str,
-    legacy_channel: str,
-    direct: DirectEvents,
-) -> Entry:
-    """A direct callback's entry: ``on_rtm_event``'s steps for an event with no request."""
-    hook = direct.hooks[qualified]
-    defer = f"self.{name}, ({''.join(p + ', ' for p in params)})"
-    rows = direct.rows
-    if (
-        (hook is None or isinstance(hook, GuardedHook))
-        and rows.session_fields(qualified, "") <= _SCALAR_FIELDS
-        and not rows.fires_slow(qualified, "")
-    ):
-        return _read_only_entry(name, qualified, params, fields, defer, legacy_channel, direct)
-    before, namespace = _preamble(defer, legacy_channel, direct.row_error)
-    before.append("        req = None")
-    indent = 2
-    if isinstance(hook, GuardedHook):
-        namespace[f"before_{name}"] = hook.fn
-        namespace[f"GUARD_{name}"] = hook.prefixes
-        before += [
-            f"        if not ((_g := {hook.param}) is not None"
-            f" and (_g := _g.text).__class__ is str and _g.startswith(GUARD_{name})"
-            f" and before_{name}(target, {fields})):",
-        ]
-        indent = 3
-    elif hook is not None:
-        namespace[f"before_{name}"] = hook
-        before.append(f"        if not before_{name}(target, {fields}):")
-        indent = 3
-    return Entry(
-        name=name,
-        rtm=qualified,
-        trigger="",
-        params=params,
-        before=tuple(before),
-        indent=indent - 1,
-        after=_EPILOGUE,
-        namespace=namespace,
-    )
-
-
-def _read_only_entry(
-    name: str,
-    qualified: str,
-    params: tuple[str, ...],
-    fields: str,
-    defer: str,
-    legacy_channel: str,
-    direct: DirectEvents,
-) -> Entry:
-    """The entry of a callback whose rows only read single session fields and call the app
-    (a peer or channel message, a member joining): it runs as the facade's own callbacks do
-    (``ShimAgoraAPI.dispatch``) — on the callback thread, in order with the instance's
-    deferred events, without the instance lock, changing no shim state (the delivering
-    channel is the handler's own, not written to the session). A guarded hook (a peer
-    message that is a call signal) takes the lock and runs the hook first."""
-    hook = direct.hooks[qualified]
-    namespace: dict[str, Any] = {"ROW_ERROR": direct.row_error, "legacy_name": legacy_name}
-    before = [
-        "    target = self.target",
-        "    if target.destroyed:",
-        "        return",
-        "    gate = target.gate",
-        "    if gate.backlog and not gate.draining:",  # behind the events deferred before it
-        f"        gate.defer({defer})",
-        "        return",
-    ]
-    after = [
-        "    except Exception as exc:",
-        "        error = ROW_ERROR(exc)",
-        "        if error is exc:",
-        "            raise",
-        "        raise error from exc",
-    ]
-    head = [
-        "    try:",
-        "        session = target.session",
-        "        sink = target",
-        "        req = None",
-    ]
-    indent = 1
-    if isinstance(hook, GuardedHook):
-        namespace[f"before_{name}"] = hook.fn
-        namespace[f"GUARD_{name}"] = hook.prefixes
-        before += [
-            "    locked = False",
-            f"    if ((_g := {hook.param}) is not None"
-            f" and (_g := _g.text).__class__ is str and _g.startswith(GUARD_{name})):",
-            "        if not gate.lock.acquire(False):",
-            f"            gate.defer({defer})",
-            "            return",
-            "        locked = True",
-        ]
-        head.append(f"        if not (locked and before_{name}(target, {fields})):")
-        after += ["    finally:", "        if locked:", "            gate.lock.release()"]
-        indent = 2
-    return Entry(
-        name=name,
-        rtm=qualified,
-        trigger="",
-        params=params,
-        before=(*before, *head),
-        indent=indent,
-        after=tuple(after),
-        namespace=namespace,
-        session={"handler_channel": legacy_channel},
-    )
-
-
-def _answer_entry(
-    name: str,
-    qualified: str,
-    trigger: str,
-    params: tuple[str, ...],
-    fields: str,
-    request: str,
-    where: str,
-    legacy_channel: str,
-    ok: str,
-    direct: DirectEvents,
-) -> Entry:
-    """The entry of a callback answering a request, with no hook: ``on_rtm_event``'s steps
-    (``ShimAgoraAPI.settle`` unless the answer is a plain success with nothing held behind
-    it), then the rows unless the request is silent, then what was held behind it."""
-    first = f"    req = {request}"
-    defer = f"target.on_rtm_event, ({qualified!r}, {fields}, req, {trigger!r}, {where})"
-    before, namespace = _preamble(defer, legacy_channel, direct.row_error)
-    before.insert(0, first)
-    before += [
-        "        released = ()",
-        "        if req is not None:",
-        "            inflight = target.inflight",
-        f"            if inflight.idle and req.then is None and {ok}:",
-        "                inflight.open_requests.pop(id(req), None)",
-        "            else:",
-        f"                released = target.settle(req, {qualified!r}, {fields})",
-        "        if req is None or not req.silent:",
-    ]
-    after = (
-        "        for release in released:",
-        "            release()",
-        *_EPILOGUE,
-    )
-    return Entry(
-        name=name,
-        rtm=qualified,
-        trigger=trigger,
-        params=params,
-        before=tuple(before),
-        indent=2,
-        after=after,
-        namespace=namespace,
-    )
 
 
 def answers(base: type, interface: str, results: Mapping[str, str]) -> frozenset[str]:

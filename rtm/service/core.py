@@ -42,7 +42,7 @@ from ..errors import (
 from ..limits import Limits, Rate, SlidingWindow
 from ..scheduler import Scheduler, TimerHandle
 from ..tokens import ExpiredToken, InvalidToken, TokenVerifier, VerifiedToken
-from ..transport import ChannelEnd, MessageRunner, MessageTarget
+from ..transport import ChannelEnd, MessageRunner, MessageTargets
 from ..validation import check_app_id, check_id, check_ids, utf8_len
 from .backend import Backend, SessionId
 from .server_messages import ServerMessages
@@ -491,7 +491,7 @@ class RtmService:
         # batch, queued before any frame goes another way (or to another runner), so the
         # callbacks keep the order of the sessions.
         channel_id = frame.channel_id
-        batch: list[MessageTarget] = []
+        batch = MessageTargets()
         runner: MessageRunner | None = None
         deliver = self.scheduler.deliver
         for session_id in session_ids:
@@ -500,9 +500,9 @@ class RtmService:
                 continue
             channels = session.channels
             if channels is None or session.runner is not runner:
-                if batch and runner is not None:
+                if (batch or batch.payloads) and runner is not None:
                     deliver(runner, frame, batch)
-                    batch = []
+                    batch = MessageTargets()
                 runner = session.runner
                 if channels is None:
                     session.link(frame)
@@ -510,7 +510,7 @@ class RtmService:
             channel = channels.get(channel_id)
             if channel is not None:
                 channel.collect_message(frame, batch)
-        if batch and runner is not None:
+        if (batch or batch.payloads) and runner is not None:
             deliver(runner, frame, batch)
 
     def _sessions_of(self, app: str, users: list[str]) -> list[SessionId]:

@@ -124,10 +124,11 @@ def force_send_channel_message(shim: ShimAgoraAPI, channelID: str, msg: str, msg
 def _send(
     shim: ShimAgoraAPI, method: str, channel: str, msg: str, msg_id: str, extra: str, *, force: bool
 ) -> None:
-    msg_id = shim.ids.resolve(msg_id)
+    msg_id = msg_id or shim.ids.resolve(msg_id)
     rtm_channel = rtm_id(channel)
     if (
-        not shim.live()
+        not shim.logged_in
+        or shim.reconnect.active  # shim.live(), inlined: every channel message passes here
         or check_channel(channel) is not None
         or rtm_channel is None
         or (len(msg) > MESSAGE_CHARS_ALWAYS_FIT and check_message(msg) is not None)

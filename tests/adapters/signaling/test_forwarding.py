@@ -8,13 +8,16 @@ from typing import Any
 import pytest
 
 from adapters.signaling.context import Session
-from adapters.signaling.forwarding import DirectEvents, GuardedHook, handler_class
+from adapters.signaling.entries import DirectEvents, GuardedHook
+from adapters.signaling.forwarding import handler_class
 from adapters.signaling.gate import InstanceGate
 from adapters.signaling.world import compiled_rows, row_functions
 from mapping_tables import load
 from mapping_tables.codegen import CompiledRows, RowError
 from mapping_tables.functions import SIGNAL_HEADS, encode_peer_signal
 from rtm import IChannelEventHandler, IRtmServiceEventHandler
+from rtm.handlers import ChannelPayloadReceiver
+from rtm.protocol import Payload
 
 PEER = "IRtmServiceEventHandler.onMessageReceivedFromPeer"
 CHANNEL = "IChannelEventHandler.onMessageReceived"
@@ -214,3 +217,18 @@ def test_handler_classes_are_made_once_per_interface_and_table(rows: CompiledRow
     assert first is again
     other = handler_class(IChannelEventHandler, "IChannelEventHandler", channel=True)
     assert other is not first
+
+
+def test_a_channel_handler_takes_payloads_as_its_rows_read_only_the_text(
+    rows: CompiledRows,
+) -> None:
+    """The channel message rows read the sender and the text: the handler opts in to the
+    core's payload delivery (no RtmMessage per member) with the same rows."""
+    target = _Target(rows)
+    handler = _channel_handler(rows, target, "lobby%20one")
+    assert isinstance(handler, ChannelPayloadReceiver)
+    handler.onMessagePayload("bob", Payload(1, "hello"))
+    (name, args, locked), *rest = target.seen
+    assert (name, args[0], args[1], args[3], locked, rest) == (
+        "onMessageChannelReceive", "lobby one", "bob", "hello", False, []
+    )  # fmt: skip
