@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 
 import rtm
-from adapters.signaling import ShimWorld, bindings
+from adapters.signaling import ShimWorld, binding_java
 from adapters.signaling.events import BEFORE
 from adapters.signaling.instance import FACTORIES, ShimAgoraAPI
 from adapters.signaling.ops import OPERATIONS
@@ -84,7 +84,7 @@ def test_compiled_rows_are_the_executable_rows(flavour: Flavour, mode: str) -> N
     ]
     assert sorted(compiled) == expected
     surface = callbacks(flavour)
-    source = Path(bindings.__file__).read_text("utf-8")
+    source = Path(binding_java.__file__).read_text("utf-8")  # the calls with triggers
     triggers = set(re.findall(r'"((?:RtmClient|RtmChannel|RtmCallManager)\.\w+)"', source))
     handler_classes = {
         "IRtmServiceEventHandler": handlers.IRtmServiceEventHandler,
