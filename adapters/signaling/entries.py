@@ -103,16 +103,16 @@ def _preamble(defer: str, legacy_channel: str, row_error: Any) -> tuple[list[str
     return lines, {"ROW_ERROR": row_error, "legacy_name": legacy_name}
 
 
-#: How every entry ends: a row's failure is reported as that row's, the lock let go.
-_EPILOGUE = (
+#: How every entry ends: a row's failure is reported as that row's ...
+_ROW_FAILURE = (
     "    except Exception as exc:",
     "        error = ROW_ERROR(exc)",
     "        if error is exc:",
     "            raise",
     "        raise error from exc",
-    "    finally:",
-    "        lock.release()",
 )
+#: ... and, in a locked entry, the lock let go.
+_EPILOGUE = (*_ROW_FAILURE, "    finally:", "        lock.release()")
 
 
 #: Session fields a read-only entry may read: each one value, read atomically.
@@ -225,13 +225,7 @@ def _read_only_entry(
         f"        gate.defer({defer})",
         "        return",
     ]
-    after = [
-        "    except Exception as exc:",
-        "        error = ROW_ERROR(exc)",
-        "        if error is exc:",
-        "            raise",
-        "        raise error from exc",
-    ]
+    after = list(_ROW_FAILURE)
     head = [
         "    try:",
         "        session = target.session",
