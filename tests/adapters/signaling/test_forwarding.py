@@ -7,10 +7,11 @@ from typing import Any
 
 import pytest
 
-from adapters.signaling.context import Session
+from adapters.signaling.context import Request, Session
 from adapters.signaling.entries import DirectEvents, GuardedHook
 from adapters.signaling.forwarding import handler_class
 from adapters.signaling.gate import InstanceGate
+from adapters.signaling.ordering import InFlight
 from adapters.signaling.world import compiled_rows, row_functions
 from mapping_tables import load
 from mapping_tables.codegen import CompiledRows, RowError
@@ -52,6 +53,8 @@ class _Target:
         self.usage: object | None = None
         self.handler: Any = _App(self)
         self.seen: list[tuple[Any, ...]] = []
+        self.inflight: Any = None
+        self.on_rtm_event: Any = None
 
     def emit_row(self, row: Any, args: tuple[object, ...]) -> None:
         raise KeyError("emit failed")
@@ -232,3 +235,47 @@ def test_a_channel_handler_takes_payloads_as_its_rows_read_only_the_text(
     assert (name, args[0], args[1], args[3], locked, rest) == (
         "onMessageChannelReceive", "lobby one", "bob", "hello", False, []
     )  # fmt: skip
+
+
+def test_an_answer_waits_behind_the_instances_deferred_events(rows: CompiledRows) -> None:
+    """An answer that met the held lock waits in the backlog; the next answer, arriving
+    after the release but before the backlog's turn, must wait behind it, not overtake it."""
+    queue: list[tuple[Any, tuple[Any, ...]]] = []  # the callback thread, run when we say
+    target = _Target(rows)
+    target.gate = InstanceGate(lambda fn, *args: queue.append((fn, args)))
+    target.lock = target.gate.lock
+    target.inflight = InFlight()
+
+    def on_rtm_event(name: str, params: Any, req: Any, trigger: str, channel: str) -> None:
+        target.seen.append(("later", req.args["msgID"]))
+
+    target.on_rtm_event = on_rtm_event
+    requests = {n: Request("messageInstantSend", {"msgID": f"m{n}"}) for n in (1, 2)}
+    cls = handler_class(
+        IRtmServiceEventHandler,
+        "IRtmServiceEventHandler",
+        routed=frozenset({"onSendMessageResult"}),
+        by_id=("messageId",),
+        direct=DirectEvents(rows, {}),
+    )
+    handler = cls(_sink, None, {"messageId": requests}, target)
+    held, let_go = threading.Event(), threading.Event()
+
+    def app() -> None:
+        target.lock.acquire()
+        held.set()
+        let_go.wait(5.0)
+        target.gate.release()
+
+    thread = threading.Thread(target=app)
+    thread.start()
+    assert held.wait(5.0)
+    handler.onSendMessageResult(1, 0)  # the app holds the instance: deferred
+    let_go.set()
+    thread.join(5.0)
+    # The lock is free, but m1 has not had its turn: m2 goes behind it (and, the lock
+    # being free, the backlog runs now, in order).
+    handler.onSendMessageResult(2, 0)
+    for fn, args in queue:
+        fn(*args)
+    assert target.seen == [("later", "m1"), ("later", "m2")]

@@ -11,11 +11,13 @@ from __future__ import annotations
 import threading
 from typing import Any
 
+import attrs
 import pytest
 
 import rtm
 from adapters.signaling import ShimWorld
 from adapters.signaling.ops import calls
+from adapters.signaling.profile import LEGACY_LIMITS
 from legacy_signaling.callback import ICallBack
 from rtm.scheduler import ThreadedScheduler
 
@@ -155,4 +157,52 @@ def test_invitation_timers_fire_off_the_core_thread_and_end_the_call(
         assert failed[0][-1] == "shimtimers-callbacks"
     finally:
         ann.api.destroy()
+        core.close()
+
+
+def test_an_instances_callbacks_keep_their_order_while_its_app_thread_holds_it() -> None:
+    """ann's app thread sends as fast as it can (holding ann's instance lock most of the
+    time) while bob's thread messages ann: ann's answers, which meet the held lock and wait
+    in her backlog (adapters.signaling.gate), and bob's messages, which must not overtake
+    them, all arrive, each kind in the order it was caused."""
+    # RTM's own peer-message rate raised too: this test is about order, not quotas.
+    limits = attrs.evolve(
+        LEGACY_LIMITS, rates=attrs.evolve(LEGACY_LIMITS.rates, messages=rtm.Rate(10**9, 1.0))
+    )
+    core = rtm.EmbeddedCore(ThreadedScheduler(name="shimorder"), rtm.ServiceConfig(limits=limits))
+    world = ShimWorld(APP, core=core, send_quota=10**6, channel_quota=10**6)
+    ann, bob = Recorder("ann"), Recorder("bob")
+    try:
+        for rec in (ann, bob):
+            rec.api = world.createAgoraSDKInstance(APP)
+            rec.api.callbackSet(rec)
+            rec.api.login(APP, rec.name, "_no_need_token", 0, "")
+            assert rec.wait_for("onLoginSuccess", 1)
+        n = 2000
+
+        def ann_sends() -> None:
+            for i in range(n):
+                ann.api.messageInstantSend("bob", 0, f"note{i}", f"a{i}")
+
+        def bob_sends() -> None:
+            for i in range(n):
+                bob.api.messageInstantSend("ann", 0, f"note{i}", f"b{i}")
+
+        threads = [threading.Thread(target=f) for f in (ann_sends, bob_sends)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(60.0)
+            assert not t.is_alive(), "an app thread hung"
+        assert ann.wait_for("onMessageSendSuccess", n)
+        assert ann.wait_for("onMessageInstantReceive", n)
+        with ann.lock:
+            answers = [e[1] for e in ann.events if e[0] == "onMessageSendSuccess"]
+            received = [e[2] for e in ann.events if e[0] == "onMessageInstantReceive"]
+        assert ann.count("onMessageSendError") == 0
+        assert answers == [f"a{i}" for i in range(n)]
+        assert received == [f"note{i}" for i in range(n)]
+    finally:
+        for rec in (ann, bob):
+            rec.api.destroy()
         core.close()
