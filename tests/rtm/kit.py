@@ -96,15 +96,23 @@ class Trace:
         self.events.clear()
 
 
-class _Recording:
-    """Records every ``on*`` callback; checks it against the interface's signature."""
+class Recording:
+    """Records every ``on*`` callback; checks it against the interface's signature.
+
+    Callbacks named in ``UNRECORDED`` are the subclass's own (a periodic report, say)."""
+
+    UNRECORDED: frozenset[str] = frozenset()
 
     def __init__(self, trace: Trace, who: str) -> None:
         self._trace = trace
         self._who = who
 
     def __getattribute__(self, name: str) -> Any:
-        if name.startswith("on") and name[2:3].isupper():
+        if (
+            name.startswith("on")
+            and name[2:3].isupper()
+            and name not in object.__getattribute__(self, "UNRECORDED")
+        ):
             trace: Trace = object.__getattribute__(self, "_trace")
             who: str = object.__getattribute__(self, "_who")
             declared = getattr(type(self), name, None)
@@ -125,27 +133,27 @@ class _Recording:
         return object.__getattribute__(self, name)
 
 
-class ServiceHandler(_Recording, IRtmServiceEventHandler):
+class ServiceHandler(Recording, IRtmServiceEventHandler):
     pass
 
 
-class ClientListener(_Recording, RtmClientListener):
+class ClientListener(Recording, RtmClientListener):
     pass
 
 
-class ChannelHandler(_Recording, IChannelEventHandler):
+class ChannelHandler(Recording, IChannelEventHandler):
     pass
 
 
-class ChannelListener(_Recording, RtmChannelListener):
+class ChannelListener(Recording, RtmChannelListener):
     pass
 
 
-class CallHandler(_Recording, IRtmCallEventHandler):
+class CallHandler(Recording, IRtmCallEventHandler):
     pass
 
 
-class CallListener(_Recording, RtmCallEventListener):
+class CallListener(Recording, RtmCallEventListener):
     pass
 
 
@@ -197,7 +205,7 @@ class Peer:
         self.client: RtmClient
         if style == "cpp":
             self.client = createRtmService(world.core)
-            self.handler: _Recording = ServiceHandler(trace, name)
+            self.handler: Recording = ServiceHandler(trace, name)
             assert self.client.initialize(app_id, self.handler) == 0
         elif style == "java":
             self.handler = ClientListener(trace, name)

@@ -3,8 +3,6 @@ a core of this process, reaching RTM clients and legacy Signaling users alike.""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 
 import adapters.signaling as shim
@@ -16,33 +14,20 @@ from tests.rtm.kit import APP, World
 BIZ = "biz-server"
 
 
-@pytest.fixture
-def default_core() -> Iterator[rtm.EmbeddedCore]:
-    """A deterministic core installed as the process-wide default."""
-    core = rtm.EmbeddedCore.deterministic()
-    rtm.set_default_core(core)
-    saved = dict(shim._worlds)
-    shim._worlds.clear()
-    try:
-        yield core
-    finally:
-        shim._worlds.clear()
-        shim._worlds.update(saved)
-        rtm.set_default_core(None)
-
-
-def test_the_default_core_reaches_rtm_and_legacy_users(default_core: rtm.EmbeddedCore) -> None:
+def test_the_default_core_reaches_rtm_and_legacy_users(
+    deterministic_default: rtm.EmbeddedCore,
+) -> None:
     world = World()
-    world.core = default_core
-    world.sched = default_core.scheduler  # type: ignore[assignment]
+    world.core = deterministic_default
+    world.sched = deterministic_default.scheduler  # type: ignore[assignment]
     (alice,) = world.online("alice")
     alice.join("lobby")
     legacy, rec = shim.getInstance(APP), RecordingCallBack()
     legacy.callbackSet(rec)
     legacy.login(APP, "lena", "_no_need_token", 0, "")
-    default_core.run_until_idle()
+    deterministic_default.run_until_idle()
     legacy.channelJoin("lobby")
-    default_core.run_until_idle()
+    deterministic_default.run_until_idle()
 
     server = BusinessServer(None, APP)
     assert server.send_unicast(BIZ, "alice", "to alice") == SendResult(1)
@@ -50,7 +35,7 @@ def test_the_default_core_reaches_rtm_and_legacy_users(default_core: rtm.Embedde
     assert server.send_unicast(BIZ, "alice", b"\x00raw") == SendResult(1)
     assert server.send_broadcast("lobby", BIZ, "to all") == SendResult(2)
     assert server.send_room_unicast("lobby", BIZ, "lena", "room one") == SendResult(1)
-    default_core.run_until_idle()
+    deterministic_default.run_until_idle()
 
     got = [(s, m.getMessageType(), m.text, m.raw, m.isFromServer())
            for s, m in world.trace.args("alice", "onMessageReceivedFromPeer")]  # fmt: skip

@@ -2,27 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 
 import adapters.signaling as shim
 import rtm
 from legacy_signaling.callback import RecordingCallBack
-
-
-@pytest.fixture
-def deterministic_default() -> Iterator[rtm.EmbeddedCore]:
-    core = rtm.EmbeddedCore.deterministic()
-    rtm.set_default_core(core)
-    saved = dict(shim._worlds)
-    shim._worlds.clear()
-    try:
-        yield core
-    finally:
-        shim._worlds.clear()
-        shim._worlds.update(saved)
-        rtm.set_default_core(None)
 
 
 def test_get_instance_is_one_per_app_and_create_is_new_each_call(
