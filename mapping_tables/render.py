@@ -11,6 +11,7 @@ from collections.abc import Iterable, Sequence
 from mapping_tables.model import (
     DialectTable,
     Difference,
+    ErrorCodeRow,
     EventRow,
     Flavour,
     FlavourTable,
@@ -144,17 +145,7 @@ def render_markdown(tables: MappingTables) -> str:
     out += ["## Error codes", ""]
     out += _table(
         ["RTM enum", "RTM member", "Value", "Legacy code", "Value", "Legacy callback"],
-        (
-            [
-                _code(r.rtm_enum),
-                _code(r.rtm_name),
-                str(r.rtm_value),
-                _code(r.legacy_name),
-                str(r.legacy_value),
-                _code(r.legacy_callback),
-            ]
-            for r in tables.error_codes
-        ),
+        (_code_cells(r) for r in tables.error_codes),
     )
     out += ["", "## Legacy API catalogue", ""]
     out += _table(
@@ -170,6 +161,17 @@ def render_markdown(tables: MappingTables) -> str:
         ),
     )
     return "\n".join(out) + "\n"
+
+
+def _code_cells(r: ErrorCodeRow) -> list[str]:
+    return [
+        _code(r.rtm_enum),
+        _code(r.rtm_name),
+        str(r.rtm_value),
+        _code(r.legacy_name),
+        str(r.legacy_value),
+        _code(r.legacy_callback),
+    ]
 
 
 def render_dialect_markdown(table: DialectTable) -> str:
@@ -197,17 +199,7 @@ def render_dialect_markdown(table: DialectTable) -> str:
     out += ["", "## Codes", ""]
     out += _table(
         ["RTM enum", "RTM member", "Value", f"{table.dialect.upper()} code", "Value", "Callback"],
-        (
-            [
-                _code(r.rtm_enum),
-                _code(r.rtm_name),
-                str(r.rtm_value),
-                _code(r.legacy_name),
-                str(r.legacy_value),
-                _code(r.legacy_callback),
-            ]
-            for r in table.codes
-        ),
+        (_code_cells(r) for r in table.codes),
     )
     out += ["", "## Enums", ""]
     for enum in table.enums:
