@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import threading
 from typing import Any
 
 import pytest
@@ -19,6 +18,7 @@ from mapping_tables.functions import SIGNAL_HEADS, encode_peer_signal
 from rtm import IChannelEventHandler, IRtmServiceEventHandler
 from rtm.handlers import ChannelPayloadReceiver
 from rtm.protocol import Payload
+from tests.adapters.signaling.gatekit import hold_in_other_thread
 
 PEER = "IRtmServiceEventHandler.onMessageReceivedFromPeer"
 CHANNEL = "IChannelEventHandler.onMessageReceived"
@@ -149,17 +149,7 @@ def test_a_read_only_entry_runs_while_an_app_holds_the_lock_but_not_before_defer
 ) -> None:
     target = _Target(rows)
     handler = _channel_handler(rows, target, "lobby%20one")
-    held, let_go = threading.Event(), threading.Event()
-
-    def app() -> None:
-        target.lock.acquire()
-        held.set()
-        let_go.wait(5.0)
-        target.gate.release()
-
-    thread = threading.Thread(target=app)
-    thread.start()
-    assert held.wait(5.0)
+    let_go, thread = hold_in_other_thread(target.gate)
     try:
         handler.onMessageReceived("bob", Msg("one"))  # nothing deferred: runs at once
         assert [entry[1][3] for entry in target.seen] == ["one"]
@@ -259,17 +249,7 @@ def test_an_answer_waits_behind_the_instances_deferred_events(rows: CompiledRows
         direct=DirectEvents(rows, {}),
     )
     handler = cls(_sink, None, {"messageId": requests}, target)
-    held, let_go = threading.Event(), threading.Event()
-
-    def app() -> None:
-        target.lock.acquire()
-        held.set()
-        let_go.wait(5.0)
-        target.gate.release()
-
-    thread = threading.Thread(target=app)
-    thread.start()
-    assert held.wait(5.0)
+    let_go, thread = hold_in_other_thread(target.gate)
     handler.onSendMessageResult(1, 0)  # the app holds the instance: deferred
     let_go.set()
     thread.join(5.0)

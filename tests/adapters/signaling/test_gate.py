@@ -10,6 +10,7 @@ import pytest
 
 from adapters.signaling.gate import InstanceGate
 from rtm.scheduler import ThreadedScheduler
+from tests.adapters.signaling.gatekit import hold_in_other_thread
 
 
 class _Queue:
@@ -27,22 +28,6 @@ class _Queue:
             fn(*args)
 
 
-def _hold_in_other_thread(gate: InstanceGate) -> tuple[threading.Event, threading.Thread]:
-    """An app thread holding the instance lock until the returned event is set."""
-    held, let_go = threading.Event(), threading.Event()
-
-    def app() -> None:
-        gate.lock.acquire()
-        held.set()
-        let_go.wait(5.0)
-        gate.release()
-
-    thread = threading.Thread(target=app)
-    thread.start()
-    assert held.wait(5.0)
-    return let_go, thread
-
-
 def test_a_free_lock_runs_the_event_at_once_under_it() -> None:
     gate, seen = InstanceGate(_Queue().deliver), list[object]()
     gate.run(lambda: seen.append(gate.lock._is_owned()))  # type: ignore[attr-defined]
@@ -53,7 +38,7 @@ def test_a_free_lock_runs_the_event_at_once_under_it() -> None:
 def test_events_meeting_a_held_lock_wait_in_order_and_run_after_the_release() -> None:
     queue = _Queue()
     gate, seen = InstanceGate(queue.deliver), list[object]()
-    let_go, app = _hold_in_other_thread(gate)
+    let_go, app = hold_in_other_thread(gate)
     for n in range(3):
         gate.run(seen.append, n)  # returns at once: the callback thread does not wait
     assert seen == [] and len(gate.backlog) == 3
@@ -72,7 +57,7 @@ def test_a_failing_deferred_event_is_logged_and_the_rest_still_run(
 ) -> None:
     queue = _Queue()
     gate, seen = InstanceGate(queue.deliver), list[object]()
-    let_go, app = _hold_in_other_thread(gate)
+    let_go, app = hold_in_other_thread(gate)
 
     def boom() -> None:
         raise RuntimeError("app bug")
@@ -89,11 +74,11 @@ def test_a_failing_deferred_event_is_logged_and_the_rest_still_run(
 def test_a_drain_that_finds_the_lock_taken_again_leaves_the_backlog_for_the_next_release() -> None:
     queue = _Queue()
     gate, seen = InstanceGate(queue.deliver), list[object]()
-    let_go, app = _hold_in_other_thread(gate)
+    let_go, app = hold_in_other_thread(gate)
     gate.run(seen.append, 1)
     let_go.set()
     app.join(5.0)
-    let_go, app = _hold_in_other_thread(gate)  # the app is back before the drain ran
+    let_go, app = hold_in_other_thread(gate)  # the app is back before the drain ran
     queue.run()
     assert seen == [] and len(gate.backlog) == 1
     let_go.set()
