@@ -9,6 +9,7 @@ thread left hanging.
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from typing import Any
 
 import attrs
@@ -84,6 +85,16 @@ class Recorder(ICallBack):
         self._add("onInviteFailed", channelID, account, ecode, threading.current_thread().name)
 
 
+def _run_together(*apps: Callable[[], None]) -> None:
+    """Each function on an app thread of its own, all at once; none may hang."""
+    threads = [threading.Thread(target=f) for f in apps]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60.0)
+        assert not t.is_alive(), "an app thread hung (lock order?)"
+
+
 def test_app_threads_events_and_timers_complete_together() -> None:
     core = rtm.EmbeddedCore(ThreadedScheduler(name="shimthreads"))
     world = ShimWorld(APP, core=core, send_quota=10**6, channel_quota=10**6)
@@ -113,12 +124,7 @@ def test_app_threads_events_and_timers_complete_together() -> None:
                 if i % 2:
                     cid.api.channelInviteEnd(f"room{i}", "bob", 0)
 
-        threads = [threading.Thread(target=f) for f in (ann_sends, cid_invites)]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join(60.0)
-            assert not t.is_alive(), "an app thread hung (lock order?)"
+        _run_together(ann_sends, cid_invites)
         # Every ping was answered by bob's callback, every channel message reached both.
         assert ann.wait_for("onMessageInstantReceive", ROUNDS)
         assert bob.wait_for("onMessageChannelReceive", ROUNDS)
@@ -188,12 +194,7 @@ def test_an_instances_callbacks_keep_their_order_while_its_app_thread_holds_it()
             for i in range(n):
                 bob.api.messageInstantSend("ann", 0, f"note{i}", f"b{i}")
 
-        threads = [threading.Thread(target=f) for f in (ann_sends, bob_sends)]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join(60.0)
-            assert not t.is_alive(), "an app thread hung"
+        _run_together(ann_sends, bob_sends)
         assert ann.wait_for("onMessageSendSuccess", n)
         assert ann.wait_for("onMessageInstantReceive", n)
         with ann.lock:
