@@ -44,8 +44,8 @@ class CppBinding(BindingBase):
         core: Any,
         app_id: str,
         sink: EventSink,
-        direct: DirectEvents | None = None,
-        target: Any = None,
+        direct: DirectEvents,
+        target: Any,
     ) -> None:
         super().__init__(core, app_id, sink)
         self._by_request: dict[int, Request] = {}

@@ -9,7 +9,7 @@ from rtm.handlers import RtmCallEventListener, RtmChannelListener, RtmClientList
 
 from .binding_base import BindingBase
 from .entries import DirectEvents
-from .forwarding import OPTIONS, EventSink, ResultEvent, handler_class, result_class
+from .forwarding import OPTIONS, EventSink, handler_class, result_class
 
 if TYPE_CHECKING:
     from .context import Request
@@ -28,8 +28,8 @@ class JavaBinding(BindingBase):
         core: Any,
         app_id: str,
         sink: EventSink,
-        direct: DirectEvents | None = None,
-        target: Any = None,
+        direct: DirectEvents,
+        target: Any,
     ) -> None:
         super().__init__(core, app_id, sink)
         client_cls = handler_class(RtmClientListener, "RtmClientListener", direct=direct)
@@ -43,25 +43,19 @@ class JavaBinding(BindingBase):
         self.calls.setEventListener(call_cls(sink, None, None, target))
         self._direct = direct
         self._target = target
-        #: The generated ResultCallback class of each trigger (with ``direct``).
+        #: The generated ResultCallback class of each trigger.
         self._results: dict[str, type] = {}
         self._peer_result = self._result_type(_PEER_TRIGGER)
 
-    def _result_type(self, trigger: str) -> type | None:
-        if self._direct is None:
-            return None
+    def _result_type(self, trigger: str) -> type:
         cls = self._results.get(trigger)
         if cls is None:
             cls = self._results[trigger] = result_class(trigger, self._direct)
         return cls
 
     def _cb(self, trigger: str, req: Request | None, channel: str = "") -> rtm.ResultCallback[Any]:
-        """One call's ResultCallback: a generated entry class when the table is given (its
-        rows run in its own frame), else an event for the sink."""
-        cls = self._result_type(trigger)
-        if cls is None:
-            return ResultEvent(self._sink, req, trigger, channel)
-        result: rtm.ResultCallback[Any] = cls(self._target, req, channel)
+        """One call's ResultCallback (its rows run in its own frame)."""
+        result: rtm.ResultCallback[Any] = self._result_type(trigger)(self._target, req, channel)
         return result
 
     def login(self, token: str | None, user: str, req: Request) -> None:
@@ -72,14 +66,11 @@ class JavaBinding(BindingBase):
 
     def send_peer(self, peer: str, text: str, offline: bool, req: Request) -> None:
         client = self.client
-        cls = self._peer_result  # _cb, inlined: every peer message passes here
         client.sendMessageToPeer(
             peer,
             client.createMessage(text),
             OPTIONS[offline],
-            ResultEvent(self._sink, req, _PEER_TRIGGER, "")
-            if cls is None
-            else cls(self._target, req, ""),
+            self._peer_result(self._target, req, ""),  # _cb, inlined: every peer message
         )
 
     def join(self, channel: str, req: Request) -> None:

@@ -68,12 +68,13 @@ def make_binding(
     core: Any,
     app_id: str,
     sink: EventSink,
-    direct: DirectEvents | None = None,
-    target: Any = None,
+    direct: DirectEvents,
+    target: Any,
 ) -> Binding:
-    """The flavour's binding; ``direct`` callbacks run their rows on ``target`` (the shim
-    instance) in the handlers' entries."""
-    factories: dict[str, Callable[[Any, str, EventSink, DirectEvents | None, Any], Binding]] = {
+    """The flavour's binding: RTM events go to ``sink`` (``target.on_rtm_event``) or, for
+    the callbacks ``direct`` lists, run their rows on ``target`` (the shim instance) in the
+    handlers' entries."""
+    factories: dict[str, Callable[[Any, str, EventSink, DirectEvents, Any], Binding]] = {
         "cpp": CppBinding,
         "java": JavaBinding,
     }

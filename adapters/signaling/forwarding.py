@@ -11,8 +11,8 @@ Callbacks that answer no request and whose plan is a hook and/or rows (:class:`D
 and answers with no hook, get an *entry* instead (:mod:`.entries`): one method that runs the
 shim's event preamble, the hook and the rows in its own frame, the event's parameters as
 locals — a channel fan-out calls one per member, so this is the shim's hottest code.
-Java-style calls get one small result object each: with the table, an instance of the
-trigger's generated class (:func:`result_class`), else a :class:`ResultEvent` for the sink.
+Java-style calls get one small result object each, an instance of the trigger's generated
+class (:func:`result_class`).
 """
 
 from __future__ import annotations
@@ -34,7 +34,6 @@ if TYPE_CHECKING:
 __all__ = [
     "OPTIONS",
     "EventSink",
-    "ResultEvent",
     "answers",
     "handler_class",
     "result_class",
@@ -172,27 +171,39 @@ class _Result:
 
 
 def result_class(trigger: str, direct: DirectEvents) -> type:
-    """The ResultCallback class of the Java-style calls ``trigger`` names, its ``onSuccess``
-    and ``onFailure`` entries running that trigger's rows (made once per trigger and table).
+    """The ResultCallback class of the Java-style calls ``trigger`` names (made once per
+    trigger and table): ``onSuccess`` and ``onFailure`` are entries running that trigger's
+    rows, or, for an outcome with a hook, hand the event to the instance's ``on_rtm_event``.
     An instance is built with ``(target, request, rtm channel or "")`` per call."""
     key = ("ResultCallback", trigger, *_cache_key(direct))
     found = _cached(key, direct)
     if found is not None:
         return found
-    entries = []
+    entries, lines = [], []
     for name, param, ok in (
         ("onSuccess", "responseInfo", "True"),
         ("onFailure", "errorInfo", "False"),
     ):
         qualified = f"ResultCallback.{name}"
+        fields = f"{{{param!r}: {param}}}"
+        if not direct.answers_inline(qualified):
+            lines += [
+                f"def {name}(self, {param}=None):",
+                f"    self.target.on_rtm_event({qualified!r}, {fields}, self.req, {trigger!r},"
+                " self.channel_id)",
+            ]
+            continue
         entries.append(
             answer_entry(
-                name, qualified, trigger, (param,), f"{{{param!r}: {param}}}", "self.req",
-                "self.channel_id",
+                name, qualified, trigger, (param,), fields, "self.req", "self.channel_id",
                 "(legacy_name(self.channel_id) if self.channel_id else '')", ok, direct,
             )
         )  # fmt: skip
-    methods = compile_entries(direct.rows, entries, f"{trigger} results")
+    namespace: dict[str, Any] = {}
+    exec("\n".join(lines), namespace)  # generated from the ResultCallback's own methods
+    methods = {k: v for k, v in namespace.items() if k.startswith("on")}
+    if entries:
+        methods.update(compile_entries(direct.rows, entries, f"{trigger} results"))
     cls = type(f"ShimResult_{trigger.replace('.', '_')}", (_Result, rtm.ResultCallback), methods)
     _classes[key] = (direct, cls)
     return cls
@@ -206,31 +217,6 @@ def answers(base: type, interface: str, results: Mapping[str, str]) -> frozenset
         if qualified in results or "requestId" in inspect.signature(fn).parameters:
             out.add(name)
     return frozenset(out)
-
-
-class ResultEvent(rtm.ResultCallback[Any]):
-    """One Java-style call's ResultCallback, as an RTM event for the shim (one small object
-    per call: no closures)."""
-
-    __slots__ = ("channel", "req", "sink", "trigger")
-
-    def __init__(self, sink: EventSink, req: Request | None, trigger: str, channel: str) -> None:
-        self.sink = sink
-        self.req = req
-        self.trigger = trigger
-        self.channel = channel
-
-    def onSuccess(self, responseInfo: Any) -> None:
-        self.sink(
-            "ResultCallback.onSuccess", {"responseInfo": responseInfo}, self.req, self.trigger,
-            self.channel,
-        )  # fmt: skip
-
-    def onFailure(self, errorInfo: rtm.ErrorInfo) -> None:
-        self.sink(
-            "ResultCallback.onFailure", {"errorInfo": errorInfo}, self.req, self.trigger,
-            self.channel,
-        )  # fmt: skip
 
 
 #: SendMessageOptions by offline flag (immutable in use: made once).

@@ -8,7 +8,7 @@ import pytest
 
 from adapters.signaling.context import Request, Session
 from adapters.signaling.entries import DirectEvents, GuardedHook
-from adapters.signaling.forwarding import handler_class
+from adapters.signaling.forwarding import handler_class, result_class
 from adapters.signaling.gate import InstanceGate
 from adapters.signaling.ordering import InFlight
 from adapters.signaling.world import compiled_rows, row_functions
@@ -259,3 +259,22 @@ def test_an_answer_waits_behind_the_instances_deferred_events(rows: CompiledRows
     for fn, args in queue:
         fn(*args)
     assert target.seen == [("later", "m1"), ("later", "m2")]
+
+
+def test_a_java_result_runs_its_rows_inline_unless_its_outcome_has_a_hook() -> None:
+    tables = load()
+    java_rows = compiled_rows(tables.flavour("java"), row_functions(tables), legacy_mode=True)
+    target = _Target(java_rows)
+    target.inflight = InFlight()
+    handed: list[tuple[Any, ...]] = []
+    target.on_rtm_event = lambda *event: handed.append(event)
+    trigger = "RtmClient.sendMessageToPeer"
+    request = Request("messageInstantSend", {"msgID": "m1"})
+    plain = result_class(trigger, DirectEvents(java_rows, {}))
+    plain(target, request, "").onSuccess(None)
+    assert [entry[:2] for entry in target.seen] == [("onMessageSendSuccess", ("m1",))]
+    assert handed == []
+    # With a hook on onFailure (none exists today), that outcome goes the general way.
+    hooked = result_class(trigger, DirectEvents(java_rows, {}, frozenset({"onFailure"})))
+    hooked(target, request, "").onFailure("error")
+    assert handed == [("ResultCallback.onFailure", {"errorInfo": "error"}, request, trigger, "")]
