@@ -486,9 +486,9 @@ def compile_entries(
         lines.extend(entry.after)
         lines.append("")
     source = "\n".join(lines) + "\n"
-    for key, value in constants.items():
-        if namespace.setdefault(key, value) is not value:
-            namespace[key] = value  # the entries' own constants (K...): theirs to use
+    # The entries' own constants (K1...), numbered afresh: in this namespace they replace
+    # the rows functions' namesakes, which those functions keep in theirs.
+    namespace.update(constants)
     exec(compile(source, filename, "exec"), namespace)  # generated from validated rows
     linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
     rows.entry_spans[filename] = tuple(spans)
